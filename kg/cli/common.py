@@ -1,0 +1,68 @@
+"""Options and error handling shared by every command, so flags behave the same everywhere."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from kg.errors import KgError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+REGIME_CHOICES = ("none", "rdfs", "owlrl")
+ENGINE_CHOICES = ("rules", "owlrl", "reasonable")
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into one line `Error: …` on stderr and their exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KgError as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def data_option(func: F) -> F:
+    return click.option(
+        "--data", "data_dir", metavar="DIR", default=None, envvar="KG_DATA_DIR",
+        help="Use the graph in DIR (a root with ontology/ and data/, or a folder of data .ttl files) "
+             "instead of the project graph. Also $KG_DATA_DIR.",
+    )(func)
+
+
+def engine_options(func: F) -> F:
+    func = click.option(
+        "--engine", type=click.Choice(ENGINE_CHOICES), default="rules", show_default=True,
+        help="Reasoner that computes the closure: rules (compiled OWL 2 RL rules inside the store), "
+             "owlrl (the reference), reasonable.",
+    )(func)
+    func = click.option("--no-cache", is_flag=True, help="Do not read or write the cached closure.")(func)
+    return func
+
+
+def reasoning_option(default: str | None = None) -> Callable[[F], F]:
+    def deco(func: F) -> F:
+        return click.option(
+            "--reasoning", type=click.Choice(REGIME_CHOICES), default=default,
+            help="Reasoning regime. Default: what the query's header asks for (none for ad-hoc queries).",
+        )(func)
+
+    return deco
+
+
+def lang_option(func: F) -> F:
+    return click.option(
+        "--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True,
+        help="Language of labels shown (falls back to the other language).",
+    )(func)

@@ -1,0 +1,157 @@
+"""The narrow interface every command goes through: open the graph (asserted + inferred), query it.
+
+Nothing outside kg.engine knows which reasoner ran or how the closure was cached; swapping engines
+changes this package only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+import pyoxigraph as ox
+
+from kg.errors import InputError
+from kg.namespaces import GRAPH_BASE
+from kg.paths import GraphLayout, layout as default_layout
+from kg.results import AskResult, GraphResult, QueryResult, SelectResult
+
+REGIMES = ("none", "rdfs", "owlrl")
+ENGINES = ("rules", "owlrl", "reasonable")
+DEFAULT_ENGINE = "rules"
+
+INFERRED_GRAPH_BASE = GRAPH_BASE + "inferred/"
+
+
+@dataclass
+class KnowledgeGraph:
+    """A store holding one named graph per source file plus the inferred graphs of one regime."""
+
+    store: ox.Store
+    layout: GraphLayout
+    reasoning: str
+    engine: str
+    ontology_graphs: list[ox.NamedNode]
+    data_graphs: list[ox.NamedNode]
+    inferred_graphs: list[ox.NamedNode] = field(default_factory=list)  # one per round, in order
+    from_cache: bool = False
+
+    # -- graphs -------------------------------------------------------------------------------------
+    def graphs(self, part: str = "all") -> list[ox.NamedNode]:
+        """Named graphs of one part: ontology, data, asserted (both), inferred, or all."""
+        parts = {
+            "ontology": self.ontology_graphs,
+            "data": self.data_graphs,
+            "asserted": self.ontology_graphs + self.data_graphs,
+            "inferred": self.inferred_graphs,
+            "all": self.ontology_graphs + self.data_graphs + self.inferred_graphs,
+        }
+        try:
+            return list(parts[part])
+        except KeyError:
+            raise InputError(f"unknown graph part {part!r}") from None
+
+    def triples(self, part: str = "asserted") -> Iterator[ox.Triple]:
+        """Distinct triples of a part (a triple asserted in two files is yielded once)."""
+        graphs = self.graphs(part)
+        if not graphs:
+            return iter(())
+        result = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=graphs)
+        return iter(result)
+
+    def count(self, part: str = "asserted") -> int:
+        graphs = self.graphs(part)
+        if not graphs:
+            return 0
+        rows = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
+                                default_graph=graphs)
+        return int(next(iter(rows))["n"].value)
+
+    # -- queries ------------------------------------------------------------------------------------
+    def query(self, sparql: str, *, part: str = "all") -> QueryResult:
+        """Run SPARQL over the union of the chosen graphs (by default asserted + this regime's inferences).
+
+        Parameters are bound before this call (kg.params), as a VALUES block built from RDF terms, so the
+        embedded store and remote endpoints receive the very same query.
+        """
+        from kg.namespaces import PREFIXES
+
+        try:
+            result = self.store.query(sparql, default_graph=self.graphs(part), prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise InputError(f"query does not parse: {exc}") from None
+        return to_result(result, sparql)
+
+    def files_asserting(self, triple: ox.Triple) -> list[str]:
+        """Source files (relative paths like `data/organisations.ttl`) that assert a triple."""
+        from kg.engine.loading import file_of_graph
+
+        files = []
+        for quad in self.store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                name = file_of_graph(quad.graph_name)
+                if name:
+                    files.append(name)
+        return sorted(set(files))
+
+    def files_describing(self, node: ox.NamedNode) -> list[str]:
+        """Data files in which a node is the subject of some triple."""
+        from kg.engine.loading import file_of_graph
+
+        files = {file_of_graph(q.graph_name) for q in self.store.quads_for_pattern(node, None, None, None)
+                 if isinstance(q.graph_name, ox.NamedNode)}
+        return sorted(f for f in files if f)
+
+
+def to_result(result: object, sparql: str = "") -> QueryResult:
+    """Turn pyoxigraph's result objects into our engine-neutral ones."""
+    from kg.sparqltext import has_order_by
+
+    if isinstance(result, ox.QueryBoolean):
+        return AskResult(bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = [tuple(sol[name] for name in names) for sol in result]
+        return SelectResult(names, rows, ordered=has_order_by(sparql))
+    return GraphResult(list(result))  # QueryTriples
+
+
+def open_graph(
+    layout: GraphLayout | None = None,
+    *,
+    reasoning: str = "none",
+    engine: str = DEFAULT_ENGINE,
+    use_cache: bool = True,
+) -> KnowledgeGraph:
+    """Open the graph with the inferences of one regime, from the cache when it is valid."""
+    if reasoning not in REGIMES:
+        raise InputError(f"--reasoning: unknown regime {reasoning!r} (choose from {', '.join(REGIMES)})")
+    if engine not in ENGINES:
+        raise InputError(f"--engine: unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    lay = layout or default_layout()
+    if use_cache:
+        from kg.engine import cache
+
+        cached = cache.open_cached(lay, reasoning, engine)
+        if cached is not None:
+            return cached
+    kgraph = build_graph(lay, reasoning=reasoning, engine=engine, store=ox.Store())
+    if use_cache:
+        from kg.engine import cache
+
+        return cache.save(kgraph)
+    return kgraph
+
+
+def build_graph(lay: GraphLayout, *, reasoning: str, engine: str, store: ox.Store) -> KnowledgeGraph:
+    """Load the files into `store` and materialise the regime's closure next to them."""
+    from kg.engine.loading import load_files
+
+    onto = load_files(store, "ontology", lay.ontology_files(), lay.ontology_dir.parent)
+    data = load_files(store, "data", lay.data_files(), lay.data_dir.parent)
+    kgraph = KnowledgeGraph(store, lay, reasoning, engine, onto, data)
+    if reasoning != "none":
+        from kg.engine.reasoners import materialise
+
+        kgraph.inferred_graphs = materialise(store, onto, data, regime=reasoning, engine=engine)
+    return kgraph
+

@@ -1,0 +1,64 @@
+"""Parse the graph's Turtle files into a pyoxigraph store, one named graph per file.
+
+One graph per file is what lets validation and explanations name the data file a triple comes from.
+Parse errors become one line `file:line: message`, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import InputError
+from kg.namespaces import GRAPH_BASE
+
+FILE_GRAPH_BASE = GRAPH_BASE + "file/"
+
+
+def file_graph(kind: str, path: Path, root: Path) -> ox.NamedNode:
+    """The named graph holding one source file, e.g. <…/graph/file/data/organisations.ttl>."""
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        rel = path.name
+    return ox.NamedNode(FILE_GRAPH_BASE + kind + "/" + rel.replace(" ", "%20"))
+
+
+def file_of_graph(graph: ox.NamedNode) -> str | None:
+    """The inverse of file_graph: `data/organisations.ttl`, or None for graphs that are not files."""
+    value = graph.value
+    if not value.startswith(FILE_GRAPH_BASE):
+        return None
+    return value[len(FILE_GRAPH_BASE):].replace("%20", " ")
+
+
+def display_path(path: Path) -> str:
+    """A path as the user can find it: relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_error_line(path: Path, error: SyntaxError) -> str:
+    line = error.lineno if isinstance(error.lineno, int) else "?"
+    message = str(error.args[0] if error.args else error)
+    return f"{display_path(path)}:{line}: {message}"
+
+
+def load_files(store: ox.Store, kind: str, files: Iterable[Path], root: Path) -> list[ox.NamedNode]:
+    """Load each file into its own graph; on the first parse error nothing of that file is kept."""
+    graphs: list[ox.NamedNode] = []
+    for path in files:
+        graph = file_graph(kind, path, root)
+        try:
+            # Store.load is transactional: a file that fails to parse leaves nothing behind.
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
+        except SyntaxError as exc:
+            raise InputError(parse_error_line(path, exc)) from None
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{display_path(path)}: {exc}") from None
+        graphs.append(graph)
+    return graphs

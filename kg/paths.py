@@ -1,0 +1,70 @@
+"""Where the project graph lives: inside the installed package, in the source tree, or in --data DIR."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import InputError
+
+ENV_DATA = "KG_DATA_DIR"
+ENV_QUERIES = "KG_QUERIES_DIR"
+
+
+@dataclass(frozen=True)
+class GraphLayout:
+    """The three folders of a graph: the ontology (with its shapes), the instance data, the named queries."""
+
+    ontology_dir: Path
+    data_dir: Path
+    queries_dir: Path
+
+    def ontology_files(self) -> list[Path]:
+        """Ontology Turtle files, shapes excluded: the shapes are not part of the graph that is queried."""
+        return sorted(p for p in self.ontology_dir.glob("*.ttl") if not _is_shapes(p))
+
+    def shapes_files(self) -> list[Path]:
+        return sorted(p for p in self.ontology_dir.glob("*.ttl") if _is_shapes(p))
+
+    def data_files(self) -> list[Path]:
+        return sorted(self.data_dir.glob("**/*.ttl"))
+
+
+def _is_shapes(path: Path) -> bool:
+    return path.stem == "shapes" or path.stem.endswith("-shapes")
+
+
+def _packaged_root() -> Path | None:
+    root = Path(__file__).resolve().parent / "_graph"
+    return root if (root / "ontology").is_dir() else None
+
+
+def _source_root() -> Path | None:
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "ontology").is_dir() and (root / "data").is_dir() else None
+
+
+def default_root() -> Path:
+    """The graph shipped with kg: the wheel's copy, or the source tree of an editable install."""
+    root = _packaged_root() or _source_root()
+    if root is None:
+        raise InputError("cannot find the project graph: the kg package is installed without its graph files")
+    return root
+
+
+def layout(data_dir: str | os.PathLike[str] | None = None) -> GraphLayout:
+    """The layout to use. DIR (or $KG_DATA_DIR) may be a graph root holding ontology/ and data/,
+    or a folder of data files only, which is then read with the project's ontology."""
+    root = default_root()
+    chosen = data_dir if data_dir is not None else os.environ.get(ENV_DATA) or None
+    queries = Path(os.environ.get(ENV_QUERIES) or root / "queries")
+    if chosen is None:
+        return GraphLayout(root / "ontology", root / "data", queries)
+    path = Path(chosen)
+    if not path.is_dir():
+        raise InputError(f"--data: {path}: no such directory")
+    if (path / "data").is_dir():
+        onto = path / "ontology" if (path / "ontology").is_dir() else root / "ontology"
+        return GraphLayout(onto, path / "data", queries)
+    return GraphLayout(root / "ontology", path, queries)
