@@ -51,24 +51,37 @@ class KnowledgeGraph:
             raise InputError(f"unknown graph part {part!r}") from None
 
     def triples(self, part: str = "asserted") -> Iterator[ox.Triple]:
-        """Distinct triples of a part (a triple asserted in two files is yielded once)."""
+        """Distinct triples of a part. `all` is the store's default graph (asserted ∪ inferred, each once);
+        inferred rounds are disjoint from each other and from the asserted graph by construction."""
+        if part == "all":
+            return (ox.Triple(q.subject, q.predicate, q.object)
+                    for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         graphs = self.graphs(part)
         if not graphs:
             return iter(())
-        result = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=graphs)
-        return iter(result)
+        if part == "inferred" or len(graphs) == 1:
+            return (ox.Triple(q.subject, q.predicate, q.object)
+                    for g in graphs for q in self.store.quads_for_pattern(None, None, None, g))
+        rows = self.store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", default_graph=graphs)
+        return (ox.Triple(r[0], r[1], r[2]) for r in rows)
 
     def count(self, part: str = "asserted") -> int:
-        graphs = self.graphs(part)
-        if not graphs:
-            return 0
+        if part == "all":
+            graphs_arg: dict = {}
+        else:
+            graphs = self.graphs(part)
+            if not graphs:
+                return 0
+            if part == "inferred":
+                return sum(1 for g in graphs for _ in self.store.quads_for_pattern(None, None, None, g))
+            graphs_arg = {"default_graph": graphs}
         rows = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-                                default_graph=graphs)
+                                **graphs_arg)
         return int(next(iter(rows))["n"].value)
 
     # -- queries ------------------------------------------------------------------------------------
-    def query(self, sparql: str, *, part: str = "all") -> QueryResult:
-        """Run SPARQL over the union of the chosen graphs (by default asserted + this regime's inferences).
+    def query(self, sparql: str) -> QueryResult:
+        """Run SPARQL over the store's default graph: asserted ∪ this regime's inferences.
 
         Parameters are bound before this call (kg.params), as a VALUES block built from RDF terms, so the
         embedded store and remote endpoints receive the very same query.
@@ -76,7 +89,7 @@ class KnowledgeGraph:
         from kg.namespaces import PREFIXES
 
         try:
-            result = self.store.query(sparql, default_graph=self.graphs(part), prefixes=PREFIXES)
+            result = self.store.query(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise InputError(f"query does not parse: {exc}") from None
         return to_result(result, sparql)
@@ -148,6 +161,8 @@ def build_graph(lay: GraphLayout, *, reasoning: str, engine: str, store: ox.Stor
 
     onto = load_files(store, "ontology", lay.ontology_files(), lay.ontology_dir.parent)
     data = load_files(store, "data", lay.data_files(), lay.data_dir.parent)
+    for graph in onto + data:
+        store.update(f"ADD <{graph.value}> TO DEFAULT")
     kgraph = KnowledgeGraph(store, lay, reasoning, engine, onto, data)
     if reasoning != "none":
         from kg.engine.reasoners import materialise
