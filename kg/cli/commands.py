@@ -8,6 +8,7 @@ import click
 
 # module (under kg.cli) : name of the click command object in it
 COMMAND_MODULES: list[tuple[str, str]] = [
+    ("validate", "validate_cmd"),
 ]
 
 
