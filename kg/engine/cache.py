@@ -1,17 +1,216 @@
-"""On-disk cache of the materialised closure (placeholder until the cache lands: always misses)."""
+"""On-disk cache of the materialised closure: a read-only Oxigraph store per (graph files, regime, engine).
+
+Why: parsing and reasoning cost seconds to minutes; opening a RocksDB store costs milliseconds.
+
+- Key: a hash of kg's version, the cache format, the reasoner's source code, the engine and its version, the
+  regime, and the path and content of every ontology and data file. Any change gives a new key.
+- Location: $KG_CACHE_DIR, else the user's cache directory (XDG: $XDG_CACHE_HOME/ecosystem-kg).
+- Writes are atomic: the store is written into a temporary directory beside the entry, its manifest last, then
+  the directory is renamed into place. Readers never see a half-written entry; a concurrent writer that loses
+  the race drops its copy.
+- A manifest lists every file of the store with its size and a digest of its first and last 64 KiB. A truncated
+  or corrupted entry fails that check (or fails to open) and is deleted and rebuilt, never used. RocksDB's own
+  block checksums catch corruption inside a file when it is read.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg import __version__
 
 if TYPE_CHECKING:
     from kg.engine.graph import KnowledgeGraph
     from kg.paths import GraphLayout
 
+CACHE_FORMAT = 1
+ENV_CACHE_DIR = "KG_CACHE_DIR"
+_EDGE = 64 * 1024
+_ENGINE_SOURCES = ("rules.py", "compile.py", "reasoners.py", "loading.py", "graph.py", "cache.py")
+
+
+def cache_root() -> Path:
+    explicit = os.environ.get(ENV_CACHE_DIR)
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "ecosystem-kg"
+    try:
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("ecosystem-kg", appauthor=False))
+    except ImportError:  # pragma: no cover - platformdirs is a dependency
+        return Path.home() / ".cache" / "ecosystem-kg"
+
+
+def engine_version(engine: str) -> str:
+    if engine == "owlrl":
+        from importlib.metadata import version
+
+        return "owlrl-" + version("owlrl")
+    if engine == "reasonable":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return "reasonable-" + version("reasonable")
+        except PackageNotFoundError:
+            return "reasonable-missing"
+    return "rules"
+
+
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "blake2b").hexdigest()
+
+
+def cache_key(layout: GraphLayout, reasoning: str, engine: str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"kg={__version__};format={CACHE_FORMAT};pyoxigraph={ox.__version__};".encode())
+    h.update(f"engine={engine};{engine_version(engine)};regime={reasoning};".encode())
+    here = Path(__file__).resolve().parent
+    for name in _ENGINE_SOURCES:
+        h.update(name.encode() + _file_digest(here / name).encode())
+    for kind, files, root in (("ontology", layout.ontology_files(), layout.ontology_dir),
+                              ("data", layout.data_files(), layout.data_dir)):
+        for path in files:
+            h.update(f"{kind}:{path.relative_to(root).as_posix()}:{_file_digest(path)};".encode())
+    return h.hexdigest()
+
+
+def _store_fingerprint(store_dir: Path) -> dict[str, list]:
+    """{relative file: [size, digest of first and last 64 KiB]} for every file of a closed store."""
+    out: dict[str, list] = {}
+    for path in sorted(p for p in store_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(store_dir).as_posix()
+        if rel == "LOCK" or rel.startswith("LOG"):
+            continue  # RocksDB rewrites these when the store is opened
+        size = path.stat().st_size
+        h = hashlib.blake2b(digest_size=16)
+        with path.open("rb") as fh:
+            h.update(fh.read(_EDGE))
+            if size > 2 * _EDGE:
+                fh.seek(size - _EDGE)
+                h.update(fh.read(_EDGE))
+            elif size > _EDGE:
+                h.update(fh.read())
+        out[rel] = [size, h.hexdigest()]
+    return out
+
+
+def _warn(message: str) -> None:
+    print(f"kg: {message}", file=sys.stderr)
+
 
 def open_cached(layout: GraphLayout, reasoning: str, engine: str) -> KnowledgeGraph | None:
-    return None
+    """The cached graph for these inputs, or None when there is none or it does not check out."""
+    from kg.engine.graph import KnowledgeGraph
+
+    entry = cache_root() / cache_key(layout, reasoning, engine)
+    manifest_path = entry / "manifest.json"
+    if not manifest_path.is_file():
+        return None
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("format") != CACHE_FORMAT or manifest.get("key") != entry.name:
+            raise ValueError("manifest does not match its entry")
+        if _store_fingerprint(entry / "store") != manifest["files"]:
+            raise ValueError("store files differ from the manifest (truncated or modified)")
+        store = ox.Store.read_only(str(entry / "store"))
+        graphs = {k: [ox.NamedNode(g) for g in manifest["graphs"][k]] for k in ("ontology", "data", "inferred")}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        _warn(f"cache entry {entry.name[:12]}… is damaged ({exc}); rebuilding it")
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+    return KnowledgeGraph(store, layout, reasoning, engine, graphs["ontology"], graphs["data"], graphs["inferred"],
+                          from_cache=True)
 
 
 def save(kgraph: KnowledgeGraph) -> KnowledgeGraph:
-    return kgraph
+    """Persist an in-memory graph into the cache and return the cached (read-only) graph.
+
+    If the cache directory cannot be written, the in-memory graph is returned unchanged: the cache is an
+    optimisation, never a reason to fail.
+    """
+    root = cache_root()
+    key = cache_key(kgraph.layout, kgraph.reasoning, kgraph.engine)
+    entry = root / key
+    tmp = root / f".tmp-{key[:12]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        tmp.mkdir(parents=True)
+        disk = ox.Store(str(tmp / "store"))
+        disk.bulk_extend(iter(kgraph.store))
+        disk.flush()
+        del disk
+        manifest = {
+            "format": CACHE_FORMAT,
+            "key": key,
+            "kg": __version__,
+            "engine": kgraph.engine,
+            "reasoning": kgraph.reasoning,
+            "graphs": {"ontology": [g.value for g in kgraph.ontology_graphs],
+                       "data": [g.value for g in kgraph.data_graphs],
+                       "inferred": [g.value for g in kgraph.inferred_graphs]},
+            "files": _store_fingerprint(tmp / "store"),
+        }
+        with (tmp / "manifest.json").open("w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.rename(tmp, entry)
+        except OSError:
+            # Another process finished first (the entry exists), or the old entry is damaged: keep one.
+            if (entry / "manifest.json").is_file():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+                os.rename(tmp, entry)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _warn(f"cannot write the cache in {root} ({exc.strerror or exc}); going on without it")
+        return kgraph
+    cached = open_cached(kgraph.layout, kgraph.reasoning, kgraph.engine)
+    if cached is None:
+        return kgraph
+    cached.from_cache = False  # built by this run, only stored in the cache
+    return cached
+
+
+def clear() -> tuple[Path, int]:
+    """Delete every cache entry; return the cache directory and how many entries were removed."""
+    root = cache_root()
+    removed = 0
+    if root.is_dir():
+        for child in root.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+                removed += 1
+    return root, removed
+
+
+def entries() -> list[dict]:
+    """The cache's entries with their size, for `kg cache info`."""
+    root = cache_root()
+    out = []
+    if root.is_dir():
+        for child in sorted(root.iterdir()):
+            manifest = child / "manifest.json"
+            if child.is_dir() and manifest.is_file():
+                try:
+                    meta = json.loads(manifest.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    meta = {}
+                size = sum(p.stat().st_size for p in child.rglob("*") if p.is_file())
+                out.append({"key": child.name, "engine": meta.get("engine"), "reasoning": meta.get("reasoning"),
+                            "bytes": size})
+    return out

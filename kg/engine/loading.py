@@ -18,12 +18,15 @@ FILE_GRAPH_BASE = GRAPH_BASE + "file/"
 
 
 def file_graph(kind: str, path: Path, root: Path) -> ox.NamedNode:
-    """The named graph holding one source file, e.g. <…/graph/file/data/organisations.ttl>."""
+    """The named graph holding one source file, e.g. <…/graph/file/data/organisations.ttl>.
+
+    `kind` (ontology or data) is implied by the path relative to the graph root; it is kept in the signature
+    for callers that need to tell the two apart."""
     try:
         rel = path.relative_to(root).as_posix()
     except ValueError:
         rel = path.name
-    return ox.NamedNode(FILE_GRAPH_BASE + kind + "/" + rel.replace(" ", "%20"))
+    return ox.NamedNode(FILE_GRAPH_BASE + rel.replace(" ", "%20"))
 
 
 def file_of_graph(graph: ox.NamedNode) -> str | None:

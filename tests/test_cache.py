@@ -1,0 +1,123 @@
+"""The closure cache: reused when valid, rebuilt when anything changes or it is damaged, written atomically."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from kg.engine import open_graph
+from kg.engine.cache import cache_key, cache_root, clear, entries
+from kg.paths import layout
+
+FIXTURE = Path("tests/fixtures/engine/data")
+
+
+def _copy_fixture(tmp_path: Path) -> Path:
+    target = tmp_path / "graph" / "data"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def _triples(g) -> set[str]:
+    """Ground triples (blank nodes of the ontology's RDF lists get new labels at every parse)."""
+    return {str(t) for t in g.triples("all") if "_:" not in str(t)}
+
+
+def test_second_open_comes_from_the_cache(cache_dir, tmp_path) -> None:
+    lay = layout(_copy_fixture(tmp_path))
+    first = open_graph(lay, reasoning="owlrl")
+    second = open_graph(lay, reasoning="owlrl")
+    assert second.from_cache
+    assert _triples(first) == _triples(second)
+    assert [g.value for g in second.inferred_graphs] == [g.value for g in first.inferred_graphs]
+    assert len(entries()) == 1
+    assert cache_root() == cache_dir
+
+
+def test_any_change_to_the_data_invalidates(cache_dir, tmp_path) -> None:
+    data = _copy_fixture(tmp_path)
+    lay = layout(data)
+    key = cache_key(lay, "owlrl", "rules")
+    open_graph(lay, reasoning="owlrl")
+    with (data / "sample.ttl").open("a", encoding="utf-8") as fh:
+        fh.write("\nekd:extra ekg:unitOf ekd:inst .\n")
+    assert cache_key(lay, "owlrl", "rules") != key
+    changed = open_graph(lay, reasoning="owlrl")
+    assert not changed.from_cache or "extra" in " ".join(_triples(changed))
+    assert any("extra" in t for t in _triples(open_graph(lay, reasoning="owlrl")))
+
+
+def test_regime_and_engine_are_part_of_the_key(tmp_path) -> None:
+    lay = layout(_copy_fixture(tmp_path))
+    keys = {cache_key(lay, r, e) for r in ("none", "rdfs", "owlrl") for e in ("rules", "owlrl")}
+    assert len(keys) == 6
+
+
+def _entry(cache_dir: Path) -> Path:
+    (entry,) = [p for p in cache_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    return entry
+
+
+def test_a_truncated_cache_is_detected_and_rebuilt(cache_dir, tmp_path, capsys) -> None:
+    lay = layout(_copy_fixture(tmp_path))
+    expected = _triples(open_graph(lay, reasoning="owlrl"))
+    store = _entry(cache_dir) / "store"
+    victim = max((p for p in store.iterdir() if p.suffix == ".sst"), key=lambda p: p.stat().st_size)
+    with victim.open("r+b") as fh:
+        fh.truncate(victim.stat().st_size // 2)
+    rebuilt = open_graph(lay, reasoning="owlrl")
+    assert not rebuilt.from_cache
+    assert "damaged" in capsys.readouterr().err
+    assert _triples(rebuilt) == expected
+    assert open_graph(lay, reasoning="owlrl").from_cache  # and the new entry is good
+
+
+def test_a_corrupted_manifest_is_detected_and_rebuilt(cache_dir, tmp_path, capsys) -> None:
+    lay = layout(_copy_fixture(tmp_path))
+    open_graph(lay, reasoning="rdfs")
+    (_entry(cache_dir) / "manifest.json").write_text("{not json", encoding="utf-8")
+    assert not open_graph(lay, reasoning="rdfs").from_cache
+    assert "damaged" in capsys.readouterr().err
+
+
+def test_a_flipped_byte_is_detected(cache_dir, tmp_path) -> None:
+    lay = layout(_copy_fixture(tmp_path))
+    open_graph(lay, reasoning="owlrl")
+    manifest = json.loads((_entry(cache_dir) / "manifest.json").read_text(encoding="utf-8"))
+    name = next(n for n, (size, _d) in manifest["files"].items() if size > 10)
+    path = _entry(cache_dir) / "store" / name
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert not open_graph(lay, reasoning="owlrl").from_cache
+
+
+def test_no_cache_writes_nothing(cache_dir, tmp_path) -> None:
+    open_graph(layout(_copy_fixture(tmp_path)), reasoning="owlrl", use_cache=False)
+    assert not cache_dir.exists() or not any(cache_dir.iterdir())
+
+
+def test_clear_removes_every_entry(cache_dir, tmp_path) -> None:
+    lay = layout(_copy_fixture(tmp_path))
+    open_graph(lay, reasoning="owlrl")
+    open_graph(lay, reasoning="rdfs")
+    root, removed = clear()
+    assert root == cache_dir and removed == 2
+    assert entries() == []
+
+
+def test_concurrent_builds_leave_one_good_entry(cache_dir, tmp_path) -> None:
+    data = _copy_fixture(tmp_path)
+    code = ("import sys; from kg.engine import open_graph; from kg.paths import layout; "
+            "g = open_graph(layout(sys.argv[1]), reasoning='owlrl'); print(g.count('all'))")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(data)], stdout=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    outputs = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert len(set(outputs)) == 1
+    assert len(entries()) == 1
+    assert not [p for p in cache_dir.iterdir() if p.name.startswith(".tmp-")]
+    assert open_graph(layout(data), reasoning="owlrl").from_cache
