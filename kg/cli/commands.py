@@ -8,7 +8,16 @@ import click
 
 # module (under kg.cli) : name of the click command object in it
 COMMAND_MODULES: list[tuple[str, str]] = [
+    ("query", "queries_command"),
+    ("query", "query_command"),
+    ("query", "sparql_command"),
+    ("describe", "describe_command"),
+    ("stats", "stats_command"),
+    ("export", "export_command"),
     ("validate", "validate_cmd"),
+    ("explain", "explain_command"),
+    ("load", "load"),
+    ("cache", "cache_group"),
 ]
 
 

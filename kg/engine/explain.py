@@ -99,7 +99,7 @@ class Explainer:
             candidates = self.instances(t, n)
             if not candidates:
                 raise KgError(f"internal error: no rule instance explains {t} (round {n})", exit_code=2)
-            rule, premises, chain = candidates[0]
+            rule, premises = candidates[0]
             proof = self._step(t, rule, n, premises)
         self._memo[key] = proof
         return proof
@@ -111,7 +111,7 @@ class Explainer:
             return []
         if n == 0:
             return [self._leaf(t)]
-        return [self._step(t, rule, n, premises) for rule, premises, _chain in self.instances(t, n)]
+        return [self._step(t, rule, n, premises) for rule, premises in self.instances(t, n)]
 
     def _step(self, t: ox.Triple, rule: Rule, n: int, premises: list[ox.Triple]) -> Proof:
         subproofs = [self._premise(p) for p in premises]
@@ -127,28 +127,27 @@ class Explainer:
         assert proof is not None  # premises were found in the store
         return proof
 
-    def instances(self, t: ox.Triple, n: int) -> list[tuple[Rule, list[ox.Triple], list[str]]]:
+    def instances(self, t: ox.Triple, n: int) -> list[tuple[Rule, list[ox.Triple]]]:
         """Rule instances with head t and all premises in rounds < n, earliest premises first."""
         named = self.file_graphs + [ox.NamedNode(g.value) for g in self.kg.inferred_graphs
                                     if (round_of_graph(g) or 0) < n]
-        found: list[tuple[tuple[int, int, int, str], Rule, list[ox.Triple], list[str]]] = []
+        found: list[tuple[tuple[int, int, int, str], Rule, list[ox.Triple]]] = []
         for rule in self.rules:
             binding = _unify(rule.head, t)
             if binding is None:
                 continue
             for premises in self._match_body(rule, binding, named):
                 rounds = [self.round_of(p) or 0 for p in premises]
-                chain_premises: list[str] = list(rule.chain)
                 key = (max(rounds, default=0), sum(rounds), len(premises), " ".join(map(str, premises)))
-                found.append((key, rule, premises, chain_premises))
+                found.append((key, rule, premises))
         found.sort(key=lambda x: x[0])
         seen: set[str] = set()
         out = []
-        for _key, rule, premises, chain in found:
+        for _key, rule, premises in found:
             sig = rule.name + "|" + " ".join(map(str, premises))
             if sig not in seen:
                 seen.add(sig)
-                out.append((rule, premises, chain))
+                out.append((rule, premises))
         return out
 
     def _match_body(self, rule: Rule, binding: dict[str, str], named: list[ox.NamedNode]) -> list[list[ox.Triple]]:

@@ -6,13 +6,15 @@ changes this package only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
 import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.namespaces import GRAPH_BASE
-from kg.paths import GraphLayout, layout as default_layout
+from kg.paths import GraphLayout
+from kg.paths import layout as default_layout
 from kg.results import AskResult, GraphResult, QueryResult, SelectResult
 
 REGIMES = ("none", "rdfs", "owlrl")
