@@ -44,12 +44,17 @@ def round_of_graph(graph: object) -> int | None:
 
 
 def materialise(store: ox.Store, ontology_graphs: list[ox.NamedNode], data_graphs: list[ox.NamedNode],
-                *, regime: str, engine: str) -> list[ox.NamedNode]:
-    """Compute the closure of `regime` with `engine`; return the inferred graphs (rounds, in order)."""
+                *, regime: str, engine: str, record_rounds: bool = True) -> list[ox.NamedNode]:
+    """Compute the closure of `regime` with `engine`; return the inferred graphs (rounds, in order).
+
+    `record_rounds=False` merges the rounds into one graph as it goes: explanations then cannot be rebuilt.
+    It exists to measure what recording derivations costs (benchmarks), not for normal use.
+    """
     if regime == "none":
         return []
     if engine == "rules":
-        graphs = run_rules(store, rules_for(regime, property_chains(store, ontology_graphs)))
+        graphs = run_rules(store, rules_for(regime, property_chains(store, ontology_graphs)),
+                           record_rounds=record_rounds)
     elif engine == "owlrl":
         graphs = _load_inferred(store, owlrl_inferred(store, regime), "owlrl")
     elif engine == "reasonable":
@@ -131,7 +136,8 @@ def strata(rules: list[Rule]) -> list[list[Rule]]:
     return [s for s in (schema, props, types) if s]
 
 
-def run_rules(store: ox.Store, rules: list[Rule], max_rounds: int = 1000) -> list[ox.NamedNode]:
+def run_rules(store: ox.Store, rules: list[Rule], max_rounds: int = 1000,
+              record_rounds: bool = True) -> list[ox.NamedNode]:
     """Apply rules stratum by stratum, round after round until a round adds nothing; return the round graphs.
 
     Round N's triples land in graph N and then in the default graph; rules of round N read only rounds < N,
@@ -168,12 +174,21 @@ def run_rules(store: ox.Store, rules: list[Rule], max_rounds: int = 1000) -> lis
                 break
             store.update(f"ADD <{graph.value}> TO DEFAULT")
             graphs.append(graph)
+            if not record_rounds and n > 1:
+                # Fold the previous round (no longer needed as a delta) into one graph: no derivation record.
+                merged = ENGINE_GRAPH_BASE + "merged"
+                store.update(f"ADD <{round_graph(n - 1).value}> TO <{merged}> ; DROP GRAPH <{round_graph(n - 1).value}>")
             if not is_schema and _has_schema_triples(store, graph):
                 # An instance rule produced an axiom: the compiled forms are stale. Recompile and go on.
                 compiled = _compile(stratum, store)
                 first_round = n + 1
             elif stratum[0].name in TYPE_RULES and closes_types and _types_are_inert(store):
                 break  # one round of type rules is complete (see strata); nothing reads rdf:type triples
+    if not record_rounds:
+        merged = ENGINE_GRAPH_BASE + "merged"
+        if graphs:
+            store.update(f"ADD <{graphs[-1].value}> TO <{merged}> ; DROP GRAPH <{graphs[-1].value}>")
+        return [ox.NamedNode(merged)] if graphs else []
     return graphs
 
 
