@@ -1,0 +1,6 @@
+"""Remote triplestores: load the graph safely (staging graphs, count check, swap) and query over HTTP.
+
+Modules: `profiles` (where each kind of server keeps its endpoints), `http` (credentials, retries, one-line
+errors), `load` (staging, verification, swap), `remote` (SPARQL queries to an endpoint).
+Nothing here is imported by light commands: `requests` is loaded only when a store is used.
+"""

@@ -1,0 +1,216 @@
+"""HTTP to triplestores: credentials from the environment, bounded retries, and one-line errors.
+
+Credentials never come from the command line and never appear in a message: they are read from
+KG_STORE_USER / KG_STORE_PASSWORD or from ~/.netrc (for the endpoint's host), and URLs are shown without
+any user:password@ part. Failures become StoreError (exit 2) carrying the server's own first line.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import requests
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+
+from kg.errors import ParameterError, StoreError
+from kg.stores.profiles import AUTH_MODES, redact
+
+ENV_USER = "KG_STORE_USER"
+ENV_PASSWORD = "KG_STORE_PASSWORD"
+
+DEFAULT_TRIES = 4  # one request and three retries
+DEFAULT_BACKOFF = 0.5  # seconds before the first retry, doubled each time: 0.5, 1, 2
+RETRY_STATUS = frozenset({502, 503, 504})
+MESSAGE_LIMIT = 300
+
+
+class AuthRefused(StoreError):
+    """The server answered 401 or 403: the credentials (or their absence) were refused."""
+
+
+class NoAuth(AuthBase):
+    """Send no credentials, and keep requests from picking some from ~/.netrc."""
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        return r
+
+
+def find_credentials(url: str) -> tuple[str, str] | None:
+    """User and password from KG_STORE_USER/KG_STORE_PASSWORD, else from ~/.netrc for the URL's host."""
+    user, password = os.environ.get(ENV_USER), os.environ.get(ENV_PASSWORD)
+    if user is not None or password is not None:
+        if not user or password is None:
+            raise ParameterError(f"set both {ENV_USER} and {ENV_PASSWORD}, or neither")
+        return user, password
+    from requests.utils import get_netrc_auth
+
+    found = get_netrc_auth(url)
+    return (found[0], found[1]) if found else None
+
+
+def make_auth(mode: str, url: str) -> AuthBase:
+    """The requests auth object for --auth basic|digest|none, with credentials found for `url`."""
+    if mode not in AUTH_MODES:
+        raise ParameterError(f"--auth: unknown mode {mode!r} (choose from {', '.join(AUTH_MODES)})")
+    if mode == "none":
+        return NoAuth()
+    creds = find_credentials(url)
+    if creds is None:
+        return NoAuth()
+    return HTTPBasicAuth(*creds) if mode == "basic" else HTTPDigestAuth(*creds)
+
+
+_STATUS_LINE = re.compile(r"(?i)^(?:HTTP/\d(?:\.\d)?\s+\d{3}\b.*|error\s+\w+|\d{3}\s.*)$")
+
+
+def server_message(body: str) -> str:
+    """The server's own message: the first meaningful line of the body, HTML stripped.
+
+    Virtuoso wraps errors in an HTML page whose first lines are a status ("HTTP/1.1 500 …", "Error 22007");
+    those are skipped. A line ending with ':' gets the next one, which says what actually went wrong.
+    """
+    text = re.sub(r"(?is)<(head|script|style)\b.*?</\1\s*>", "\n", body)
+    text = re.sub(r"(?s)<[^>]*>", "\n", text)
+    lines = [" ".join(line.split()) for line in html.unescape(text).splitlines()]
+    lines = [line for line in lines if line and not _STATUS_LINE.match(line)]
+    if not lines:
+        return "(no message)"
+    message = lines[0]
+    if message.endswith(":") and len(lines) > 1:
+        message += " " + lines[1]
+    return message if len(message) <= MESSAGE_LIMIT else message[: MESSAGE_LIMIT - 1] + "…"
+
+
+def _nothing_sent(exc: Exception) -> bool:
+    """True when the connection could not even be opened, so retrying cannot apply a request twice."""
+    import urllib3.exceptions as u3
+
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, u3.MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, u3.NewConnectionError)
+
+
+def _reason(exc: Exception, timeout: float) -> str:
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"no answer within {timeout:g} s"
+    text = str(exc)
+    for needle, reason in (
+        ("Connection refused", "connection refused"),
+        ("RemoteDisconnected", "the server closed the connection"),
+        ("Connection aborted", "the server closed the connection"),
+        ("Connection reset", "connection reset"),
+        ("Broken pipe", "the server closed the connection"),
+        ("NameResolutionError", "unknown host"),
+        ("Name or service not known", "unknown host"),
+        ("No route to host", "no route to host"),
+    ):
+        if needle in text:
+            return reason
+    return type(exc).__name__
+
+
+class HttpClient:
+    """One session with auth, timeout, TLS verification and bounded retries, for one store."""
+
+    def __init__(
+        self,
+        *,
+        auth: AuthBase | None = None,
+        timeout: float = 60.0,
+        verify_tls: bool = True,
+        tries: int = DEFAULT_TRIES,
+        backoff: float = DEFAULT_BACKOFF,
+        sleep: Callable[[float], None] = time.sleep,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.session = session or requests.Session()
+        self.set_auth(auth)
+        self.timeout = timeout
+        self.verify_tls = verify_tls
+        self.tries = max(1, tries)
+        self.backoff = backoff
+        self._sleep = sleep
+
+    def set_auth(self, auth: AuthBase | None) -> None:
+        """Use these credentials from now on (None: send none)."""
+        self.auth = auth or NoAuth()
+        self.has_credentials = not isinstance(self.auth, NoAuth)
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        params: Mapping[str, str] | None = None,
+        data: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool = True,
+        tries: int | None = None,
+        check: bool = True,
+    ) -> requests.Response:
+        """Send a request and return its 2xx response (any response if not `check`), or raise StoreError.
+
+        Retries (with exponential backoff) connection failures and 502/503/504, never a 4xx. A request
+        that is not idempotent is retried only when it cannot have reached the server (connection not
+        opened, or 503), so it is never applied twice.
+        """
+        limit = max(1, tries or self.tries)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self.session.request(
+                    method, url, params=params, data=data, headers=dict(headers or {}), auth=self.auth,
+                    timeout=self.timeout, verify=self.verify_tls,
+                )
+            except requests.exceptions.SSLError as exc:
+                raise StoreError(f"{what}: TLS error with {redact(url)}: {_tls_reason(exc)}") from None
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt < limit and (idempotent or _nothing_sent(exc)):
+                    self._sleep(self.backoff * 2 ** (attempt - 1))
+                    continue
+                tried = "1 try" if attempt == 1 else f"{attempt} tries"
+                raise StoreError(
+                    f"{what}: cannot reach {redact(url)}: {_reason(exc, self.timeout)} (after {tried})"
+                ) from None
+            status = response.status_code
+            if status in RETRY_STATUS and attempt < limit and (idempotent or status == 503):
+                self._sleep(self.backoff * 2 ** (attempt - 1))
+                continue
+            if not check:
+                return response
+            if status in (401, 403):
+                raise AuthRefused(self._refused(what, url, response))
+            if not 200 <= status < 300:
+                raise StoreError(
+                    f"{what}: {redact(url)} answered {status} {response.reason or ''}".rstrip()
+                    + f": {server_message(response.text)}"
+                )
+            return response
+
+    def _refused(self, what: str, url: str, response: requests.Response) -> str:
+        status = f"{response.status_code} {response.reason or ''}".strip()
+        if self.has_credentials:
+            hint = f"check {ENV_USER}/{ENV_PASSWORD} or ~/.netrc, and --auth"
+        else:
+            hint = f"no credentials were sent: set {ENV_USER} and {ENV_PASSWORD}, or add the host to ~/.netrc"
+        body = server_message(response.text) if response.text.strip() else ""
+        detail = f" ({body})" if body and body != "(no message)" else ""
+        return f"{what}: {redact(url)} refused the credentials: {status}{detail}; {hint}"
+
+
+def _tls_reason(exc: Exception) -> str:
+    text = str(exc)
+    match = re.search(r"certificate verify failed: ([^()'\"]+)", text)
+    if match:
+        return "certificate verify failed: " + match.group(1).strip() + " (--no-verify-tls skips the check)"
+    return "handshake failed"
