@@ -132,17 +132,16 @@ class HttpClient:
         session: requests.Session | None = None,
     ) -> None:
         self.session = session or requests.Session()
-        self.set_auth(auth)
+        self.auth: AuthBase = auth or NoAuth()
         self.timeout = timeout
         self.verify_tls = verify_tls
         self.tries = max(1, tries)
         self.backoff = backoff
         self._sleep = sleep
 
-    def set_auth(self, auth: AuthBase | None) -> None:
-        """Use these credentials from now on (None: send none)."""
-        self.auth = auth or NoAuth()
-        self.has_credentials = not isinstance(self.auth, NoAuth)
+    @property
+    def has_credentials(self) -> bool:
+        return not isinstance(self.auth, NoAuth)
 
     def send(
         self,

@@ -411,7 +411,7 @@ def load_into_store(
         base_url, profile, query_url=query_url, update_url=update_url, gsp_url=gsp_url, use_gsp=use_gsp
     )
     if client is None or auth is not None:
-        http.set_auth(make_auth(auth or endpoints.profile.auth, endpoints.update_url))
+        http.auth = make_auth(auth or endpoints.profile.auth, endpoints.update_url)
     drop = [] if inferred else [live["inferred"]]
     loader = StagedLoader(http, endpoints, batch_size=batch_size, progress=progress)
     outcomes = loader.run(payloads, drop=drop)
