@@ -37,3 +37,4 @@ def cache_dir(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "cache"
     monkeypatch.setenv("KG_CACHE_DIR", str(path))
     return path
+

@@ -12,7 +12,7 @@ from kg.engine.explain import Explainer, supporting_documents
 from kg.errors import KgError
 from kg.namespaces import EKD, EKG
 from kg.paths import layout
-from tests.owl2rl_checker import check_proof, one_step_consequences
+from owl2rl_checker import check_proof, one_step_consequences
 
 SAMPLE = 10_000
 

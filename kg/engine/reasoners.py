@@ -168,6 +168,10 @@ def run_rules(store: ox.Store, rules: list[Rule], max_rounds: int = 1000,
                     else:
                         for i in range(len(c.data_atoms)):
                             store.update(c.update(target, delta, i))
+            if not is_schema:
+                # Keep only what is new: the compiled updates insert every conclusion (see compile.py).
+                store.update(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} "
+                             "?s ?p ?o }")
             if _is_empty(store, graph):
                 if store.contains_named_graph(graph):
                     store.remove_graph(graph)
@@ -290,7 +294,26 @@ def owlrl_inferred(store: ox.Store, regime: str) -> Iterable[tuple]:
     asserted = set(graph)
     semantics = owlrl.OWLRL_Semantics if regime == "owlrl" else owlrl.RDFS_Semantics
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
-    return [t for t in graph if t not in asserted and not is_noise(*t)]
+    return _without_copied_literals([t for t in graph if t not in asserted and not is_noise(*t)], asserted, graph)
+
+
+def _without_copied_literals(inferred: list[tuple], asserted: set[tuple], closure) -> list[tuple]:
+    """Drop owlrl's literal artefacts.
+
+    owlrl stands literals in for equal-comparing ones (seen here: `skos:prefLabel "Jean Zay"@en` inferred from
+    `rdfs:label "Jean Zay"@en` and `skos:prefLabel "Jean Zay"@fr`). Without owl:sameAs or hasValue, an OWL 2 RL
+    rule can only conclude (s p "lit") from an asserted (s q "lit") where q is a sub-property of p (prp-spo1,
+    prp-eqp), so anything else with a literal object is such an artefact.
+    """
+    import rdflib
+
+    sub = rdflib.RDFS.subPropertyOf
+    supers: dict[object, set[object]] = {}
+    for q, _, p in closure.triples((None, sub, None)):
+        supers.setdefault(q, set()).add(p)
+    derivable = {(s, p, repr(o)) for s, q, o in asserted if isinstance(o, rdflib.Literal) for p in supers.get(q, ())}
+    return [(s, p, o) for s, p, o in inferred
+            if not isinstance(o, rdflib.Literal) or (s, p, repr(o)) in derivable]
 
 
 def reasonable_inferred(store: ox.Store, ontology_graphs: list[ox.NamedNode], regime: str) -> Iterable[tuple]:
