@@ -6,6 +6,7 @@ an ORDER BY) so that a VALUES block of serialised RDF terms can be inserted.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _TOKEN = re.compile(
@@ -16,6 +17,9 @@ _TOKEN = re.compile(
     r"|<[^<>\"{}|^`\\\s]*>"  # IRIs
     r"|#[^\n]*"  # comments
     r"|[{}]"
+    r"|[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+"  # variables
+    r"|(?:[A-Za-z\u00C0-\uFFFF](?:[\w\-.]*[\w\-])?)?:"  # prefixed names (PNAME_NS, then PN_LOCAL)
+    r"(?:(?:[\w\-:%]|\\[^\s])(?:(?:[\w\-:%.]|\\[^\s])*(?:[\w\-:%]|\\[^\s]))?)?"
     r"|[A-Za-z_][A-Za-z0-9_]*"  # words
     r"|\s+|.",
     re.DOTALL,
@@ -53,7 +57,79 @@ def has_order_by(text: str) -> bool:
             if depth == 0:
                 last_close = i
     tail = [t for _, t in toks[last_close + 1:] if t.strip() and not t.startswith("#")]
-    for a, b in zip(tail, tail[1:], strict=False):
+    for a, b in itertools.pairwise(tail):
         if a.upper() == "ORDER" and b.upper() == "BY":
             return True
     return False
+
+
+# -- finding places in a query (used by kg.params to insert a VALUES block) -----------------------------
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def significant_tokens(text: str) -> list[tuple[int, str]]:
+    """Tokens without whitespace and comments."""
+    return [(pos, tok) for pos, tok in tokens(text) if not tok.isspace() and not tok.startswith("#")]
+
+
+def query_form(text: str) -> str | None:
+    """select, ask, construct or describe: the first query-form keyword after the prologue."""
+    for _, tok in significant_tokens(text):
+        if tok.upper() in QUERY_FORMS:
+            return tok.lower()
+    return None
+
+
+def _matching_brace(toks: list[tuple[int, str]], open_index: int) -> int:
+    depth = 0
+    for i in range(open_index, len(toks)):
+        if toks[i][1] == "{":
+            depth += 1
+        elif toks[i][1] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise ValueError("unbalanced braces")
+
+
+def where_group(text: str) -> tuple[int, int, bool]:
+    """Offsets just inside the braces of the outermost WHERE group: (after `{`, at `}`, body is a sub-SELECT).
+
+    Raises ValueError when the query has no WHERE group (e.g. `DESCRIBE <iri>`) or its braces do not balance.
+    """
+    toks = significant_tokens(text)
+    start = next((i for i, (_, t) in enumerate(toks) if t.upper() in QUERY_FORMS), None)
+    if start is None:
+        raise ValueError("no SELECT, ASK, CONSTRUCT or DESCRIBE keyword")
+    i = start + 1
+    if toks[start][1].upper() == "CONSTRUCT" and i < len(toks) and toks[i][1] == "{":
+        i = _matching_brace(toks, i) + 1  # skip the template
+    parens = 0
+    open_index = None
+    while i < len(toks):
+        tok = toks[i][1]
+        if tok == "(":
+            parens += 1
+        elif tok == ")":
+            parens -= 1
+        elif parens == 0 and tok.upper() == "WHERE":
+            j = i + 1
+            if j < len(toks) and toks[j][1] == "{":
+                open_index = j
+            break
+        elif parens == 0 and tok == "{":
+            open_index = i
+            break
+        i += 1
+    if open_index is None:
+        raise ValueError("no WHERE clause")
+    close_index = _matching_brace(toks, open_index)
+    sub_select = open_index + 1 < len(toks) and toks[open_index + 1][1].upper() == "SELECT"
+    return toks[open_index][0] + 1, toks[close_index][0], sub_select
+
+
+def variables(text: str) -> set[str]:
+    """Names of the variables a query mentions (without `?`/`$`)."""
+    return {tok[1:] for _, tok in tokens(text) if tok[:1] in "?$" and len(tok) > 1}
+

@@ -66,3 +66,42 @@ def lang_option(func: F) -> F:
         "--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True,
         help="Language of labels shown (falls back to the other language).",
     )(func)
+
+
+def output_format_option(choices: tuple[str, ...], default: str | None = None, help_text: str = ""
+                         ) -> Callable[[F], F]:
+    """`--format` with the given choices (shared so every command spells formats alike)."""
+
+    def deco(func: F) -> F:
+        return click.option(
+            "--format", "fmt", type=click.Choice(choices), default=default, show_default=default is not None,
+            help=help_text or f"Output format: {', '.join(choices)}.",
+        )(func)
+
+    return deco
+
+
+def params_option(func: F) -> F:
+    return click.option(
+        "-p", "--param", "params", metavar="NAME=VALUE", multiple=True,
+        help="Bind a query parameter (repeatable). IRIs as <…> or prefixed names; strings may end in @fr.",
+    )(func)
+
+
+def endpoint_options(func: F) -> F:
+    """`--endpoint URL` and its companions: run the query at a remote SPARQL endpoint instead."""
+    func = click.option(
+        "--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+        help="Seconds to wait for --endpoint.",
+    )(func)
+    func = click.option(
+        "--auth", metavar="USER:PASSWORD", default=None, envvar="KG_ENDPOINT_AUTH",
+        help="Credentials for --endpoint, or basic/digest/none with credentials from the environment "
+             "(also $KG_ENDPOINT_AUTH).",
+    )(func)
+    func = click.option(
+        "--endpoint", metavar="URL", default=None, envvar="KG_ENDPOINT",
+        help="Query this remote SPARQL endpoint instead of the embedded graph (also $KG_ENDPOINT). "
+             "Default graphs: ontology + data (+ inferred when reasoning is on).",
+    )(func)
+    return func

@@ -1,0 +1,338 @@
+"""The catalogue of named queries: `queries/NAME.rq` files whose `#+ key: value` header describes them.
+
+The header lives in SPARQL comments, so each file still runs unchanged in any SPARQL editor:
+
+    #+ summary: Laboratories and each of their supervising institutions
+    #+ description: Lists every research unit … (repeat the key for more lines)
+    #+ tags: organisations, labs
+    #+ reasoning: none
+    #+ param: lab | iri | optional | The laboratory (IRI or prefixed name), e.g. ekd:lix
+    #+ param: lang | string | default=fr | Language of the labels
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import sparqltext
+from kg.errors import InputError, ParameterError
+from kg.params import ParamSpec, bind, parse_type, parse_value, resolve, resolve_untyped
+
+HEADER_KEYS = ("summary", "description", "tags", "reasoning", "param")
+REGIMES = ("none", "rdfs", "owlrl")
+AD_HOC_ORIGIN = "<query>"
+
+_HEADER = re.compile(r"^#\+\s*([A-Za-z_-]+)\s*:\s?(.*)$")
+_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query and what its header says about it."""
+
+    name: str
+    text: str
+    origin: str = AD_HOC_ORIGIN  # the file (as shown to the user) or <query>
+    summary: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    reasoning: str = "none"
+    params: tuple[ParamSpec, ...] = field(default_factory=tuple)
+    has_header: bool = False
+
+    @property
+    def form(self) -> str | None:
+        """select, ask, construct or describe."""
+        return sparqltext.query_form(self.text)
+
+    def param(self, name: str) -> ParamSpec | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for `kg queries --format json` and generated docs."""
+        return {
+            "name": self.name,
+            "summary": self.summary,
+            "description": self.description,
+            "tags": list(self.tags),
+            "reasoning": self.reasoning,
+            "form": self.form,
+            "params": [
+                {"name": p.name, "type": p.type_text, "mode": p.mode, "description": p.description}
+                for p in self.params
+            ],
+        }
+
+
+def _origin(path: Path) -> str:
+    from kg.engine.loading import display_path
+
+    return display_path(path)
+
+
+def parse_query_text(text: str, name: str, origin: str = AD_HOC_ORIGIN, *, require_summary: bool = True
+                     ) -> NamedQuery:
+    """Read the `#+` header of a query. Malformed lines are InputError naming `origin:line`."""
+    fields: dict[str, list[tuple[int, str]]] = {key: [] for key in HEADER_KEYS}
+    in_header = True
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("#+"):
+            if not in_header:
+                raise InputError(f"{origin}:{lineno}: '#+' header line after the query has started")
+            match = _HEADER.match(stripped)
+            if not match:
+                raise InputError(f"{origin}:{lineno}: malformed header line, expected '#+ key: value'")
+            key, value = match.group(1).lower(), match.group(2).strip()
+            if key not in HEADER_KEYS:
+                close = difflib.get_close_matches(key, HEADER_KEYS, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise InputError(f"{origin}:{lineno}: unknown header key {key!r}{hint}; "
+                                 f"known keys: {', '.join(HEADER_KEYS)}")
+            fields[key].append((lineno, value))
+        elif stripped and not stripped.startswith("#"):
+            in_header = False
+    has_header = any(fields.values())
+
+    def single(key: str) -> tuple[int, str] | None:
+        entries = fields[key]
+        if len(entries) > 1:
+            raise InputError(f"{origin}:{entries[1][0]}: header key {key!r} given more than once")
+        return entries[0] if entries else None
+
+    summary = single("summary")
+    if summary is not None and not summary[1]:
+        raise InputError(f"{origin}:{summary[0]}: empty summary")
+    if summary is None and require_summary:
+        raise InputError(f"{origin}:1: missing '#+ summary: …' header line")
+    reasoning_entry = single("reasoning")
+    reasoning = "none"
+    if reasoning_entry is not None:
+        reasoning = reasoning_entry[1].lower()
+        if reasoning not in REGIMES:
+            raise InputError(f"{origin}:{reasoning_entry[0]}: unknown reasoning {reasoning_entry[1]!r} "
+                             f"(choose from {', '.join(REGIMES)})")
+    tags: list[str] = []
+    for _, value in fields["tags"]:
+        tags.extend(t.strip() for t in value.split(",") if t.strip())
+    used = sparqltext.variables(text)
+    params: list[ParamSpec] = []
+    for lineno, value in fields["param"]:
+        spec = _parse_param(value, origin, lineno)
+        if any(p.name == spec.name for p in params):
+            raise InputError(f"{origin}:{lineno}: parameter {spec.name!r} declared twice")
+        if spec.name not in used:
+            raise InputError(f"{origin}:{lineno}: parameter {spec.name!r} is declared but the query "
+                             f"never uses ?{spec.name}")
+        params.append(spec)
+    return NamedQuery(
+        name=name, text=text, origin=origin,
+        summary=summary[1] if summary else "",
+        description=" ".join(v for _, v in fields["description"]),
+        tags=tuple(dict.fromkeys(tags)),
+        reasoning=reasoning,
+        params=tuple(params),
+        has_header=has_header,
+    )
+
+
+def _parse_param(value: str, origin: str, lineno: int) -> ParamSpec:
+    parts = [part.strip() for part in value.split("|", 3)]
+    where = f"{origin}:{lineno}"
+    if len(parts) != 4:
+        raise InputError(f"{where}: malformed param, expected "
+                         "'#+ param: name | type | required|optional|default=VALUE | description'")
+    name, type_text, mode, description = parts
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+        raise InputError(f"{where}: {name!r} is not a valid parameter name")
+    try:
+        kind, lang = parse_type(type_text)
+    except ValueError as exc:
+        raise InputError(f"{where}: {exc}") from None
+    required, default = False, None
+    if mode == "required":
+        required = True
+    elif mode.startswith("default="):
+        default = mode[len("default="):].strip()
+    elif mode != "optional":
+        raise InputError(f"{where}: unknown parameter mode {mode!r} "
+                         "(choose required, optional or default=VALUE)")
+    spec = ParamSpec(name, kind, lang, required, default, description)
+    if default is not None:
+        try:
+            parse_value(spec, default)
+        except ParameterError as exc:
+            raise InputError(f"{where}: bad default: {exc.message}") from None
+    return spec
+
+
+def load_query_file(path: Path) -> NamedQuery:
+    """One named query from its file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{_origin(path)}: cannot read: {exc}") from None
+    return parse_query_text(text, path.stem, _origin(path))
+
+
+def load_catalog(queries_dir: Path | str) -> dict[str, NamedQuery]:
+    """Every `*.rq` file of a folder, by name (the file stem), sorted by name."""
+    folder = Path(queries_dir)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such queries directory")
+    return {q.name: q for q in (load_query_file(p) for p in sorted(folder.glob("*.rq")))}
+
+
+def get(catalog: Mapping[str, NamedQuery], name: str) -> NamedQuery:
+    """A query by name; an unknown name is an error that suggests the closest names."""
+    if name in catalog:
+        return catalog[name]
+    close = difflib.get_close_matches(name, list(catalog), n=3, cutoff=0.5)
+    if not close:
+        close = [n for n in catalog if name.lower() in n.lower()][:3]
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise InputError(f"unknown query {name!r}{hint} (kg queries lists them)")
+
+
+def filter_by_tag(catalog: Mapping[str, NamedQuery], tag: str | None) -> list[NamedQuery]:
+    """Queries carrying a tag (case-insensitive), or all of them."""
+    queries = list(catalog.values())
+    if tag is None:
+        return queries
+    wanted = tag.strip().lower()
+    return [q for q in queries if wanted in (t.lower() for t in q.tags)]
+
+
+def check_syntax(text: str, origin: str = AD_HOC_ORIGIN) -> None:
+    """Parse the query without running it; a syntax error names `origin:line:column`."""
+    import pyoxigraph as ox
+
+    from kg.namespaces import PREFIXES
+
+    try:
+        # parsing is eager and evaluation lazy: an empty store costs nothing
+        ox.Store().query(text, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        message = " ".join(str(exc.args[0] if exc.args else exc).split())
+        if len(message) > 240:
+            message = message[:240] + "…"
+        match = _POSITION.match(message)
+        if match:
+            # Oxigraph's column is one past the offending character; editors count from 1 at it.
+            column = max(1, int(match.group(2)) - 1)
+            raise InputError(f"{origin}:{match.group(1)}:{column}: query does not parse: "
+                             f"{match.group(3)}") from None
+        raise InputError(f"{origin}: query does not parse: {message}") from None
+
+
+def prepare(query: NamedQuery, raw_params: Mapping[str, str]) -> str:
+    """Check the query's syntax, then bind its typed parameters (untyped ones when it has no header)."""
+    check_syntax(query.text, query.origin)
+    if query.params or query.has_header:
+        bindings = resolve(query.params, raw_params)
+    else:
+        bindings = resolve_untyped(raw_params)
+    return bind(query.text, bindings)
+
+
+def render_listing(queries: list[NamedQuery], fmt: str = "table") -> str:
+    """The catalogue for `kg queries`: a table of name, summary and parameters, or JSON."""
+    import json
+
+    if fmt == "json":
+        return json.dumps([q.as_dict() for q in queries], indent=2, ensure_ascii=False) + "\n"
+    if not queries:
+        return "(no queries)\n"
+    rows = [(q.name, q.summary, ", ".join(f"{p.name} ({p.type_text}, {p.mode})" for p in q.params) or "-")
+            for q in queries]
+    headers = ("NAME", "SUMMARY", "PARAMETERS")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers[:2])]
+    lines = [f"{headers[0]:<{widths[0]}}  {headers[1]:<{widths[1]}}  {headers[2]}"]
+    lines += [f"{n:<{widths[0]}}  {s:<{widths[1]}}  {p}" for n, s, p in rows]
+    return "\n".join(lines) + "\n"
+
+
+# -- ad-hoc queries and execution --------------------------------------------------------------------
+def load_ad_hoc(arg: str, stdin_text: str | None = None) -> NamedQuery:
+    """`kg sparql` input: `-` (stdin), a file, or the query text itself. A `#+` header is honoured."""
+    if arg == "-":
+        return parse_query_text(stdin_text or "", "<stdin>", "<stdin>", require_summary=False)
+    path = Path(arg)
+    looks_like_path = "\n" not in arg and not any(c in arg for c in "{}") and len(arg) < 4096
+    if looks_like_path and path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{_origin(path)}: cannot read: {exc}") from None
+        return parse_query_text(text, path.stem, _origin(path), require_summary=False)
+    if looks_like_path and (path.suffix.lower() in (".rq", ".sparql") or path.is_dir()):
+        raise InputError(f"{arg}: no such query file")
+    return parse_query_text(arg, AD_HOC_ORIGIN, AD_HOC_ORIGIN, require_summary=False)
+
+
+@dataclass
+class Execution:
+    """A query's result and how to look labels up where it ran."""
+
+    result: object  # kg.results.QueryResult
+    run: object = None  # Callable[[str], QueryResult] | None, for kg.labels
+
+
+AUTH_MODES = ("basic", "digest", "none")
+
+
+def _auth(auth: str | None) -> tuple[str, str] | str | None:
+    """`USER:PASSWORD`, or a mode (basic, digest, none) whose credentials come from the environment."""
+    if not auth:
+        return None
+    if auth in AUTH_MODES:
+        return auth
+    user, sep, password = auth.partition(":")
+    if not sep:
+        raise ParameterError(f"--auth: write USER:PASSWORD or one of {', '.join(AUTH_MODES)}")
+    return user, password
+
+
+def execute(sparql: str, *, reasoning: str = "none", engine: str = "rules", use_cache: bool = True,
+            data_dir: str | None = None, endpoint: str | None = None, auth: str | None = None,
+            timeout: float = 60.0) -> Execution:
+    """Run a bound query on the embedded graph, or at `endpoint` over the project's named graphs."""
+    if endpoint:
+        return _execute_remote(sparql, reasoning=reasoning, endpoint=endpoint, auth=_auth(auth),
+                               timeout=timeout)
+    from kg.engine.graph import open_graph
+    from kg.paths import layout
+
+    kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=use_cache)
+    return Execution(kgraph.query(sparql), kgraph.query)
+
+
+def remote_default_graphs(reasoning: str) -> list[str]:
+    from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+
+    graphs = [GRAPH_ONTOLOGY, GRAPH_DATA]
+    return [*graphs, GRAPH_INFERRED] if reasoning != "none" else graphs
+
+
+def _execute_remote(sparql: str, *, reasoning: str, endpoint: str, auth: tuple[str, str] | str | None,
+                    timeout: float) -> Execution:
+    from kg.errors import StoreError
+    from kg.results import SelectResult
+
+    try:
+        from kg.stores import remote
+    except ImportError:
+        raise StoreError("--endpoint: remote queries are not available here (no kg.stores.remote)") from None
+    graphs = remote_default_graphs(reasoning)
+
+    def run(text: str) -> object:
+        return remote.run_query(endpoint, text, default_graphs=graphs, auth=auth, timeout=timeout)
+
+    result = run(sparql)
+    if isinstance(result, SelectResult):
+        result.ordered = sparqltext.has_order_by(sparql)
+    return Execution(result, run)

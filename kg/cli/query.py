@@ -1,0 +1,132 @@
+"""`kg queries`, `kg query NAME`, `kg sparql QUERY`: list and run SPARQL, locally or at an endpoint."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kg.cli.common import (
+    data_option,
+    endpoint_options,
+    engine_options,
+    handle_errors,
+    lang_option,
+    output_format_option,
+    params_option,
+    reasoning_option,
+)
+from kg.errors import EXIT_FALSE
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "jsonl", "md", "turtle", "jsonld", "nt")
+FORMAT_HELP = ("SELECT: table (default, labels), csv (plain values), tsv/json/xml (W3C, typed terms), "
+               "jsonl, md. CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt. ASK prints true/false.")
+
+
+def _print_result(sparql: str, *, reasoning: str, engine: str, no_cache: bool, data_dir: str | None,
+                  fmt: str | None, lang: str, endpoint: str | None, auth: str | None, timeout: float) -> None:
+    from kg.catalog import execute
+    from kg.formatting import render
+    from kg.results import AskResult
+
+    done = execute(sparql, reasoning=reasoning, engine=engine, use_cache=not no_cache, data_dir=data_dir,
+                   endpoint=endpoint, auth=auth, timeout=timeout)
+    click.echo(render(done.result, fmt, run=done.run, lang=lang), nl=False)  # type: ignore[arg-type]
+    if isinstance(done.result, AskResult) and not done.result.value:
+        sys.exit(EXIT_FALSE)
+
+
+@click.command("queries")
+@click.option("--tag", default=None, help="Only the queries with this tag.")
+@output_format_option(("table", "json"), default="table")
+@data_option
+@handle_errors
+def queries_command(tag: str | None, fmt: str, data_dir: str | None) -> None:
+    """List the named queries.
+
+    Shows each query's name, summary and parameters, read from the `#+` header of its .rq file.
+
+    \b
+    Examples:
+      kg queries
+      kg queries --tag labs
+      kg queries --format json
+    """
+    from kg.catalog import filter_by_tag, load_catalog, render_listing
+    from kg.paths import layout
+
+    catalog = load_catalog(layout(data_dir).queries_dir)
+    click.echo(render_listing(filter_by_tag(catalog, tag), fmt), nl=False)
+
+
+@click.command("query")
+@click.argument("name")
+@params_option
+@reasoning_option()
+@engine_options
+@data_option
+@output_format_option(RESULT_FORMATS, help_text=FORMAT_HELP)
+@lang_option
+@endpoint_options
+@handle_errors
+def query_command(name: str, params: tuple[str, ...], reasoning: str | None, engine: str, no_cache: bool,
+                  data_dir: str | None, fmt: str | None, lang: str, endpoint: str | None, auth: str | None,
+                  timeout: float) -> None:
+    """Run a named query.
+
+    NAME is one of `kg queries`; -p binds its typed parameters. Reasoning defaults to what the query's header
+    asks for.
+
+    Exit status: 0, or 1 when an ASK query answers false, 2 on bad input.
+
+    \b
+    Examples:
+      kg query lab-parents
+      kg query lab-parents -p lab=ekd:lix --lang fr
+      kg query lab-parents --format csv > labs.csv
+      kg query lab-parents --reasoning owlrl
+      kg query lab-parents --endpoint http://127.0.0.1:7878/query
+    """
+    from kg.catalog import get, load_catalog, prepare
+    from kg.params import parse_assignments
+    from kg.paths import layout
+
+    named = get(load_catalog(layout(data_dir).queries_dir), name)
+    sparql = prepare(named, parse_assignments(params))
+    _print_result(sparql, reasoning=reasoning or named.reasoning, engine=engine, no_cache=no_cache,
+                  data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout)
+
+
+@click.command("sparql")
+@click.argument("query", metavar="QUERY_OR_FILE_OR_-")
+@params_option
+@reasoning_option()
+@engine_options
+@data_option
+@output_format_option(RESULT_FORMATS, help_text=FORMAT_HELP)
+@lang_option
+@endpoint_options
+@handle_errors
+def sparql_command(query: str, params: tuple[str, ...], reasoning: str | None, engine: str, no_cache: bool,
+                   data_dir: str | None, fmt: str | None, lang: str, endpoint: str | None, auth: str | None,
+                   timeout: float) -> None:
+    """Run an ad-hoc SPARQL query (text, file, or - for stdin).
+
+    The project prefixes (ekg:, ekd:, rdfs:, skos:, prov:, …) need no PREFIX lines. A `#+ param:` header is
+    honoured; otherwise `-p x=<iri>` or `-p x=ekd:lix` binds an IRI and anything else a string.
+
+    \b
+    Examples:
+      kg sparql 'SELECT ?lab WHERE { ?lab a ekg:Laboratory }'
+      kg sparql my-query.rq --format json
+      echo 'ASK { ekd:lix ekg:supervisedBy ekd:cnrs }' | kg sparql -
+      kg sparql 'SELECT ?p ?o WHERE { ?s ?p ?o }' -p s=ekd:cnrs --lang fr
+    """
+    from kg.catalog import load_ad_hoc, prepare
+    from kg.params import parse_assignments
+
+    stdin_text = click.get_text_stream("stdin").read() if query == "-" else None
+    named = load_ad_hoc(query, stdin_text)
+    sparql = prepare(named, parse_assignments(params))
+    _print_result(sparql, reasoning=reasoning or named.reasoning, engine=engine, no_cache=no_cache,
+                  data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout)
