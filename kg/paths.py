@@ -66,5 +66,7 @@ def layout(data_dir: str | os.PathLike[str] | None = None) -> GraphLayout:
         raise InputError(f"--data: {path}: no such directory")
     if (path / "data").is_dir():
         onto = path / "ontology" if (path / "ontology").is_dir() else root / "ontology"
+        if (path / "queries").is_dir() and not os.environ.get(ENV_QUERIES):
+            queries = path / "queries"
         return GraphLayout(onto, path / "data", queries)
     return GraphLayout(root / "ontology", path, queries)

@@ -125,6 +125,8 @@ def open_cached(layout: GraphLayout, reasoning: str, engine: str) -> KnowledgeGr
             raise ValueError("manifest does not match its entry")
         if _store_fingerprint(entry / "store") != manifest["files"]:
             raise ValueError("store files differ from the manifest (truncated or modified)")
+        global _disk_store_opened
+        _disk_store_opened = True
         store = ox.Store.read_only(str(entry / "store"))
         graphs = {k: [ox.NamedNode(g) for g in manifest["graphs"][k]] for k in ("ontology", "data", "inferred")}
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -147,6 +149,8 @@ def save(kgraph: KnowledgeGraph) -> KnowledgeGraph:
     tmp = root / f".tmp-{key[:12]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         tmp.mkdir(parents=True)
+        global _disk_store_opened
+        _disk_store_opened = True
         disk = ox.Store(str(tmp / "store"))
         disk.bulk_extend(iter(kgraph.store))
         disk.flush()
@@ -184,6 +188,36 @@ def save(kgraph: KnowledgeGraph) -> KnowledgeGraph:
         return kgraph
     cached.from_cache = False  # built by this run, only stored in the cache
     return cached
+
+
+_disk_store_opened = False
+
+
+def save_in_background(kgraph: KnowledgeGraph) -> bool:
+    """Write the cache from a forked child and return at once; False when that is not possible.
+
+    Only done when this process has opened no on-disk store: RocksDB keeps background threads, which a
+    forked child would not have. The child detaches from the terminal and pipes first, so a reader of our
+    output sees end-of-file when the parent exits, not when the cache is written.
+    """
+    if _disk_store_opened or not hasattr(os, "fork"):
+        return False
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        return False
+    if pid:
+        return True
+    try:  # child
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.setsid()
+        save(kgraph)
+    finally:
+        os._exit(0)
 
 
 def clear() -> tuple[Path, int]:

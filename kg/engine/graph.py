@@ -153,8 +153,15 @@ def open_graph(
     if use_cache:
         from kg.engine import cache
 
+        if BACKGROUND_SAVE and cache.save_in_background(kgraph):
+            return kgraph
         return cache.save(kgraph)
     return kgraph
+
+
+# The `kg` console script sets this: a cold run answers from memory while a child process writes the cache
+# (persisting costs about as much as reasoning). Library callers and tests get the synchronous behaviour.
+BACKGROUND_SAVE = False
 
 
 def build_graph(lay: GraphLayout, *, reasoning: str, engine: str, store: ox.Store) -> KnowledgeGraph:

@@ -181,7 +181,8 @@ def run_rules(store: ox.Store, rules: list[Rule], max_rounds: int = 1000,
             if not record_rounds and n > 1:
                 # Fold the previous round (no longer needed as a delta) into one graph: no derivation record.
                 merged = ENGINE_GRAPH_BASE + "merged"
-                store.update(f"ADD <{round_graph(n - 1).value}> TO <{merged}> ; DROP GRAPH <{round_graph(n - 1).value}>")
+                previous = round_graph(n - 1).value
+                store.update(f"ADD <{previous}> TO <{merged}> ; DROP GRAPH <{previous}>")
             if not is_schema and _has_schema_triples(store, graph):
                 # An instance rule produced an axiom: the compiled forms are stale. Recompile and go on.
                 compiled = _compile(stratum, store)
