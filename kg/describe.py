@@ -36,6 +36,7 @@ class Statement:
     predicate: ox.NamedNode
     node: object
     files: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)  # inferred: file names of the documents behind its proof
 
 
 @dataclass
@@ -78,7 +79,7 @@ class Description:
     def as_dict(self) -> dict[str, object]:
         def stmts(items: list[Statement]) -> list[dict[str, object]]:
             return [{"predicate": s.predicate.value, "node": plain(s.node), "term": str(s.node),
-                     "files": s.files} for s in items]
+                     "files": s.files, "documents": s.documents} for s in items]
 
         return {
             "iri": self.iri.value,
@@ -198,8 +199,25 @@ def describe(kgraph: KnowledgeGraph, iri: ox.NamedNode) -> Description:
         all_out, all_inc = _statements(kgraph, iri, "all")
         desc.inferred_outgoing = _sort([Statement(p, o) for p, o in all_out - out])
         desc.inferred_incoming = _sort([Statement(p, s) for p, s in all_inc - inc])
+        _documents_behind(kgraph, iri, desc)
     desc.sources = sources(kgraph, iri)
     return desc
+
+
+def _documents_behind(kgraph: KnowledgeGraph, iri: ox.NamedNode, desc: Description) -> None:
+    """For each inferred statement, the documents that support it: the union of its proof's leaves.
+    Proofs come from the rules engine's recorded rounds; other engines record none."""
+    if kgraph.engine != "rules":
+        return
+    from kg.engine.explain import Explainer, supporting_documents
+
+    explainer = Explainer(kgraph)
+    for stmt in desc.inferred_outgoing:
+        proof = explainer.explain(ox.Triple(iri, stmt.predicate, stmt.node))
+        stmt.documents = sorted({s.identifier or s.document for s in supporting_documents(proof)}) if proof else []
+    for stmt in desc.inferred_incoming:
+        proof = explainer.explain(ox.Triple(stmt.node, stmt.predicate, iri))
+        stmt.documents = sorted({s.identifier or s.document for s in supporting_documents(proof)}) if proof else []
 
 
 # -- text ----------------------------------------------------------------
@@ -229,6 +247,10 @@ def _columns(rows: list[list[str]], indent: str = "  ") -> list[str]:
     return out
 
 
+def _docs(stmt: Statement) -> str:
+    return ", ".join(stmt.documents) if stmt.documents else "(no document cites its premises)"
+
+
 def render(desc: Description, labeller: Callable[[object], str], lang: str = "en") -> str:
     """The description as text for the terminal, IRIs shown by label."""
     name = labeller(desc.iri)
@@ -241,11 +263,11 @@ def render(desc: Description, labeller: Callable[[object], str], lang: str = "en
     lines += _columns([[_show(s.node, labeller), _show(s.predicate, labeller), ", ".join(s.files)]
                        for s in desc.incoming])
     if desc.reasoning != "none":
-        lines += ["", f"Inferred statements ({desc.reasoning}):"]
-        lines += _columns([[_show(s.predicate, labeller), _show(s.node, labeller), ""]
+        lines += ["", f"Inferred statements ({desc.reasoning}; documents behind each proof):"]
+        lines += _columns([[_show(s.predicate, labeller), _show(s.node, labeller), _docs(s)]
                            for s in desc.inferred_outgoing])
-        lines += ["", f"Inferred references ({desc.reasoning}):"]
-        lines += _columns([[_show(s.node, labeller), _show(s.predicate, labeller), ""]
+        lines += ["", f"Inferred references ({desc.reasoning}; documents behind each proof):"]
+        lines += _columns([[_show(s.node, labeller), _show(s.predicate, labeller), _docs(s)]
                            for s in desc.inferred_incoming])
     lines += ["", "Sources:"]
     if not desc.sources:
