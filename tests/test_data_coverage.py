@@ -150,3 +150,81 @@ def test_coverage_document_matches_the_computed_table(coverage: list[DocumentCov
     current = text.split(START, 1)[1].split(END, 1)[0].strip()
     assert current == table, ("docs/coverage.md is out of date; run "
                               "KG_UPDATE_COVERAGE=1 .venv/bin/pytest tests/test_data_coverage.py")
+
+
+# -- facts the issue names explicitly: each must be modelled as a typed, sourced node ----------------------
+
+PREFIXES = """
+PREFIX ekg: <https://w3id.org/ecosystem-kg/ontology#>
+PREFIX ekd: <https://w3id.org/ecosystem-kg/id/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+
+def _figure(of: str, value: str, unit: str, extra: str = "") -> str:
+    return (f"?f a ekg:Figure ; ekg:figureOf {of} ; ekg:value {value} ; ekg:unit {unit} ; "
+            f"prov:wasDerivedFrom ?doc ; ekg:quote ?q . {extra}")
+
+
+KEY_FACTS = {
+    "LINAGORA revenue 2023": _figure("ekd:linagora", '"13000000"^^xsd:decimal', "ekd:unit-euro",
+                                     '?f ekg:date "2023"^^xsd:gYear .'),
+    "LINAGORA staff": _figure("ekd:linagora", "200", "ekd:unit-person"),
+    "LINAGORA R&D per year": _figure("ekd:linagora", '"4000000"^^xsd:decimal', "ekd:unit-euro-per-year"),
+    "LINAGORA soon 25 years": _figure("ekd:linagora", "25", "ekd:unit-year", "?f ekg:qualifier ekd:qualifier-soon ."),
+    "more than two decades": _figure("ekd:linagora", "20", "ekd:unit-year",
+                                     "?f ekg:qualifier ekd:qualifier-more-than ."),
+    "a decade of collaborations": _figure("ekd:collab-linagora-cnrs-001", "10", "ekd:unit-year",
+                                          "?f ekg:qualifier ekd:qualifier-about ."),
+    "Jean Zay 126 petaflops": _figure("ekd:jean-zay", '"126"^^xsd:decimal', "ekd:unit-petaflops",
+                                      '?f ekg:date "2025-01"^^xsd:gYearMonth .'),
+    "PEPR IA 73 M EUR over six years": _figure("ekd:pepr-ia", '"73000000"^^xsd:decimal', "ekd:unit-euro",
+                                               '?f ekg:duration "P6Y"^^xsd:duration .'),
+    "PEPR IA nine projects": _figure("ekd:pepr-ia", "9", "ekd:unit-project"),
+    "PEPR IA nearly 200 researchers": _figure("ekd:pepr-ia", "200", "ekd:unit-person",
+                                              "?f ekg:qualifier ekd:qualifier-nearly ."),
+    "PEPR IA 65 PhD students": _figure("ekd:pepr-ia", "65", "ekd:unit-person"),
+    "PEPR IA 32 postdocs and engineers": _figure("ekd:pepr-ia", "32", "ekd:unit-person"),
+    "OpenLLM more than 750": _figure("ekd:openllm-france", "750", "ekd:unit-person",
+                                     "?f ekg:qualifier ekd:qualifier-more-than ."),
+    "LinTO 1 100 rooms": _figure("?dep", "1100", "ekd:unit-room",
+                                 "?dep a ekg:Deployment ; ekg:deployedSoftware ekd:linto ; "
+                                 "ekg:deployedFor ekd:european-commission ."),
+    "109 bn announced by Macron": _figure("?x", '"109000000000"^^xsd:decimal', "ekd:unit-euro",
+                                          "?f ekg:announcedBy ekd:emmanuel-macron ; "
+                                          "ekg:announcedAt ekd:ai-action-summit ."),
+    "200 bn European plan": _figure("ekd:european-ai-plan", '"200000000000"^^xsd:decimal', "ekd:unit-euro",
+                                    "?f ekg:announcedBy ekd:ursula-von-der-leyen ."),
+    "50 bn from the EU": _figure("ekd:european-ai-plan", '"50000000000"^^xsd:decimal', "ekd:unit-euro"),
+    "150 bn from large groups": _figure("ekd:european-ai-plan", '"150000000000"^^xsd:decimal', "ekd:unit-euro"),
+    "28 partners of 1001 Parcours": _figure("ekd:1001-parcours", "28", "ekd:unit-partner"),
+    "more than ten Google.org projects": _figure("?fund", "10", "ekd:unit-project",
+                                                 "?fund a ekg:Funding ; ekg:funder ekd:google-org ."),
+    "six societal challenges": _figure("ekd:cnrs-cop", "6", "ekd:unit-challenge"),
+    "nine French AI clusters": _figure("ekd:french-ai-clusters", "9", "ekd:unit-cluster"),
+    "summit 10-11 February 2025 in Paris": (
+        'ekd:ai-action-summit a ekg:Summit ; ekg:startDate "2025-02-10"^^xsd:date ; '
+        'ekg:endDate "2025-02-11"^^xsd:date ; ekg:eventPlace ekd:paris .'),
+    "agreement signed by Petit and Zapolsky": (
+        "ekd:cnrs-linagora-framework-agreement a ekg:FrameworkAgreement ; ekg:party ekd:cnrs , ekd:linagora ; "
+        "ekg:signatory ekd:antoine-petit , ekd:alexandre-zapolsky ; ekg:signingEvent ?c . "
+        '?c ekg:eventPlace ekd:issy-les-moulineaux ; ekg:date "--02-26"^^xsd:gMonthDay ; '
+        '  ekg:inferredDate "2024-02-26"^^xsd:date .'),
+    "Antoine Petit PDG du CNRS": (
+        'ekd:role-antoine-petit-cnrs-000 ekg:roleHolder ekd:antoine-petit ; ekg:roleOrganisation ekd:cnrs ; '
+        'ekg:roleTitle "PDG du CNRS"@fr .'),
+    "LIX under CNRS and École polytechnique": (
+        "ekd:lix ekg:supervisedBy ekd:cnrs , ekd:ecole-polytechnique . "
+        "ekd:att-lix-supervisedby-cnrs-001 a ekg:Attestation ; prov:wasDerivedFrom ekd:doc-001 ."),
+    "LINAGORA founded by Alexandre Zapolsky": "ekd:linagora ekg:foundedBy ekd:alexandre-zapolsky .",
+    "BLOOM trained on Jean Zay, operated by CNRS": (
+        "ekd:bloom ekg:trainedOn ekd:jean-zay . ekd:jean-zay ekg:operatedBy ekd:cnrs ; ekg:hostedBy ekd:idris ."),
+    "PEPR IA co-piloted by CEA, CNRS, Inria": "ekd:pepr-ia ekg:coPilotedBy ekd:cea , ekd:cnrs , ekd:inria .",
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEY_FACTS))
+def test_key_fact_is_modelled(name: str) -> None:
+    ask = f"{PREFIXES} ASK {{ {KEY_FACTS[name]} }}"
+    assert data_store().query(ask, use_default_graph_as_union=True), f"missing in data/: {name}"
