@@ -110,3 +110,14 @@ def test_reasonable_engine_is_completed_to_the_same_closure(regime: str) -> None
     ours = _set(open_graph(lay, reasoning=regime, engine="rules", use_cache=False), "inferred")
     theirs = _set(open_graph(lay, reasoning=regime, engine="reasonable", use_cache=False), "inferred")
     assert ours == theirs, (sorted(ours - theirs)[:10], sorted(theirs - ours)[:10])
+
+
+def test_owlrl_engine_leaves_rdflib_datatype_handling_as_it_was() -> None:
+    """owlrl swaps rdflib's literal conversions and restores them only in part (xsd:gMonthDay stayed broken,
+    making pySHACL reject valid dates later in the same process)."""
+    from rdflib import XSD, Literal, term
+
+    before = dict(term._toPythonMapping)
+    open_graph(layout(FIXTURE), reasoning="owlrl", engine="owlrl", use_cache=False)
+    assert dict(term._toPythonMapping) == before
+    assert Literal("--02-26", datatype=XSD.gMonthDay).ill_typed is False

@@ -6,13 +6,13 @@ import random
 
 import pyoxigraph as ox
 import pytest
+from owl2rl_checker import check_proof, one_step_consequences
 
 from kg.engine import open_graph
 from kg.engine.explain import Explainer, supporting_documents
 from kg.errors import KgError
 from kg.namespaces import EKD, EKG
 from kg.paths import layout
-from owl2rl_checker import check_proof, one_step_consequences
 
 SAMPLE = 10_000
 

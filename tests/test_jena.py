@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from jena import classpath, require_jena, riot
 
 REPO = Path(__file__).resolve().parent.parent

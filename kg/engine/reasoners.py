@@ -162,11 +162,14 @@ def run_rules(store: ox.Store, rules: list[Rule], max_rounds: int = 1000,
                     for update in (_first_round_updates(rule, n) if delta is None else forward_updates(rule, n)):
                         store.update(update)
             else:
+                present = None if delta is None else _predicates_in(store, round_graph(n - 1))
                 for c in compiled:
                     if delta is None:
                         store.update(c.update(target))
                     else:
-                        for i in range(len(c.data_atoms)):
+                        for i, atom in enumerate(c.data_atoms):
+                            if atom[1].startswith("<") and atom[1] not in present:
+                                continue  # nothing in the delta can match this atom
                             store.update(c.update(target, delta, i))
             if not is_schema:
                 # Keep only what is new: the compiled updates insert every conclusion (see compile.py).
@@ -220,6 +223,13 @@ def _first_round_updates(rule: Rule, n: int) -> list[str]:
     tail = "".join(f" FILTER({f})" for f in rule.filters) + f" FILTER NOT EXISTS {{ {head} }}"
     body = " . ".join(_atom(a) for a in rule.body)
     return [f"INSERT {{ GRAPH <{round_graph(n).value}> {{ {head} }} }} WHERE {{ {body} .{tail} }}"]
+
+
+def _predicates_in(store: ox.Store, graph: ox.NamedNode) -> set[str]:
+    """The predicates (as SPARQL terms) occurring in a graph: a delta variant whose atom has another
+    constant predicate cannot match, and is skipped."""
+    rows = store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+    return {str(r["p"]) for r in rows}
 
 
 def _has_schema_triples(store: ox.Store, graph: ox.NamedNode) -> bool:
@@ -294,7 +304,17 @@ def owlrl_inferred(store: ox.Store, regime: str) -> Iterable[tuple]:
     graph = _asserted_rdflib(store)
     asserted = set(graph)
     semantics = owlrl.OWLRL_Semantics if regime == "owlrl" else owlrl.RDFS_Semantics
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    # owlrl swaps rdflib's lexical-to-Python conversions for its own and restores only part of them, which
+    # leaves e.g. xsd:gMonthDay broken for every later rdflib user in the process (pySHACL saw valid dates
+    # as ill-typed). Put rdflib's table back exactly as it was.
+    from rdflib import term
+
+    saved = dict(term._toPythonMapping)
+    try:
+        owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    finally:
+        term._toPythonMapping.clear()
+        term._toPythonMapping.update(saved)
     return _without_copied_literals([t for t in graph if t not in asserted and not is_noise(*t)], asserted, graph)
 
 
