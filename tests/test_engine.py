@@ -120,4 +120,4 @@ def test_owlrl_engine_leaves_rdflib_datatype_handling_as_it_was() -> None:
     before = dict(term._toPythonMapping)
     open_graph(layout(FIXTURE), reasoning="owlrl", engine="owlrl", use_cache=False)
     assert dict(term._toPythonMapping) == before
-    assert Literal("--02-26", datatype=XSD.gMonthDay).ill_typed is False
+    assert not Literal("--02-26", datatype=XSD.gMonthDay).ill_typed
