@@ -96,15 +96,37 @@ def closure_types(kgraph: KnowledgeGraph) -> Iterator[ox.Triple]:
         yield from kgraph.store.query(_INFERRED_TYPES, default_graph=inferred, named_graphs=data)
 
 
-def data_graph(kgraph: KnowledgeGraph) -> rdflib.Graph:
-    """The rdflib graph given to pySHACL: asserted data triples plus closure types (duplicates collapse)."""
+def data_graph(kgraph: KnowledgeGraph, classes: set[str] | None = None) -> rdflib.Graph:
+    """The rdflib graph given to pySHACL: asserted data triples plus closure types (duplicates collapse).
+
+    With `classes`, closure types outside that set are left out: SHACL Core reads rdf:type only through
+    sh:targetClass and sh:class, so types no shape names (prov:Entity, schema:Person…) cannot change the
+    report, and leaving them out keeps the graph small. Asserted types are always kept.
+    """
     import rdflib
 
+    types: Iterable[ox.Triple] = closure_types(kgraph)
+    if classes is not None:
+        types = (t for t in types if t.object.value in classes)
     graph = rdflib.Graph()
     _bind(graph)
     graph.addN((s, p, o, graph) for s, p, o in _to_rdflib(kgraph.triples("data")))
-    graph.addN((s, p, o, graph) for s, p, o in _to_rdflib(closure_types(kgraph)))
+    graph.addN((s, p, o, graph) for s, p, o in _to_rdflib(types))
     return graph
+
+
+def shape_classes(shapes: rdflib.Graph) -> set[str] | None:
+    """Classes the shapes can test a type against, or None when a shape reads rdf:type itself (a path)."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    if (None, sh.path, rdflib.RDF.type) in shapes:
+        return None
+    classes = {str(c) for p in (sh.targetClass, sh["class"]) for c in shapes.objects(None, p)}
+    # implicit class targets: a shape that is also a class
+    owl_class = rdflib.URIRef("http://www.w3.org/2002/07/owl#Class")
+    classes |= {str(c) for k in (rdflib.RDFS.Class, owl_class) for c in shapes.subjects(rdflib.RDF.type, k)}
+    return classes
 
 
 # -- shapes --------------------------------------------------------------------------------------------
@@ -150,7 +172,7 @@ def validate(kgraph: KnowledgeGraph, shapes_files: list[Path]) -> ValidationRepo
     import pyshacl
 
     shapes = load_shapes(shapes_files)
-    data = data_graph(kgraph)
+    data = data_graph(kgraph, shape_classes(shapes))
     conforms, report_graph, _text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
         allow_infos=True, allow_warnings=True,
@@ -270,37 +292,41 @@ def _relative(path: Path, kgraph: KnowledgeGraph) -> str:
 def _to_rdflib(triples: Iterable[ox.Triple]) -> Iterator[tuple[Any, Any, Any]]:
     """pyoxigraph triples as rdflib terms, keeping blank node ids (so files can be found for them).
 
-    Faster than serialising N-Triples and parsing them again; IRIs are converted once each.
+    Faster than serialising N-Triples and parsing them again: each distinct term is converted once.
     rdflib logs a traceback for each ill-typed literal ("2024-13-45"^^xsd:date): silence it here, the
     shapes report such values as results instead.
     """
     from rdflib import BNode, Literal, URIRef
 
-    iris: dict[str, URIRef] = {}
-
-    def iri(value: str) -> URIRef:
-        term = iris.get(value)
-        if term is None:
-            term = iris[value] = URIRef(value)
-        return term
+    terms: dict[Any, Any] = {}
 
     def convert(term: Any) -> Any:
         if isinstance(term, ox.NamedNode):
-            return iri(term.value)
+            return URIRef(term.value)
         if isinstance(term, ox.Literal):
             if term.language:
                 return Literal(term.value, lang=term.language)
             datatype = term.datatype.value
             if datatype == XSD_STRING:
                 return Literal(term.value)
-            return Literal(term.value, datatype=iri(datatype))
+            return Literal(term.value, datatype=URIRef(datatype))
         if isinstance(term, ox.BlankNode):
             return BNode(term.value)
         raise InputError(f"unsupported RDF term in data: {term}")
 
     with _quiet_rdflib():
         for triple in triples:
-            yield convert(triple.subject), iri(triple.predicate.value), convert(triple.object)
+            s, p, o = triple.subject, triple.predicate, triple.object
+            rs = terms.get(s)
+            if rs is None:
+                rs = terms[s] = convert(s)
+            rp = terms.get(p)
+            if rp is None:
+                rp = terms[p] = convert(p)
+            ro = terms.get(o)
+            if ro is None:
+                ro = terms[o] = convert(o)
+            yield rs, rp, ro
 
 
 @contextlib.contextmanager
@@ -413,5 +439,6 @@ __all__ = [
     "data_graph",
     "load_shapes",
     "render",
+    "shape_classes",
     "validate",
 ]
