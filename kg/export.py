@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -355,6 +354,7 @@ def write_atomic(chunks: Iterable[str], path: str | os.PathLike[str]) -> Path:
     if not folder.is_dir():
         raise InputError(f"{target}: no such directory {folder}")
     try:
+        import tempfile
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None

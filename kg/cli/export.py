@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from kg.cli.common import data_option, engine_options, handle_errors
-from kg.export import EXPORT_FORMATS
+
+# Kept here, not imported from kg.export, so that `kg --help` does not load the exporter.
+EXPORT_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml")
 
 
 @click.command("export")

@@ -36,9 +36,9 @@ _register()
 
 
 def main() -> None:
-    from kg.engine import graph
+    import kg
 
-    graph.BACKGROUND_SAVE = True  # a cold run answers first; a child process writes the cache
+    kg.BACKGROUND_CACHE = True  # a cold run answers first; a child process writes the cache
     cli(prog_name="kg")
 
 

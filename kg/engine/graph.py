@@ -151,17 +151,14 @@ def open_graph(
             return cached
     kgraph = build_graph(lay, reasoning=reasoning, engine=engine, store=ox.Store())
     if use_cache:
+        import kg
         from kg.engine import cache
 
-        if BACKGROUND_SAVE and cache.save_in_background(kgraph):
+        if kg.BACKGROUND_CACHE and cache.save_in_background(kgraph):
             return kgraph
         return cache.save(kgraph)
     return kgraph
 
-
-# The `kg` console script sets this: a cold run answers from memory while a child process writes the cache
-# (persisting costs about as much as reasoning). Library callers and tests get the synchronous behaviour.
-BACKGROUND_SAVE = False
 
 
 def build_graph(lay: GraphLayout, *, reasoning: str, engine: str, store: ox.Store) -> KnowledgeGraph:
