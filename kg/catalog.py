@@ -187,6 +187,19 @@ def load_catalog(queries_dir: Path | str) -> dict[str, NamedQuery]:
     return {q.name: q for q in (load_query_file(p) for p in sorted(folder.glob("*.rq")))}
 
 
+def find(queries_dir: Path | str, name: str) -> NamedQuery:
+    """One query by name, reading only its file (`kg query` need not parse the whole catalogue); an unknown
+    name reads the folder's file names to suggest the closest."""
+    folder = Path(queries_dir)
+    path = folder / f"{name}.rq"
+    if "/" not in name and "\\" not in name and path.is_file():
+        return load_query_file(path)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such queries directory")
+    names = {p.stem: p for p in sorted(folder.glob("*.rq"))}
+    return get(dict.fromkeys(names), name)  # raises with suggestions
+
+
 def get(catalog: Mapping[str, NamedQuery], name: str) -> NamedQuery:
     """A query by name; an unknown name is an error that suggests the closest names."""
     if name in catalog:

@@ -87,11 +87,11 @@ def query_command(name: str, params: tuple[str, ...], reasoning: str | None, eng
       kg query lab-parents --reasoning owlrl
       kg query lab-parents --endpoint http://127.0.0.1:7878/query
     """
-    from kg.catalog import get, load_catalog, prepare
+    from kg.catalog import find, prepare
     from kg.params import parse_assignments
     from kg.paths import layout
 
-    named = get(load_catalog(layout(data_dir).queries_dir), name)
+    named = find(layout(data_dir).queries_dir, name)
     sparql = prepare(named, parse_assignments(params))
     _print_result(sparql, reasoning=reasoning or named.reasoning, engine=engine, no_cache=no_cache,
                   data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout)
