@@ -56,3 +56,13 @@ def test_readme_coverage_table_matches_docs() -> None:
         return text[text.index("<!-- coverage-table:start -->"):text.index("<!-- coverage-table:end -->")]
 
     assert table(README) == table(docs)
+
+
+def test_examples_in_help_name_existing_queries() -> None:
+    from kg.cli.main import cli
+
+    texts = [cli.help or ""] + [c.help or "" for c in all_commands()] + [README]
+    names = {m for text in texts for m in re.findall(r"kg query ([a-z][a-z0-9-]+)", text)}
+    assert names
+    for name in names:
+        assert (REPO / "queries" / f"{name}.rq").is_file(), f"an example runs the unknown query {name!r}"

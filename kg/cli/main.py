@@ -18,7 +18,8 @@ def cli() -> None:
     Examples:
       kg queries                               list the named queries
       kg query lab-parents                     run one on the embedded graph
-      kg query person-affiliations -p person=ekd:adeline-nazarenko --lang fr
+      kg query affiliations -p person=ekd:adeline-nazarenko --lang fr
+      kg explain ekd:adeline-nazarenko ekg:affiliatedWith ekd:cnrs
       kg sparql 'SELECT * WHERE { ?s a ekg:Laboratory }'
       kg validate                              check the data against the SHACL shapes
     """
