@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -13,6 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 # Every test (and every `kg` run inside a test) uses a private cache, never the user's.
 _CACHE = tempfile.mkdtemp(prefix="kg-test-cache-")
 os.environ["KG_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
