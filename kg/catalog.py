@@ -320,7 +320,9 @@ def execute(sparql: str, *, reasoning: str = "none", engine: str = "rules", use_
     from kg.engine.graph import open_graph
     from kg.paths import layout
 
-    kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=use_cache)
+    # A query needs only the default graph: per-file provenance is left to whoever needs it (the cache).
+    kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=use_cache,
+                        provenance=False)
     return Execution(kgraph.query(sparql), kgraph.query)
 
 

@@ -121,3 +121,17 @@ def test_concurrent_builds_leave_one_good_entry(cache_dir, tmp_path) -> None:
     assert len(entries()) == 1
     assert not [p for p in cache_dir.iterdir() if p.name.startswith(".tmp-")]
     assert open_graph(layout(data), reasoning="owlrl").from_cache
+
+
+def test_query_only_builds_defer_provenance_and_the_cache_still_has_it(cache_dir, tmp_path) -> None:
+    lay = layout(_copy_fixture(tmp_path))
+    quick = open_graph(lay, reasoning="owlrl", use_cache=False, provenance=False)
+    assert quick.pending_data_files  # no per-file copy yet
+    full = open_graph(lay, reasoning="owlrl", use_cache=False)
+    assert _triples(quick) == _triples(full)
+    assert quick.files_asserting(next(iter(full.triples("data")))) == ["data/sample.ttl"]  # built on demand
+    assert not quick.pending_data_files
+    open_graph(lay, reasoning="owlrl", provenance=False)  # writes the cache
+    cached = open_graph(lay, reasoning="owlrl")
+    assert cached.from_cache and not cached.pending_data_files
+    assert {str(t) for t in cached.triples("data")} == {str(t) for t in full.triples("data")}

@@ -143,6 +143,7 @@ def save(kgraph: KnowledgeGraph) -> KnowledgeGraph:
     If the cache directory cannot be written, the in-memory graph is returned unchanged: the cache is an
     optimisation, never a reason to fail.
     """
+    kgraph.ensure_provenance()  # a cache entry always knows which file asserts what
     root = cache_root()
     key = cache_key(kgraph.layout, kgraph.reasoning, kgraph.engine)
     entry = root / key

@@ -92,6 +92,8 @@ def compile_rule(rule: Rule, store: ox.Store) -> list[CompiledRule]:
             continue
         key = tuple(str(terms[k]) for k in key_vars)
         groups.setdefault(key, []).append(tuple(str(terms[v]) for v in value_vars))
+    if rule.name in ("prp-dom", "prp-rng"):
+        groups = _drop_inherited(rule, groups, store)
     compiled = []
     for key, rows in sorted(groups.items()):
         binding = dict(zip(key_vars, key, strict=True))
@@ -99,6 +101,27 @@ def compile_rule(rule: Rule, store: ox.Store) -> list[CompiledRule]:
         compiled.append(_make(rule, [tuple(_subst(t, binding) for t in a) for a in data_atoms], binding,
                               value_vars, tuple(sorted(set(rows))), remaining_filters))
     return compiled
+
+
+def _drop_inherited(rule: Rule, groups: dict[tuple[str, ...], list[tuple[str, ...]]],
+                    store: ox.Store) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """Drop the classes a property inherits from a super-property's domain (or range).
+
+    With the schema closed, `p ⊑ q` and `q rdfs:domain C` put C among p's domains (scm-dom2), but every
+    `x p y` also gives `x q y` (prp-spo1), from which prp-dom on q concludes `x a C` in the same round. Asking
+    it of p too only inserts the same triples again; the closure is unchanged.
+    """
+    axiom = "<http://www.w3.org/2000/01/rdf-schema#domain>" if rule.name == "prp-dom" \
+        else "<http://www.w3.org/2000/01/rdf-schema#range>"
+    inherited = {(str(row["p"]), str(row["c"])) for row in store.query(
+        f"SELECT DISTINCT ?p ?c WHERE {{ ?p <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> ?q . "
+        f"?q {axiom} ?c . FILTER(?p != ?q) }}")}
+    out = {}
+    for key, rows in groups.items():
+        kept = [r for r in rows if (key[0], r[0]) not in inherited]
+        if kept:
+            out[key] = kept
+    return out
 
 
 def _make(rule: Rule, data_atoms: list[Atom], binding: dict[str, str], value_vars: tuple[str, ...],

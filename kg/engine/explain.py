@@ -68,7 +68,7 @@ class Explainer:
         self.store = kgraph.store
         chains = property_chains(self.store, kgraph.ontology_graphs) if kgraph.reasoning == "owlrl" else {}
         self.rules = rules_for(kgraph.reasoning, chains)
-        self.file_graphs = kgraph.ontology_graphs + kgraph.data_graphs
+        self.file_graphs = kgraph.graphs("asserted")
         self.ontology_graphs = set(kgraph.ontology_graphs)
         self._memo: dict[str, Proof] = {}
 

@@ -36,10 +36,26 @@ class KnowledgeGraph:
     data_graphs: list[ox.NamedNode]
     inferred_graphs: list[ox.NamedNode] = field(default_factory=list)  # one per round, in order
     from_cache: bool = False
+    # Data files not yet copied into their own named graphs (see build_graph's `provenance`).
+    pending_data_files: list = field(default_factory=list)
+
+    def ensure_provenance(self) -> None:
+        """Give every data file its named graph, if build_graph left that for later.
+
+        Queries need only the default graph; knowing which file asserts a triple (validate, describe, explain,
+        export of a part, the cache) needs the per-file graphs, which cost a second copy of the data."""
+        if not self.pending_data_files:
+            return
+        from kg.engine.loading import load_files
+
+        load_files(self.store, "data", self.pending_data_files, self.layout.data_dir.parent)
+        self.pending_data_files = []
 
     # -- graphs -------------------------------------------------------------------------------------
     def graphs(self, part: str = "all") -> list[ox.NamedNode]:
         """Named graphs of one part: ontology, data, asserted (both), inferred, or all."""
+        if part != "inferred":
+            self.ensure_provenance()
         parts = {
             "ontology": self.ontology_graphs,
             "data": self.data_graphs,
@@ -100,6 +116,7 @@ class KnowledgeGraph:
         """Source files (relative paths like `data/organisations.ttl`) that assert a triple."""
         from kg.engine.loading import file_of_graph
 
+        self.ensure_provenance()
         files = []
         for quad in self.store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None):
             if isinstance(quad.graph_name, ox.NamedNode):
@@ -112,6 +129,7 @@ class KnowledgeGraph:
         """Data files in which a node is the subject of some triple."""
         from kg.engine.loading import file_of_graph
 
+        self.ensure_provenance()
         files = {file_of_graph(q.graph_name) for q in self.store.quads_for_pattern(node, None, None, None)
                  if isinstance(q.graph_name, ox.NamedNode)}
         return sorted(f for f in files if f)
@@ -136,8 +154,12 @@ def open_graph(
     reasoning: str = "none",
     engine: str = DEFAULT_ENGINE,
     use_cache: bool = True,
+    provenance: bool = True,
 ) -> KnowledgeGraph:
-    """Open the graph with the inferences of one regime, from the cache when it is valid."""
+    """Open the graph with the inferences of one regime, from the cache when it is valid.
+
+    `provenance=False` lets a cold build skip the per-file copies of the data (a third of the load time on
+    large graphs) when the caller only queries; they are added on demand, and always before caching."""
     if reasoning not in REGIMES:
         raise InputError(f"--reasoning: unknown regime {reasoning!r} (choose from {', '.join(REGIMES)})")
     if engine not in ENGINES:
@@ -149,7 +171,7 @@ def open_graph(
         cached = cache.open_cached(lay, reasoning, engine)
         if cached is not None:
             return cached
-    kgraph = build_graph(lay, reasoning=reasoning, engine=engine, store=ox.Store())
+    kgraph = build_graph(lay, reasoning=reasoning, engine=engine, store=ox.Store(), provenance=provenance)
     if use_cache:
         import kg
         from kg.engine import cache
@@ -161,15 +183,27 @@ def open_graph(
 
 
 
-def build_graph(lay: GraphLayout, *, reasoning: str, engine: str, store: ox.Store) -> KnowledgeGraph:
-    """Load the files into `store` and materialise the regime's closure next to them."""
-    from kg.engine.loading import load_files
+def build_graph(lay: GraphLayout, *, reasoning: str, engine: str, store: ox.Store,
+                provenance: bool = True) -> KnowledgeGraph:
+    """Load the files into `store` and materialise the regime's closure next to them.
+
+    Each file goes into its own named graph and into the default graph. With `provenance=False` the data
+    files go straight into the default graph and their named graphs are filled later, on demand
+    (KnowledgeGraph.ensure_provenance); the ontology always gets its graphs (the reasoner reads them)."""
+    from kg.engine.loading import file_graph, load_files
 
     onto = load_files(store, "ontology", lay.ontology_files(), lay.ontology_dir.parent)
-    data = load_files(store, "data", lay.data_files(), lay.data_dir.parent)
-    for graph in onto + data:
+    data_files = lay.data_files()
+    if provenance:
+        data = load_files(store, "data", data_files, lay.data_dir.parent)
+        pending = []
+    else:
+        load_files(store, "data", data_files, lay.data_dir.parent, into_default=True)
+        data = [file_graph("data", path, lay.data_dir.parent) for path in data_files]
+        pending = data_files
+    for graph in onto + (data if provenance else []):
         store.update(f"ADD <{graph.value}> TO DEFAULT")
-    kgraph = KnowledgeGraph(store, lay, reasoning, engine, onto, data)
+    kgraph = KnowledgeGraph(store, lay, reasoning, engine, onto, data, pending_data_files=pending)
     if reasoning != "none":
         from kg.engine.reasoners import materialise
 

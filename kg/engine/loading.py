@@ -51,14 +51,17 @@ def parse_error_line(path: Path, error: SyntaxError) -> str:
     return f"{display_path(path)}:{line}: {message}"
 
 
-def load_files(store: ox.Store, kind: str, files: Iterable[Path], root: Path) -> list[ox.NamedNode]:
-    """Load each file into its own graph; on the first parse error nothing of that file is kept."""
+def load_files(store: ox.Store, kind: str, files: Iterable[Path], root: Path,
+               into_default: bool = False) -> list[ox.NamedNode]:
+    """Load each file into its own graph (or, with `into_default`, straight into the default graph); on the
+    first parse error nothing of that file is kept."""
     graphs: list[ox.NamedNode] = []
     for path in files:
         graph = file_graph(kind, path, root)
         try:
             # Store.load is transactional: a file that fails to parse leaves nothing behind.
-            store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph)
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE,
+                       to_graph=ox.DefaultGraph() if into_default else graph)
         except SyntaxError as exc:
             raise InputError(parse_error_line(path, exc)) from None
         except (OSError, ValueError) as exc:
