@@ -24,11 +24,13 @@ Runner = Callable[[str], QueryResult]
 
 
 def label_query(iris: Iterable[str]) -> str:
-    """One query returning every rdfs:label / skos:prefLabel of the given IRIs."""
+    """One query returning every rdfs:label / skos:prefLabel of the given IRIs.
+
+    One UNION branch per property, each with a constant predicate: with `VALUES ?p { … }` instead, Oxigraph
+    scanned every triple of the IRIs (2.7 s per batch of 400 on a 1M-triple graph, against 0.02 s)."""
     values = " ".join(str(ox.NamedNode(iri)) for iri in iris)
-    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    return (f"SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {props} }} "
-            f"?s ?p ?l . FILTER(isLiteral(?l)) }}")
+    branches = " UNION ".join(f"{{ ?s <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_PROPERTIES)
+    return f"SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {values} }} {branches} FILTER(isLiteral(?l)) }}"
 
 
 def _rank(prop: str, lang: str, wanted: str) -> int:
