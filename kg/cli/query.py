@@ -7,6 +7,7 @@ import sys
 import click
 
 from kg.cli.common import (
+    F,
     data_option,
     endpoint_options,
     engine_options,
@@ -59,16 +60,19 @@ def queries_command(tag: str | None, fmt: str, data_dir: str | None) -> None:
     click.echo(render_listing(filter_by_tag(catalog, tag), fmt), nl=False)
 
 
+
+def run_options(func: F) -> F:
+    """The options `kg query` and `kg sparql` share, in one place so they stay the same."""
+    for decorator in reversed((params_option, reasoning_option(), engine_options, data_option,
+                               output_format_option(RESULT_FORMATS, help_text=FORMAT_HELP), lang_option,
+                               endpoint_options, handle_errors)):
+        func = decorator(func)
+    return func
+
+
 @click.command("query")
 @click.argument("name")
-@params_option
-@reasoning_option()
-@engine_options
-@data_option
-@output_format_option(RESULT_FORMATS, help_text=FORMAT_HELP)
-@lang_option
-@endpoint_options
-@handle_errors
+@run_options
 def query_command(name: str, params: tuple[str, ...], reasoning: str | None, engine: str, no_cache: bool,
                   data_dir: str | None, fmt: str | None, lang: str, endpoint: str | None, auth: str | None,
                   timeout: float) -> None:
@@ -99,14 +103,7 @@ def query_command(name: str, params: tuple[str, ...], reasoning: str | None, eng
 
 @click.command("sparql")
 @click.argument("query", metavar="QUERY_OR_FILE_OR_-")
-@params_option
-@reasoning_option()
-@engine_options
-@data_option
-@output_format_option(RESULT_FORMATS, help_text=FORMAT_HELP)
-@lang_option
-@endpoint_options
-@handle_errors
+@run_options
 def sparql_command(query: str, params: tuple[str, ...], reasoning: str | None, engine: str, no_cache: bool,
                    data_dir: str | None, fmt: str | None, lang: str, endpoint: str | None, auth: str | None,
                    timeout: float) -> None:
