@@ -189,7 +189,7 @@ def validate(kgraph: KnowledgeGraph, shapes_files: list[Path]) -> ValidationRepo
     )
 
 
-def check(data_dir: str | None = None, *, reasoning: str = "none",
+def check(data_dir: str | None = None, *, reasoning: str = "none", engine: str = "rules",
           use_cache: bool = True) -> ValidationReport:
     """Open the graph in DIR (or the project graph) and validate it against its layout's shapes."""
     from kg.engine.graph import open_graph
@@ -199,7 +199,7 @@ def check(data_dir: str | None = None, *, reasoning: str = "none",
     shapes_files = lay.shapes_files()
     if not shapes_files:
         raise InputError(f"{lay.ontology_dir}: no SHACL shapes file (shapes.ttl or *-shapes.ttl)")
-    kgraph = open_graph(lay, reasoning=reasoning, use_cache=use_cache)
+    kgraph = open_graph(lay, reasoning=reasoning, engine=engine, use_cache=use_cache)
     return validate(kgraph, shapes_files)
 
 

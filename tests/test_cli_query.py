@@ -280,3 +280,19 @@ def test_query_at_endpoint_matches_local(oxigraph_server: str) -> None:
     csv = kg("query", "lab-parents", "-p", "lab=ekd:lix", "--format", "csv",
              "--endpoint", oxigraph_server + "/query", "--auth", "none")
     assert csv.stdout == kg("query", "lab-parents", *DATA, "-p", "lab=ekd:lix", "--format", "csv").stdout
+
+
+@pytest.mark.parametrize("command", [["query", "lab-parents"], ["validate"], ["export"], ["stats"],
+                                     ["explain", "ekd:a", "ekg:b", "ekd:c"]])
+def test_malformed_turtle_in_the_ontology_names_file_and_line(tmp_path: Path, command: list[str]) -> None:
+    shutil.copytree(MINI / "data", tmp_path / "data")
+    shutil.copytree(MINI / "ontology", tmp_path / "ontology")
+    if not list((tmp_path / "ontology").glob("*shapes.ttl")):
+        shutil.copy(Path(__file__).parent.parent / "ontology" / "shapes.ttl", tmp_path / "ontology")
+    (tmp_path / "ontology" / "broken.ttl").write_text(
+        "@prefix ekg: <https://w3id.org/ecosystem-kg/ontology#> .\nekg:A a ekg:B ;\n", encoding="utf-8")
+    result = kg(*command, "--data", str(tmp_path), "--no-cache")
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: ") and "ontology/broken.ttl:" in line
+    assert "Traceback" not in result.output

@@ -6,12 +6,13 @@ import sys
 
 import click
 
-from kg.cli.common import REGIME_CHOICES, data_option, handle_errors
+from kg.cli.common import REGIME_CHOICES, data_option, engine_options, handle_errors
 from kg.errors import EXIT_FALSE
 
 
 @click.command("validate")
 @data_option
+@engine_options
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               show_default=True,
               help="text: results grouped by focus node; turtle: the SHACL validation report graph; "
@@ -21,7 +22,7 @@ from kg.errors import EXIT_FALSE
                    "types is always used; rdfs/owlrl add types inferred from domains and ranges, which "
                    "makes sh:class checks weaker.")
 @handle_errors
-def validate_cmd(data_dir: str | None, fmt: str, reasoning: str) -> None:
+def validate_cmd(data_dir: str | None, fmt: str, reasoning: str, engine: str, no_cache: bool) -> None:
     """Check the data against the SHACL shapes (ontology/shapes.ttl).
 
     Only the data is validated, with the rdf:type triples implied by the ontology, so that a value typed
@@ -37,7 +38,7 @@ def validate_cmd(data_dir: str | None, fmt: str, reasoning: str) -> None:
     """
     from kg.validate import check, render
 
-    report = check(data_dir, reasoning=reasoning)
+    report = check(data_dir, reasoning=reasoning, engine=engine, use_cache=not no_cache)
     click.echo(render(report, fmt))
     if not report.conforms:
         sys.exit(EXIT_FALSE)
