@@ -66,3 +66,16 @@ def test_examples_in_help_name_existing_queries() -> None:
     assert names
     for name in names:
         assert (REPO / "queries" / f"{name}.rq").is_file(), f"an example runs the unknown query {name!r}"
+
+
+def test_readme_counts_the_ontology_right() -> None:
+    import pyoxigraph as ox
+
+    classes, properties = map(int, re.search(r"\((\d+) classes, (\d+) properties", README).groups())
+    store = ox.Store()
+    store.load(path=str(REPO / "ontology" / "ecosystem.ttl"), format=ox.RdfFormat.TURTLE)
+    owl = "http://www.w3.org/2002/07/owl#"
+    count = ("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?t {{ {} }} ?x a ?t }}")
+    assert int(next(iter(store.query(count.format(f"<{owl}Class>"))))["n"].value) == classes
+    assert int(next(iter(store.query(count.format(
+        f"<{owl}ObjectProperty> <{owl}DatatypeProperty>"))))["n"].value) == properties
