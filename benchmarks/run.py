@@ -576,8 +576,11 @@ def _ratio(a: dict, b: dict, cmp: str | None, target: float | None) -> dict:
         # a lower bound: the pipeline ran for at least its timeout, or was not run after timing out before
         bound = max(a["wall"] or 0.0, NAIVE_TIMEOUT) / b["wall"]
         entry.update(value=bound, lower_bound=True, why=f"{a['name']}: > {NAIVE_TIMEOUT / 60:.0f} min")
-        if cmp:
-            entry["pass"] = cmp == ">=" and bound >= target
+        if cmp == ">=":
+            # passes if even the bound reaches the target; otherwise the true ratio is unknown
+            entry["pass"] = True if bound >= target else None
+        elif cmp:
+            entry["pass"] = False
         return entry
     if a["status"] != "ok" or a["wall"] is None:
         entry.update(value=None, why=f"{a['name']}: {a['status']}")
@@ -646,7 +649,7 @@ def _ratio_cell(r: dict | None) -> str:
     if r.get("lower_bound"):
         text = "≥ " + text
     if "pass" in r:
-        text += " ✓" if r["pass"] else " ✗"
+        text += {True: " ✓", False: " ✗", None: " (undecided: timed out below the target)"}[r["pass"]]
     return text
 
 
