@@ -135,3 +135,21 @@ def test_query_only_builds_defer_provenance_and_the_cache_still_has_it(cache_dir
     cached = open_graph(lay, reasoning="owlrl")
     assert cached.from_cache and not cached.pending_data_files
     assert {str(t) for t in cached.triples("data")} == {str(t) for t in full.triples("data")}
+
+
+def test_large_files_are_hashed_once_and_any_change_is_seen(cache_dir, tmp_path, monkeypatch) -> None:
+    from kg.engine import cache
+
+    monkeypatch.setattr(cache, "_MEMO_MIN_BYTES", 0)  # treat the tiny fixture as a large file
+    data = _copy_fixture(tmp_path)
+    lay = layout(data)
+    key = cache_key(lay, "owlrl", "rules")
+    assert (cache_dir / "digests.json").is_file()
+    calls = []
+    real = cache._file_digest
+    monkeypatch.setattr(cache, "_file_digest", lambda p: calls.append(p) or real(p))
+    assert cache_key(lay, "owlrl", "rules") == key
+    assert not [p for p in calls if p.parent == data]  # remembered, not re-read
+    with (data / "sample.ttl").open("a", encoding="utf-8") as fh:
+        fh.write("\n# an edit\n")
+    assert cache_key(lay, "owlrl", "rules") != key

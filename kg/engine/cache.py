@@ -73,6 +73,49 @@ def _file_digest(path: Path) -> str:
         return hashlib.file_digest(fh, "blake2b").hexdigest()
 
 
+_MEMO_FILE = "digests.json"
+_MEMO_MIN_BYTES = 1 << 20
+
+
+def _data_digests(paths: list[Path]) -> list[str]:
+    """Content digests of the graph's files. Files over 1 MiB are hashed once and remembered by size,
+    modification time and inode (in the cache directory): hashing 150 MB of Turtle cost 0.14 s on every warm
+    query of a 1M-triple graph. A file edited in place keeps neither its mtime nor, usually, its size."""
+    memo_path = cache_root() / _MEMO_FILE
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+        if not isinstance(memo, dict):
+            memo = {}
+    except (OSError, ValueError):
+        memo = {}
+    changed = False
+    digests = []
+    for path in paths:
+        stat = path.stat()
+        if stat.st_size < _MEMO_MIN_BYTES:
+            digests.append(_file_digest(path))
+            continue
+        signature = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        key = str(path.resolve())
+        hit = memo.get(key)
+        if isinstance(hit, list) and len(hit) == 4 and hit[:3] == signature:
+            digests.append(hit[3])
+            continue
+        digest = _file_digest(path)
+        memo[key] = [*signature, digest]
+        changed = True
+        digests.append(digest)
+    if changed:
+        try:
+            memo_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = memo_path.with_name(f".{_MEMO_FILE}.{os.getpid()}.{uuid.uuid4().hex[:6]}")
+            tmp.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, memo_path)
+        except OSError:
+            pass  # the memo only saves time
+    return digests
+
+
 def cache_key(layout: GraphLayout, reasoning: str, engine: str) -> str:
     h = hashlib.blake2b(digest_size=20)
     h.update(f"kg={__version__};format={CACHE_FORMAT};pyoxigraph={ox.__version__};".encode())
@@ -82,8 +125,8 @@ def cache_key(layout: GraphLayout, reasoning: str, engine: str) -> str:
         h.update(name.encode() + _file_digest(here / name).encode())
     for kind, files, root in (("ontology", layout.ontology_files(), layout.ontology_dir),
                               ("data", layout.data_files(), layout.data_dir)):
-        for path in files:
-            h.update(f"{kind}:{path.relative_to(root).as_posix()}:{_file_digest(path)};".encode())
+        for path, digest in zip(files, _data_digests(files), strict=True):
+            h.update(f"{kind}:{path.relative_to(root).as_posix()}:{digest};".encode())
     return h.hexdigest()
 
 
@@ -230,6 +273,7 @@ def clear() -> tuple[Path, int]:
             if child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
                 removed += 1
+        (root / _MEMO_FILE).unlink(missing_ok=True)
     return root, removed
 
 
