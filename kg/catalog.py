@@ -12,7 +12,6 @@ The header lives in SPARQL comments, so each file still runs unchanged in any SP
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -89,6 +88,8 @@ def parse_query_text(text: str, name: str, origin: str = AD_HOC_ORIGIN, *, requi
                 raise InputError(f"{origin}:{lineno}: malformed header line, expected '#+ key: value'")
             key, value = match.group(1).lower(), match.group(2).strip()
             if key not in HEADER_KEYS:
+                import difflib  # only on errors: it costs 6 ms to import
+
                 close = difflib.get_close_matches(key, HEADER_KEYS, n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
                 raise InputError(f"{origin}:{lineno}: unknown header key {key!r}{hint}; "
@@ -204,6 +205,8 @@ def get(catalog: Mapping[str, NamedQuery], name: str) -> NamedQuery:
     """A query by name; an unknown name is an error that suggests the closest names."""
     if name in catalog:
         return catalog[name]
+    import difflib  # only on errors: it costs 6 ms to import
+
     close = difflib.get_close_matches(name, list(catalog), n=3, cutoff=0.5)
     if not close:
         close = [n for n in catalog if name.lower() in n.lower()][:3]
