@@ -17,12 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import sparqltext
+from kg import REGIMES, sparqltext
 from kg.errors import InputError, ParameterError
 from kg.params import ParamSpec, bind, parse_type, parse_value, resolve, resolve_untyped
 
 HEADER_KEYS = ("summary", "description", "tags", "reasoning", "param")
-REGIMES = ("none", "rdfs", "owlrl")
 AD_HOC_ORIGIN = "<query>"
 
 _HEADER = re.compile(r"^#\+\s*([A-Za-z_-]+)\s*:\s?(.*)$")

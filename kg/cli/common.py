@@ -9,12 +9,13 @@ from typing import Any, TypeVar
 
 import click
 
+from kg import ENGINES, REGIMES
 from kg.errors import KgError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-REGIME_CHOICES = ("none", "rdfs", "owlrl")
-ENGINE_CHOICES = ("rules", "owlrl", "reasonable")
+REGIME_CHOICES = REGIMES
+ENGINE_CHOICES = ENGINES
 
 
 def handle_errors(func: F) -> F:

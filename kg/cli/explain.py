@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from kg import ENGINES
 from kg.cli.common import data_option, handle_errors, lang_option
 
 
@@ -16,7 +17,7 @@ from kg.cli.common import data_option, handle_errors, lang_option
 @click.argument("object_", metavar="OBJECT")
 @click.option("--reasoning", type=click.Choice(("rdfs", "owlrl")), default="owlrl", show_default=True,
               help="Reasoning regime whose closure is explained.")
-@click.option("--engine", type=click.Choice(("rules", "owlrl", "reasonable")), default="rules",
+@click.option("--engine", type=click.Choice(ENGINES), default="rules",
               show_default=True, help="Only the default engine (rules) records derivations.")
 @click.option("--all", "show_all", is_flag=True, help="List every rule instance that concludes the triple.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)

@@ -11,17 +11,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg import DEFAULT_ENGINE, ENGINES, REGIMES
 from kg.errors import InputError
-from kg.namespaces import GRAPH_BASE
 from kg.paths import GraphLayout
 from kg.paths import layout as default_layout
 from kg.results import AskResult, GraphResult, QueryResult, SelectResult
-
-REGIMES = ("none", "rdfs", "owlrl")
-ENGINES = ("rules", "owlrl", "reasonable")
-DEFAULT_ENGINE = "rules"
-
-INFERRED_GRAPH_BASE = GRAPH_BASE + "inferred/"
 
 
 @dataclass
@@ -207,6 +201,6 @@ def build_graph(lay: GraphLayout, *, reasoning: str, engine: str, store: ox.Stor
     if reasoning != "none":
         from kg.engine.reasoners import materialise
 
-        kgraph.inferred_graphs = materialise(store, onto, data, regime=reasoning, engine=engine)
+        kgraph.inferred_graphs = materialise(store, onto, regime=reasoning, engine=engine)
     return kgraph
 

@@ -43,8 +43,8 @@ def round_of_graph(graph: object) -> int | None:
     return None
 
 
-def materialise(store: ox.Store, ontology_graphs: list[ox.NamedNode], data_graphs: list[ox.NamedNode],
-                *, regime: str, engine: str, record_rounds: bool = True) -> list[ox.NamedNode]:
+def materialise(store: ox.Store, ontology_graphs: list[ox.NamedNode], *,
+                regime: str, engine: str, record_rounds: bool = True) -> list[ox.NamedNode]:
     """Compute the closure of `regime` with `engine`; return the inferred graphs (rounds, in order).
 
     `record_rounds=False` merges the rounds into one graph as it goes: explanations then cannot be rebuilt.
