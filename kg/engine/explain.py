@@ -69,7 +69,6 @@ class Explainer:
         chains = property_chains(self.store, kgraph.ontology_graphs) if kgraph.reasoning == "owlrl" else {}
         self.rules = rules_for(kgraph.reasoning, chains)
         self.file_graphs = kgraph.graphs("asserted")
-        self.ontology_graphs = set(kgraph.ontology_graphs)
         self._memo: dict[str, Proof] = {}
 
     # -- where a triple lives ----------------------------------------------------------------------
