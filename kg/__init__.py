@@ -9,6 +9,7 @@ __version__ = "0.1.0"
 REGIMES = ("none", "rdfs", "owlrl")
 ENGINES = ("rules", "owlrl", "reasonable")
 DEFAULT_ENGINE = "rules"
+LANGUAGES = ("fr", "en")  # of the labels the graph carries, for --lang
 
 # Set by the `kg` console script: a cold run answers from memory while a forked child writes the closure cache.
 # Library callers and tests keep the synchronous behaviour (see kg.engine.cache.save_in_background).

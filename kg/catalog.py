@@ -13,8 +13,8 @@ The header lives in SPARQL comments, so each file still runs unchanged in any SP
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import REGIMES, sparqltext
@@ -24,23 +24,24 @@ from kg.params import ParamSpec, bind, parse_type, parse_value, resolve, resolve
 HEADER_KEYS = ("summary", "description", "tags", "reasoning", "param")
 AD_HOC_ORIGIN = "<query>"
 
-_HEADER = re.compile(r"^#\+\s*([A-Za-z_-]+)\s*:\s?(.*)$")
-_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.DOTALL)
+# Regular expressions as text, compiled on first use (re caches them): compiling every module's patterns
+# at import time cost milliseconds on each `kg query`, most of them never used.
+_HEADER = r"^#\+\s*([A-Za-z_-]+)\s*:\s?(.*)$"
+_POSITION = r"^error at (\d+):(\d+):\s*(.*)$"
 
 
-@dataclass(frozen=True)
-class NamedQuery:
-    """A query and what its header says about it."""
+_QueryFields = namedtuple("NamedQuery", "name text origin summary description tags reasoning params has_header",
+                          defaults=(AD_HOC_ORIGIN, "", "", (), "none", (), False))
 
-    name: str
-    text: str
-    origin: str = AD_HOC_ORIGIN  # the file (as shown to the user) or <query>
-    summary: str = ""
-    description: str = ""
-    tags: tuple[str, ...] = ()
-    reasoning: str = "none"
-    params: tuple[ParamSpec, ...] = field(default_factory=tuple)
-    has_header: bool = False
+
+class NamedQuery(_QueryFields):
+    """A query and what its header says about it.
+
+    Fields: name, text, origin (the file as shown to the user, or <query>), summary, description, tags,
+    reasoning, params (ParamSpecs), has_header. A named tuple rather than a dataclass, to keep `kg query`'s
+    imports light."""
+
+    __slots__ = ()
 
     @property
     def form(self) -> str | None:
@@ -82,7 +83,7 @@ def parse_query_text(text: str, name: str, origin: str = AD_HOC_ORIGIN, *, requi
         if stripped.startswith("#+"):
             if not in_header:
                 raise InputError(f"{origin}:{lineno}: '#+' header line after the query has started")
-            match = _HEADER.match(stripped)
+            match = re.match(_HEADER, stripped)
             if not match:
                 raise InputError(f"{origin}:{lineno}: malformed header line, expected '#+ key: value'")
             key, value = match.group(1).lower(), match.group(2).strip()
@@ -235,7 +236,7 @@ def check_syntax(text: str, origin: str = AD_HOC_ORIGIN) -> None:
         message = " ".join(str(exc.args[0] if exc.args else exc).split())
         if len(message) > 240:
             message = message[:240] + "…"
-        match = _POSITION.match(message)
+        match = re.match(_POSITION, message, re.DOTALL)
         if match:
             # Oxigraph's column is one past the offending character; editors count from 1 at it.
             column = max(1, int(match.group(2)) - 1)
@@ -289,12 +290,14 @@ def load_ad_hoc(arg: str, stdin_text: str | None = None) -> NamedQuery:
     return parse_query_text(arg, AD_HOC_ORIGIN, AD_HOC_ORIGIN, require_summary=False)
 
 
-@dataclass
 class Execution:
     """A query's result and how to look labels up where it ran."""
 
-    result: object  # kg.results.QueryResult
-    run: object = None  # Callable[[str], QueryResult] | None, for kg.labels
+    __slots__ = ("result", "run")
+
+    def __init__(self, result: object, run: object = None) -> None:
+        self.result = result  # kg.results.QueryResult
+        self.run = run  # Callable[[str], QueryResult] | None, for kg.labels
 
 
 AUTH_MODES = ("basic", "digest", "none")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.formatting import GRAPH_FORMATS
 from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, OWL, RDF, RDFS, XSD
 from kg.terms import XSD_STRING, compact
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from kg.engine.graph import KnowledgeGraph
 
 EXPORT_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml")
-TRIPLE_FORMATS = ("turtle", "jsonld", "nt")  # what CONSTRUCT/DESCRIBE results can be printed as
+TRIPLE_FORMATS = GRAPH_FORMATS  # what CONSTRUCT/DESCRIBE results can be printed as
 QUAD_FORMATS = ("nq", "trig")
 EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".json": "jsonld", ".nt": "nt", ".nq": "nq",
               ".trig": "trig", ".rdf": "xml", ".xml": "xml", ".owl": "xml"}

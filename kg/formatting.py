@@ -11,26 +11,23 @@ same query prints the same bytes every time. Graph results (CONSTRUCT, DESCRIBE)
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.export import TRIPLE_FORMATS, serialize_triples
 from kg.labels import Labeller, Runner
 from kg.results import AskResult, GraphResult, QueryResult, SelectResult
 from kg.terms import XSD_STRING, plain
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "jsonl", "md")
-GRAPH_FORMATS = TRIPLE_FORMATS
+GRAPH_FORMATS = ("turtle", "jsonld", "nt")  # kg.export writes them (imported only for graph results)
 ALL_FORMATS = SELECT_FORMATS + tuple(f for f in GRAPH_FORMATS if f not in SELECT_FORMATS)
 HUMAN_FORMATS = ("table", "md")
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 
 
 def ordered_rows(result: SelectResult) -> list[tuple[object, ...]]:
@@ -62,6 +59,8 @@ def render(result: QueryResult, fmt: str | None = None, *, run: Runner | None = 
     if isinstance(result, AskResult):
         return render_ask(result, check_format(fmt, "ask"))
     if isinstance(result, GraphResult):
+        from kg.export import serialize_triples
+
         return "".join(serialize_triples(result.triples, check_format(fmt, "graph")))
     fmt = check_format(fmt, "select")
     rows = ordered_rows(result)
@@ -116,6 +115,9 @@ def render_markdown(variables: list[str], rows: list[tuple[object, ...]], labell
 
 # -- W3C formats ----------------------------------------------------------------
 def render_csv(variables: list[str], rows: list[tuple[object, ...]]) -> str:
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(variables)
@@ -168,7 +170,7 @@ def render_jsonl(variables: list[str], rows: list[tuple[object, ...]]) -> str:
 
 
 def _xml(text: str, quote: bool = False) -> str:
-    text = _XML_INVALID.sub("\ufffd", text)
+    text = re.sub(_XML_INVALID, "\ufffd", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace('"', "&quot;") if quote else text
 

@@ -7,10 +7,9 @@ embedded store and remote endpoints receive the very same bound query.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+from collections import namedtuple
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -21,23 +20,27 @@ from kg.terms import is_lang_tag, parse_iri
 
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "date", "boolean")
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
-_DATE = re.compile(r"^(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$")
-_LANG_SUFFIX = re.compile(r"@([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$")
+# Regular expressions as text, compiled on first use (re caches them): compiling every module's patterns
+# at import time cost milliseconds on each `kg query`, most of them never used.
+_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+_INTEGER = r"^[+-]?[0-9]+$"
+_DECIMAL = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$"
+_DATE = r"^(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$"
+_LANG_SUFFIX = r"@([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$"
 
 
-@dataclass(frozen=True)
-class ParamSpec:
-    """One declared parameter of a named query (`#+ param: name | type | mode | description`)."""
+_ParamFields = namedtuple("ParamSpec", "name type lang required default description",
+                          defaults=("string", None, False, None, ""))
 
-    name: str
-    type: str = "string"  # one of PARAM_TYPES
-    lang: str | None = None  # `string@fr`: the language given to values that carry none
-    required: bool = False
-    default: str | None = None  # raw text, parsed like a user value
-    description: str = ""
+
+class ParamSpec(_ParamFields):
+    """One declared parameter of a named query (`#+ param: name | type | mode | description`).
+
+    Fields: name; type (one of PARAM_TYPES); lang (`string@fr`: the language given to values that carry
+    none); required; default (raw text, parsed like a user value); description. A named tuple rather than
+    a dataclass, to keep `kg query`'s imports light."""
+
+    __slots__ = ()
 
     @property
     def type_text(self) -> str:
@@ -71,7 +74,7 @@ def _xsd(name: str) -> ox.NamedNode:
 
 
 def _string_term(spec: ParamSpec, text: str) -> ox.Literal:
-    match = _LANG_SUFFIX.search(text)
+    match = re.search(_LANG_SUFFIX, text)
     lang = spec.lang
     if match:
         text, lang = text[: match.start()], match.group(1)
@@ -102,11 +105,11 @@ def parse_value(spec: ParamSpec, text: str) -> ox.NamedNode | ox.Literal:
         return _string_term(spec, text)
     value = text.strip()
     if kind == "integer":
-        if not _INTEGER.match(value):
+        if not re.match(_INTEGER, value):
             raise bad("an integer (e.g. 42)")
         return ox.Literal(str(int(value)), datatype=_xsd("integer"))
     if kind == "decimal":
-        if not _DECIMAL.match(value):
+        if not re.match(_DECIMAL, value):
             raise bad("a decimal number (e.g. 3.14)")
         sign = "-" if value.startswith("-") else ""
         whole, _, frac = value.lstrip("+-").partition(".")
@@ -116,10 +119,12 @@ def parse_value(spec: ParamSpec, text: str) -> ox.NamedNode | ox.Literal:
         # XSD 1.1 canonical form, as Oxigraph returns it: "2.50" -> "2.5", "2.0" -> "2"
         return ox.Literal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}", datatype=_xsd("decimal"))
     if kind == "date":
-        match = _DATE.match(value)
+        match = re.match(_DATE, value)
         if not match:
             raise bad("a date YYYY-MM-DD")
         year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        import datetime as dt  # only for dates: it costs more to import than a warm query's work
+
         try:
             dt.date(2000 if year < 1 or year > 9999 else year, month, day)  # checks month and day
         except ValueError:
@@ -145,7 +150,7 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
         name = name.strip().lstrip("?$")
         if not sep or not name:
             raise ParameterError(f"-p {pair!r}: write -p NAME=VALUE")
-        if not _NAME.match(name):
+        if not re.match(_NAME, name):
             raise ParameterError(f"-p {pair!r}: {name!r} is not a valid parameter name")
         if name in out:
             raise ParameterError(f"parameter {name} is given twice")
@@ -197,7 +202,7 @@ def bind(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     if not bindings:
         return sparql
     for name, term in bindings.items():
-        if not _NAME.match(name):
+        if not re.match(_NAME, name):
             raise ParameterError(f"{name!r} is not a valid parameter name")
         if not isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
             raise ParameterError(f"parameter {name}: not an RDF term: {term!r}")

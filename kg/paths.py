@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 from kg.errors import InputError
@@ -12,13 +12,11 @@ ENV_DATA = "KG_DATA_DIR"
 ENV_QUERIES = "KG_QUERIES_DIR"
 
 
-@dataclass(frozen=True)
-class GraphLayout:
-    """The three folders of a graph: the ontology (with its shapes), the instance data, the named queries."""
+class GraphLayout(namedtuple("GraphLayout", "ontology_dir data_dir queries_dir")):
+    """The three folders of a graph (Paths): the ontology (with its shapes), the instance data, the named
+    queries. A named tuple, not a dataclass: `dataclasses` costs more to import than a warm query."""
 
-    ontology_dir: Path
-    data_dir: Path
-    queries_dir: Path
+    __slots__ = ()
 
     def ontology_files(self) -> list[Path]:
         """Ontology Turtle files, shapes excluded: the shapes are not part of the graph that is queried."""

@@ -15,12 +15,14 @@ from kg.namespaces import PREFIXES, XSD
 XSD_STRING = XSD + "string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-_PNAME = re.compile(r"^([A-Za-z][\w\-.]*)?:(.*)$", re.DOTALL)
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
+# Regular expressions as text, compiled on first use (re caches them): compiling every module's patterns
+# at import time cost milliseconds on each `kg query`, most of them never used.
+_PNAME = r"^([A-Za-z][\w\-.]*)?:(.*)$"
+_SCHEME = r"^[A-Za-z][A-Za-z0-9+.\-]*:"
+_LOCAL_ESCAPE = r"\\([_~.\-!$&'()*+,;=/?#@%])"
 # A conservative PN_LOCAL: ASCII letters, digits, `_`, `-` and inner dots. Anything else is written as <IRI>.
-_SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?$")
-_LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+_SAFE_LOCAL = r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?$"
+_LANG_TAG = r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$"
 
 
 def named_node(iri: str) -> ox.NamedNode:
@@ -37,11 +39,11 @@ def parse_iri(text: str, prefixes: dict[str, str] | None = None) -> ox.NamedNode
     text = text.strip()
     if text.startswith("<") and text.endswith(">"):
         return named_node(text[1:-1])
-    match = _PNAME.match(text)
+    match = re.match(_PNAME, text, re.DOTALL)
     if match and (match.group(1) or "") in prefixes:
-        local = _LOCAL_ESCAPE.sub(r"\1", match.group(2))
+        local = re.sub(_LOCAL_ESCAPE, r"\1", match.group(2))
         return named_node(prefixes[match.group(1) or ""] + local)
-    if _SCHEME.match(text) and ("://" in text or text.lower().startswith(("urn:", "mailto:"))):
+    if re.match(_SCHEME, text) and ("://" in text or text.lower().startswith(("urn:", "mailto:"))):
         return named_node(text)
     if match:
         known = ", ".join(sorted(prefixes))
@@ -59,7 +61,7 @@ def looks_like_iri(text: str, prefixes: dict[str, str] | None = None) -> bool:
 
 
 def is_lang_tag(tag: str) -> bool:
-    return bool(_LANG_TAG.match(tag))
+    return bool(re.match(_LANG_TAG, tag))
 
 
 def compact(iri: str, prefixes: dict[str, str] | None = None) -> str | None:
@@ -72,7 +74,7 @@ def compact(iri: str, prefixes: dict[str, str] | None = None) -> str | None:
     if best_prefix is None:
         return None
     local = iri[len(best_ns):]
-    if local == "" or _SAFE_LOCAL.match(local):
+    if local == "" or re.match(_SAFE_LOCAL, local):
         return f"{best_prefix}:{local}"
     return None
 

@@ -137,10 +137,9 @@ def test_query_only_builds_defer_provenance_and_the_cache_still_has_it(cache_dir
     assert {str(t) for t in cached.triples("data")} == {str(t) for t in full.triples("data")}
 
 
-def test_large_files_are_hashed_once_and_any_change_is_seen(cache_dir, tmp_path, monkeypatch) -> None:
+def test_files_are_hashed_once_and_any_change_is_seen(cache_dir, tmp_path, monkeypatch) -> None:
     from kg.engine import cache
 
-    monkeypatch.setattr(cache, "_MEMO_MIN_BYTES", 0)  # treat the tiny fixture as a large file
     data = _copy_fixture(tmp_path)
     lay = layout(data)
     key = cache_key(lay, "owlrl", "rules")
@@ -149,7 +148,27 @@ def test_large_files_are_hashed_once_and_any_change_is_seen(cache_dir, tmp_path,
     real = cache._file_digest
     monkeypatch.setattr(cache, "_file_digest", lambda p: calls.append(p) or real(p))
     assert cache_key(lay, "owlrl", "rules") == key
-    assert not [p for p in calls if p.parent == data]  # remembered, not re-read
+    assert not calls  # remembered, not re-read: neither the data nor the engine's sources
     with (data / "sample.ttl").open("a", encoding="utf-8") as fh:
         fh.write("\n# an edit\n")
+    assert cache_key(lay, "owlrl", "rules") != key
+    assert [p.name for p in calls] == ["sample.ttl"]
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(cache_dir, tmp_path) -> None:
+    """The remembered digest is keyed on the change time too, which no tool can set back."""
+    import os
+
+    data = _copy_fixture(tmp_path)
+    lay = layout(data)
+    target = data / "sample.ttl"
+    key = cache_key(lay, "owlrl", "rules")
+    before = target.stat()
+    text = target.read_text(encoding="utf-8")
+    swapped = text.replace("ekd:", "ekx:", 1) if "ekd:" in text else text[::-1]
+    assert len(swapped.encode()) == len(text.encode()) and swapped != text
+    target.write_text(swapped, encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime, same inode
+    after = target.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
     assert cache_key(lay, "owlrl", "rules") != key

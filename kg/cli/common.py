@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from kg import ENGINES, REGIMES
+from kg import ENGINES, LANGUAGES, REGIMES
 from kg.errors import KgError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,7 +64,7 @@ def reasoning_option(default: str | None = None) -> Callable[[F], F]:
 
 def lang_option(func: F) -> F:
     return click.option(
-        "--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True,
+        "--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
         help="Language of labels shown (falls back to the other language).",
     )(func)
 

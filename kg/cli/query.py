@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,24 +18,19 @@ from kg.cli.common import (
     params_option,
     reasoning_option,
 )
-from kg.errors import EXIT_FALSE
+
+if TYPE_CHECKING:
+    from kg.answer import Answer
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "jsonl", "md", "turtle", "jsonld", "nt")
 FORMAT_HELP = ("SELECT: table (default, labels), csv (plain values), tsv/json/xml (W3C, typed terms), "
                "jsonl, md. CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt. ASK prints true/false.")
 
 
-def _print_result(sparql: str, *, reasoning: str, engine: str, no_cache: bool, data_dir: str | None,
-                  fmt: str | None, lang: str, endpoint: str | None, auth: str | None, timeout: float) -> None:
-    from kg.catalog import execute
-    from kg.formatting import render
-    from kg.results import AskResult
-
-    done = execute(sparql, reasoning=reasoning, engine=engine, use_cache=not no_cache, data_dir=data_dir,
-                   endpoint=endpoint, auth=auth, timeout=timeout)
-    click.echo(render(done.result, fmt, run=done.run, lang=lang), nl=False)  # type: ignore[arg-type]
-    if isinstance(done.result, AskResult) and not done.result.value:
-        sys.exit(EXIT_FALSE)
+def _print(done: Answer) -> None:
+    click.echo(done.text, nl=False)
+    if done.exit_code:
+        sys.exit(done.exit_code)
 
 
 @click.command("queries")
@@ -91,14 +87,10 @@ def query_command(name: str, params: tuple[str, ...], reasoning: str | None, eng
       kg query lab-parents --reasoning owlrl
       kg query lab-parents --endpoint http://127.0.0.1:7878/query
     """
-    from kg.catalog import find, prepare
-    from kg.params import parse_assignments
-    from kg.paths import layout
+    from kg.answer import answer_named
 
-    named = find(layout(data_dir).queries_dir, name)
-    sparql = prepare(named, parse_assignments(params))
-    _print_result(sparql, reasoning=reasoning or named.reasoning, engine=engine, no_cache=no_cache,
-                  data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout)
+    _print(answer_named(name, params, reasoning=reasoning, engine=engine, use_cache=not no_cache,
+                        data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout))
 
 
 @click.command("sparql")
@@ -119,11 +111,8 @@ def sparql_command(query: str, params: tuple[str, ...], reasoning: str | None, e
       echo 'ASK { ekd:lix ekg:supervisedBy ekd:cnrs }' | kg sparql -
       kg sparql 'SELECT ?p ?o WHERE { ?s ?p ?o }' -p s=ekd:cnrs --lang fr
     """
-    from kg.catalog import load_ad_hoc, prepare
-    from kg.params import parse_assignments
+    from kg.answer import answer_ad_hoc
 
     stdin_text = click.get_text_stream("stdin").read() if query == "-" else None
-    named = load_ad_hoc(query, stdin_text)
-    sparql = prepare(named, parse_assignments(params))
-    _print_result(sparql, reasoning=reasoning or named.reasoning, engine=engine, no_cache=no_cache,
-                  data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout)
+    _print(answer_ad_hoc(query, params, stdin_text, reasoning=reasoning, engine=engine, use_cache=not no_cache,
+                         data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout))

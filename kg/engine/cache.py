@@ -8,33 +8,37 @@ Why: parsing and reasoning cost seconds to minutes; opening a RocksDB store cost
 - Writes are atomic: the store is written into a temporary directory beside the entry, its manifest last, then
   the directory is renamed into place. Readers never see a half-written entry; a concurrent writer that loses
   the race drops its copy.
-- A manifest lists every file of the store with its size and a digest of its first and last 64 KiB. A truncated
+- A manifest lists every file of the store with its size and a digest of its first and last 4 KiB. A truncated
   or corrupted entry fails that check (or fails to open) and is deleted and rebuilt, never used. RocksDB's own
   block checksums catch corruption inside a file when it is read.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import sys
-import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import __version__
 
+try:  # hashlib.blake2b without hashlib, whose OpenSSL start-up costs more than a warm query's work
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - CPython always has it
+    from hashlib import blake2b
+
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from kg.engine.graph import KnowledgeGraph
     from kg.paths import GraphLayout
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: fingerprints over 4 KiB edges (1: 64 KiB)
 ENV_CACHE_DIR = "KG_CACHE_DIR"
-_EDGE = 64 * 1024
+# Bytes digested at each end of every store file: where truncation and a torn write show (an SST file's footer
+# and index blocks are at its end); RocksDB checks the blocks in between against their own checksums.
+_EDGE = 4 * 1024
 _ENGINE_SOURCES = ("rules.py", "compile.py", "reasoners.py", "loading.py", "graph.py", "cache.py")
 
 
@@ -45,6 +49,8 @@ def cache_root() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     if xdg:
         return Path(xdg) / "ecosystem-kg"
+    if sys.platform.startswith("linux"):  # the XDG default, without importing platformdirs
+        return Path.home() / ".cache" / "ecosystem-kg"
     try:
         from platformdirs import user_cache_dir
 
@@ -68,19 +74,27 @@ def engine_version(engine: str) -> str:
     return "rules"
 
 
-def _file_digest(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "blake2b").hexdigest()
+def _file_digest(path: Path | str) -> str:
+    h = blake2b()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 _MEMO_FILE = "digests.json"
-_MEMO_MIN_BYTES = 1 << 20
 
 
-def _data_digests(paths: list[Path]) -> list[str]:
-    """Content digests of the graph's files. Files over 1 MiB are hashed once and remembered by size,
-    modification time and inode (in the cache directory): hashing 150 MB of Turtle cost 0.14 s on every warm
-    query of a 1M-triple graph. A file edited in place keeps neither its mtime nor, usually, its size."""
+def _signature(path: Path | str) -> list[int]:
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def file_digests(paths: list[Path]) -> list[str]:
+    """Content digests of the files the key depends on, each computed once and remembered (in the cache
+    directory) under the file's size, modification time, change time and inode, as Python validates its own
+    bytecode cache: a warm query then reads no source file at all (hashing 150 MB of Turtle cost 0.14 s per
+    query at 1M triples). Any write to a file changes its change time, which no tool can set back."""
     memo_path = cache_root() / _MEMO_FILE
     try:
         memo = json.loads(memo_path.read_text(encoding="utf-8"))
@@ -91,55 +105,65 @@ def _data_digests(paths: list[Path]) -> list[str]:
     changed = False
     digests = []
     for path in paths:
-        stat = path.stat()
-        if stat.st_size < _MEMO_MIN_BYTES:
-            digests.append(_file_digest(path))
-            continue
-        signature = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-        key = str(path.resolve())
+        key = os.path.abspath(path)
+        signature = _signature(path)
         hit = memo.get(key)
-        if isinstance(hit, list) and len(hit) == 4 and hit[:3] == signature:
-            digests.append(hit[3])
+        if isinstance(hit, list) and len(hit) == 5 and hit[:4] == signature:
+            digests.append(hit[4])
             continue
         digest = _file_digest(path)
-        memo[key] = [*signature, digest]
-        changed = True
+        if _signature(path) == signature:  # not remembered when the file changed while it was read
+            memo[key] = [*signature, digest]
+            changed = True
         digests.append(digest)
     if changed:
-        try:
-            memo_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = memo_path.with_name(f".{_MEMO_FILE}.{os.getpid()}.{uuid.uuid4().hex[:6]}")
-            tmp.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, memo_path)
-        except OSError:
-            pass  # the memo only saves time
+        _write_memo(memo_path, memo)
     return digests
 
 
+def _write_memo(memo_path: Path, memo: dict) -> None:
+    import uuid
+
+    memo = {path: value for path, value in memo.items() if os.path.exists(path)}  # forget deleted files
+    try:
+        memo_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo_path.with_name(f".{_MEMO_FILE}.{os.getpid()}.{uuid.uuid4().hex[:6]}")
+        tmp.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, memo_path)
+    except OSError:
+        pass  # the memo only saves time
+
+
 def cache_key(layout: GraphLayout, reasoning: str, engine: str) -> str:
-    h = hashlib.blake2b(digest_size=20)
+    h = blake2b(digest_size=20)
     h.update(f"kg={__version__};format={CACHE_FORMAT};pyoxigraph={ox.__version__};".encode())
     h.update(f"engine={engine};{engine_version(engine)};regime={reasoning};".encode())
     here = Path(__file__).resolve().parent
-    for name in _ENGINE_SOURCES:
-        h.update(name.encode() + _file_digest(here / name).encode())
-    for kind, files, root in (("ontology", layout.ontology_files(), layout.ontology_dir),
-                              ("data", layout.data_files(), layout.data_dir)):
-        for path, digest in zip(files, _data_digests(files), strict=True):
-            h.update(f"{kind}:{path.relative_to(root).as_posix()}:{digest};".encode())
+    sources = [here / name for name in _ENGINE_SOURCES]
+    inputs = [("ontology", path, layout.ontology_dir) for path in layout.ontology_files()]
+    inputs += [("data", path, layout.data_dir) for path in layout.data_files()]
+    digests = file_digests(sources + [path for _, path, _ in inputs])
+    for name, digest in zip(_ENGINE_SOURCES, digests, strict=False):
+        h.update(name.encode() + digest.encode())
+    for (kind, path, root), digest in zip(inputs, digests[len(sources):], strict=True):
+        h.update(f"{kind}:{path.relative_to(root).as_posix()}:{digest};".encode())
     return h.hexdigest()
 
 
 def _store_fingerprint(store_dir: Path) -> dict[str, list]:
-    """{relative file: [size, digest of first and last 64 KiB]} for every file of a closed store."""
+    """{relative file: [size, digest of its first and last _EDGE bytes]} for every file of a closed store."""
     out: dict[str, list] = {}
-    for path in sorted(p for p in store_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(store_dir).as_posix()
+    files = []
+    for folder, _, names in os.walk(store_dir):
+        rel_folder = os.path.relpath(folder, store_dir)
+        files += [name if rel_folder == "." else f"{rel_folder}/{name}" for name in names]
+    for rel in sorted(files):
         if rel == "LOCK" or rel.startswith("LOG"):
             continue  # RocksDB rewrites these when the store is opened
-        size = path.stat().st_size
-        h = hashlib.blake2b(digest_size=16)
-        with path.open("rb") as fh:
+        path = os.path.join(store_dir, rel)
+        size = os.path.getsize(path)
+        h = blake2b(digest_size=16)
+        with open(path, "rb") as fh:
             h.update(fh.read(_EDGE))
             if size > 2 * _EDGE:
                 fh.seek(size - _EDGE)
@@ -173,6 +197,8 @@ def open_cached(layout: GraphLayout, reasoning: str, engine: str) -> KnowledgeGr
         store = ox.Store.read_only(str(entry / "store"))
         graphs = {k: [ox.NamedNode(g) for g in manifest["graphs"][k]] for k in ("ontology", "data", "inferred")}
     except (OSError, ValueError, KeyError, TypeError) as exc:
+        import shutil
+
         _warn(f"cache entry {entry.name[:12]}… is damaged ({exc}); rebuilding it")
         shutil.rmtree(entry, ignore_errors=True)
         return None
@@ -186,6 +212,9 @@ def save(kgraph: KnowledgeGraph) -> KnowledgeGraph:
     If the cache directory cannot be written, the in-memory graph is returned unchanged: the cache is an
     optimisation, never a reason to fail.
     """
+    import shutil
+    import uuid
+
     kgraph.ensure_provenance()  # a cache entry always knows which file asserts what
     root = cache_root()
     key = cache_key(kgraph.layout, kgraph.reasoning, kgraph.engine)
@@ -266,6 +295,8 @@ def save_in_background(kgraph: KnowledgeGraph) -> bool:
 
 def clear() -> tuple[Path, int]:
     """Delete every cache entry; return the cache directory and how many entries were removed."""
+    import shutil
+
     root = cache_root()
     removed = 0
     if root.is_dir():

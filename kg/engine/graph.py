@@ -7,7 +7,6 @@ changes this package only.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -18,20 +17,31 @@ from kg.paths import layout as default_layout
 from kg.results import AskResult, GraphResult, QueryResult, SelectResult
 
 
-@dataclass
 class KnowledgeGraph:
-    """A store holding one named graph per source file plus the inferred graphs of one regime."""
+    """A store holding one named graph per source file plus the inferred graphs of one regime.
 
-    store: ox.Store
-    layout: GraphLayout
-    reasoning: str
-    engine: str
-    ontology_graphs: list[ox.NamedNode]
-    data_graphs: list[ox.NamedNode]
-    inferred_graphs: list[ox.NamedNode] = field(default_factory=list)  # one per round, in order
-    from_cache: bool = False
-    # Data files not yet copied into their own named graphs (see build_graph's `provenance`).
-    pending_data_files: list = field(default_factory=list)
+    (A plain class, not a dataclass: this module is imported by every `kg query`, and `dataclasses` costs
+    more to import than a warm query's own work.)"""
+
+    def __init__(self, store: ox.Store, layout: GraphLayout, reasoning: str, engine: str,
+                 ontology_graphs: list[ox.NamedNode], data_graphs: list[ox.NamedNode],
+                 inferred_graphs: list[ox.NamedNode] | None = None, from_cache: bool = False,
+                 pending_data_files: list | None = None) -> None:
+        self.store = store
+        self.layout = layout
+        self.reasoning = reasoning
+        self.engine = engine
+        self.ontology_graphs = ontology_graphs
+        self.data_graphs = data_graphs
+        self.inferred_graphs = [] if inferred_graphs is None else inferred_graphs  # one per round, in order
+        self.from_cache = from_cache
+        # Data files not yet copied into their own named graphs (see build_graph's `provenance`).
+        self.pending_data_files = [] if pending_data_files is None else pending_data_files
+
+    def __repr__(self) -> str:
+        return (f"KnowledgeGraph(reasoning={self.reasoning!r}, engine={self.engine!r}, "
+                f"from_cache={self.from_cache}, graphs={len(self.ontology_graphs) + len(self.data_graphs)}"
+                f"+{len(self.inferred_graphs)} inferred)")
 
     def ensure_provenance(self) -> None:
         """Give every data file its named graph, if build_graph left that for later.
