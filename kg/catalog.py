@@ -12,12 +12,13 @@ The header lives in SPARQL comments, so each file still runs unchanged in any SP
 
 from __future__ import annotations
 
+import os
 import re
 from collections import namedtuple
 from collections.abc import Mapping
 from pathlib import Path
 
-from kg import REGIMES, sparqltext
+from kg import REGIMES, __version__, sparqltext
 from kg.errors import InputError, ParameterError
 from kg.params import ParamSpec, bind, parse_type, parse_value, resolve, resolve_untyped
 
@@ -68,7 +69,7 @@ class NamedQuery(_QueryFields):
 
 
 def _origin(path: Path) -> str:
-    from kg.engine.loading import display_path
+    from kg.paths import display_path
 
     return display_path(path)
 
@@ -120,7 +121,7 @@ def parse_query_text(text: str, name: str, origin: str = AD_HOC_ORIGIN, *, requi
     tags: list[str] = []
     for _, value in fields["tags"]:
         tags.extend(t.strip() for t in value.split(",") if t.strip())
-    used = sparqltext.variables(text)
+    used = sparqltext.variables(text) if fields["param"] else set()
     params: list[ParamSpec] = []
     for lineno, value in fields["param"]:
         spec = _parse_param(value, origin, lineno)
@@ -171,21 +172,98 @@ def _parse_param(value: str, origin: str, lineno: int) -> ParamSpec:
     return spec
 
 
-def load_query_file(path: Path) -> NamedQuery:
-    """One named query from its file."""
+def load_query_file(path: Path, origin: str | None = None) -> NamedQuery:
+    """One named query from its file. `origin` is how errors name the file (default: its display path)."""
+    origin = origin or _origin(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{_origin(path)}: cannot read: {exc}") from None
-    return parse_query_text(text, path.stem, _origin(path))
+        raise InputError(f"{origin}: cannot read: {exc}") from None
+    return parse_query_text(text, path.stem, origin)
 
 
 def load_catalog(queries_dir: Path | str) -> dict[str, NamedQuery]:
-    """Every `*.rq` file of a folder, by name (the file stem), sorted by name."""
+    """Every `*.rq` file of a folder, by name (the file stem), sorted by name.
+
+    The parsed catalogue is remembered in the cache directory and reused while no query file and no module
+    of kg has changed (see _read_index): `kg queries` then reads one file instead of parsing every query and
+    loading pyoxigraph to check their defaults."""
     folder = Path(queries_dir)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such queries directory")
-    return {q.name: q for q in (load_query_file(p) for p in sorted(folder.glob("*.rq")))}
+    shown = _origin(folder)  # resolved once, not once per file
+    paths = sorted(folder.glob("*.rq"))
+    signature = _index_signature(paths)
+    queries = _read_index(folder, signature, shown)
+    if queries is None:
+        queries = [load_query_file(p, f"{shown}/{p.name}") for p in paths]
+        _write_index(folder, signature, queries)
+    return {q.name: q for q in queries}
+
+
+# -- the parsed catalogue, remembered ---------------------------------------------------------------
+_INDEX_FILE = "catalogue.json"
+_INDEX_FORMAT = 1
+
+
+def _stat(path: Path | str) -> list[int]:
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _index_signature(paths: list[Path]) -> list:
+    """What a parse depends on: each query file (name, size, mtime, ctime, inode, as Python validates its
+    bytecode), kg's version and every module of the kg package (the parser, the prefixes, the regimes)."""
+    package = Path(__file__).resolve().parent
+    modules = sorted(entry.name for entry in os.scandir(package) if entry.name.endswith(".py"))
+    return [_INDEX_FORMAT, __version__, [[name, *_stat(package / name)] for name in modules],
+            [[p.name, *_stat(p)] for p in paths]]
+
+
+def _read_index(folder: Path, signature: list, shown: str) -> list[NamedQuery] | None:
+    import json
+
+    from kg.paths import cache_root
+
+    try:
+        with open(cache_root() / _INDEX_FILE, encoding="utf-8") as fh:
+            entry = json.load(fh).get(str(folder.resolve()))
+        if not entry or entry["signature"] != signature:
+            return None
+        return [NamedQuery(name, text, f"{shown}/{name}.rq", summary, description, tuple(tags), reasoning,
+                           tuple(ParamSpec(*spec) for spec in params), has_header)
+                for name, text, summary, description, tags, reasoning, params, has_header in entry["queries"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # absent, stale or damaged: parse the files
+
+
+def _write_index(folder: Path, signature: list, queries: list[NamedQuery]) -> None:
+    import json
+    import uuid
+
+    from kg.paths import cache_root
+
+    path = cache_root() / _INDEX_FILE
+    try:
+        with open(path, encoding="utf-8") as fh:
+            index = json.load(fh)
+        if not isinstance(index, dict):
+            index = {}
+    except (OSError, ValueError):
+        index = {}
+    index = {key: value for key, value in index.items() if os.path.isdir(key)}  # forget deleted folders
+    index[str(folder.resolve())] = {
+        "signature": signature,
+        "queries": [[q.name, q.text, q.summary, q.description, list(q.tags), q.reasoning,
+                     [list(p) for p in q.params], q.has_header] for q in queries],
+    }
+    tmp = path.with_name(f".{_INDEX_FILE}.{os.getpid()}.{uuid.uuid4().hex[:6]}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # the index only saves time
 
 
 def find(queries_dir: Path | str, name: str) -> NamedQuery:

@@ -11,12 +11,15 @@ import re
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
 
-import pyoxigraph as ox
-
 from kg import sparqltext
 from kg.errors import InputError, ParameterError
 from kg.namespaces import XSD
-from kg.terms import is_lang_tag, parse_iri
+
+# pyoxigraph and kg.terms are imported where terms are made: `kg queries` reads parameter specs from the
+# parsed catalogue (kg.catalog) without making any term.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "date", "boolean")
 
@@ -57,6 +60,8 @@ class ParamSpec(_ParamFields):
 
 def parse_type(text: str) -> tuple[str, str | None]:
     """`iri`, `string@fr`… → (type, language). ValueError with a readable message when unknown."""
+    from kg.terms import is_lang_tag
+
     text = text.strip()
     base, _, lang = text.partition("@")
     if base not in PARAM_TYPES:
@@ -70,10 +75,14 @@ def parse_type(text: str) -> tuple[str, str | None]:
 
 
 def _xsd(name: str) -> ox.NamedNode:
+    import pyoxigraph as ox
+
     return ox.NamedNode(XSD + name)
 
 
 def _string_term(spec: ParamSpec, text: str) -> ox.Literal:
+    import pyoxigraph as ox
+
     match = re.search(_LANG_SUFFIX, text)
     lang = spec.lang
     if match:
@@ -91,6 +100,10 @@ def _string_term(spec: ParamSpec, text: str) -> ox.Literal:
 
 def parse_value(spec: ParamSpec, text: str) -> ox.NamedNode | ox.Literal:
     """The RDF term for one user value, checked against the declared type (canonical lexical forms)."""
+    import pyoxigraph as ox
+
+    from kg.terms import parse_iri
+
     kind = spec.type
 
     def bad(expected: str) -> ParameterError:
@@ -199,6 +212,8 @@ def values_block(bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
 
 def bind(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     """The query with a VALUES block right after the opening brace of its outermost WHERE group."""
+    import pyoxigraph as ox
+
     if not bindings:
         return sparql
     for name, term in bindings.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections import namedtuple
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from kg.errors import InputError
 
 ENV_DATA = "KG_DATA_DIR"
 ENV_QUERIES = "KG_QUERIES_DIR"
+ENV_CACHE_DIR = "KG_CACHE_DIR"
 
 
 class GraphLayout(namedtuple("GraphLayout", "ontology_dir data_dir queries_dir")):
@@ -68,3 +70,30 @@ def layout(data_dir: str | os.PathLike[str] | None = None) -> GraphLayout:
             queries = path / "queries"
         return GraphLayout(onto, path / "data", queries)
     return GraphLayout(root / "ontology", path, queries)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user can find it: relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def cache_root() -> Path:
+    """Where kg keeps what it can rebuild (closures, digests, the parsed catalogue): $KG_CACHE_DIR, else the
+    user's cache directory ($XDG_CACHE_HOME/ecosystem-kg, usually ~/.cache/ecosystem-kg)."""
+    explicit = os.environ.get(ENV_CACHE_DIR)
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "ecosystem-kg"
+    if sys.platform.startswith("linux"):  # the XDG default, without importing platformdirs
+        return Path.home() / ".cache" / "ecosystem-kg"
+    try:
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("ecosystem-kg", appauthor=False))
+    except ImportError:  # pragma: no cover - platformdirs is a dependency
+        return Path.home() / ".cache" / "ecosystem-kg"

@@ -9,23 +9,24 @@ from __future__ import annotations
 import itertools
 import re
 
-_TOKEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"  # IRIs
-    r"|#[^\n]*"  # comments
-    r"|[{}]"
-    r"|[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+"  # variables
-    # prefixed names (PNAME_NS, then PN_LOCAL). The first class is [A-Za-z\u00C0-\uFFFF] written as its
-    # complement, which compiles 10× faster (1.5 ms saved on every `kg query`).
-    r"|(?:[^\x00-\x40\x5b-\x60\x7b-\xbf\U00010000-\U0010FFFF](?:[\w\-.]*[\w\-])?)?:"
-    r"(?:(?:[\w\-:%]|\\[^\s])(?:(?:[\w\-:%.]|\\[^\s])*(?:[\w\-:%]|\\[^\s]))?)?"
-    r"|[A-Za-z_][A-Za-z0-9_]*"  # words
-    r"|\s+|.",
-    re.DOTALL,
+_QUOTED = (  # strings, IRIs and comments: each a single token, whatever it contains
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"(?:[^"\\\n]|\\.)*"',  # short strings
+    r"'(?:[^'\\\n]|\\.)*'",
+    r"<[^<>\"{}|^`\\\s]*>",  # IRIs
+    r"#[^\n]*",  # comments
 )
+_VARIABLE = r"[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+"
+# Prefixed names (PNAME_NS, then PN_LOCAL). The first class is [A-Za-z\u00C0-\uFFFF] written as its
+# complement, which compiles 10× faster (1.5 ms saved on every `kg query`).
+_PREFIXED_NAME = (r"(?:[^\x00-\x40\x5b-\x60\x7b-\xbf\U00010000-\U0010FFFF](?:[\w\-.]*[\w\-])?)?:"
+                  r"(?:(?:[\w\-:%]|\\[^\s])(?:(?:[\w\-:%.]|\\[^\s])*(?:[\w\-:%]|\\[^\s]))?)?")
+_WORD = r"[A-Za-z_][A-Za-z0-9_]*"
+_TOKEN = re.compile("|".join([*_QUOTED, r"[{}]", _VARIABLE, _PREFIXED_NAME, _WORD, r"\s+", "."]), re.DOTALL)
+# What `variables` needs of the tokens: the same branches in the same order, the variable captured, without
+# the single-character ones; scanned by the regex engine alone (2× faster: `kg queries` reads every query).
+_SKIP_OR_VARIABLE = "|".join([*_QUOTED, f"({_VARIABLE})", _PREFIXED_NAME, _WORD])
 
 
 def tokens(text: str) -> list[tuple[int, str]]:
@@ -132,6 +133,6 @@ def where_group(text: str) -> tuple[int, int, bool]:
 
 
 def variables(text: str) -> set[str]:
-    """Names of the variables a query mentions (without `?`/`$`)."""
-    return {tok[1:] for _, tok in tokens(text) if tok[:1] in "?$" and len(tok) > 1}
+    """Names of the variables a query mentions (without `?`/`$`), outside strings, IRIs and comments."""
+    return {name[1:] for name in re.findall(_SKIP_OR_VARIABLE, text, re.DOTALL) if name}
 

@@ -149,3 +149,47 @@ def test_project_queries_load_and_parse() -> None:
     for query in cat.values():
         catalog.check_syntax(query.text, query.origin)
         assert query.summary
+
+
+# -- the parsed catalogue, remembered between runs -------------------------------------------------------
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    (folder / "labs.rq").write_text(GOOD, encoding="utf-8")
+    (folder / "one.rq").write_text("#+ summary: One\nSELECT ?x WHERE { ?x ?p ?o }\n", encoding="utf-8")
+    return folder
+
+
+def test_a_second_load_reads_the_remembered_catalogue(tmp_path: Path, cache_dir: Path, monkeypatch) -> None:
+    folder = _folder(tmp_path)
+    first = catalog.load_catalog(folder)
+    assert (cache_dir / "catalogue.json").is_file()
+    monkeypatch.setattr(catalog, "load_query_file", lambda *a, **k: pytest.fail("parsed again"))
+    again = catalog.load_catalog(folder)
+    assert again == first  # the same NamedQuery values, parameters and origins included
+    assert again["labs"].params[1] == first["labs"].params[1] and again["labs"].param("lang").default == "fr"
+
+
+def test_any_change_to_a_query_file_is_seen(tmp_path: Path, cache_dir: Path) -> None:
+    folder = _folder(tmp_path)
+    catalog.load_catalog(folder)
+    (folder / "one.rq").write_text("#+ summary: Two\nSELECT ?x WHERE { ?x ?p ?o }\n", encoding="utf-8")
+    assert catalog.load_catalog(folder)["one"].summary == "Two"
+    (folder / "new.rq").write_text("#+ summary: New\nASK { ?s ?p ?o }\n", encoding="utf-8")
+    assert "new" in catalog.load_catalog(folder)
+    (folder / "new.rq").unlink()
+    assert "new" not in catalog.load_catalog(folder)
+    (folder / "one.rq").write_text("#+ summary: Two\n#+ reasoning: magic\nSELECT ?x {}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="one.rq:2: unknown reasoning"):
+        catalog.load_catalog(folder)  # errors are never remembered: reported on every run
+    with pytest.raises(InputError, match="one.rq:2: unknown reasoning"):
+        catalog.load_catalog(folder)
+
+
+def test_a_damaged_index_is_ignored_and_rewritten(tmp_path: Path, cache_dir: Path) -> None:
+    folder = _folder(tmp_path)
+    expected = catalog.load_catalog(folder)
+    for damage in ("{not json", "[]", '{"%s": {"signature": 1}}' % folder.resolve(), ""):
+        (cache_dir / "catalogue.json").write_text(damage, encoding="utf-8")
+        assert catalog.load_catalog(folder) == expected
+    assert str(folder.resolve()) in (cache_dir / "catalogue.json").read_text(encoding="utf-8")

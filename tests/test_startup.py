@@ -26,6 +26,20 @@ def test_queries_imports_nothing_heavy() -> None:
     loaded = _modules_after(["queries"])
     assert "kg.catalog" in loaded
     assert not [m for m in HEAVY if m in loaded]
+    again = _modules_after(["queries"])  # the parsed catalogue is remembered: no term is made
+    assert "pyoxigraph" not in again and "kg.cli.export" not in again
+
+
+def test_a_warm_query_imports_neither_click_nor_the_engine() -> None:
+    code = ("import sys, contextlib, io\nfrom kg.cli.launcher import parse_query_args, run_query\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    run_query(*parse_query_args(['lab-parents', '--format', 'csv']))\n"
+            "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)")
+    for _ in range(2):  # the first run may build the cache
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    loaded = set(done.stderr.split())
+    assert "kg.answer" in loaded and "pyoxigraph" in loaded
+    assert not [m for m in (*HEAVY, "click", "kg.engine.rules", "dataclasses", "typing", "hashlib") if m in loaded]
 
 
 def test_the_cli_lists_the_exporters_formats() -> None:

@@ -6,24 +6,29 @@ import importlib
 
 import click
 
-# module (under kg.cli) : name of the click command object in it
-COMMAND_MODULES: list[tuple[str, str]] = [
-    ("query", "queries_command"),
-    ("query", "query_command"),
-    ("query", "sparql_command"),
-    ("describe", "describe_command"),
-    ("stats", "stats_command"),
-    ("export", "export_command"),
-    ("validate", "validate_cmd"),
-    ("explain", "explain_command"),
-    ("load", "load"),
-    ("cache", "cache_group"),
+# command name : module (under kg.cli) : name of the click command object in it.
+# The group imports a command's module only when that command runs (or when --help lists them all).
+COMMAND_MODULES: list[tuple[str, str, str]] = [
+    ("queries", "query", "queries_command"),
+    ("query", "query", "query_command"),
+    ("sparql", "query", "sparql_command"),
+    ("describe", "describe", "describe_command"),
+    ("stats", "stats", "stats_command"),
+    ("export", "export", "export_command"),
+    ("validate", "validate", "validate_cmd"),
+    ("explain", "explain", "explain_command"),
+    ("load", "load", "load"),
+    ("cache", "cache", "cache_group"),
 ]
 
 
+def load_command(name: str) -> click.Command | None:
+    """The command called `name`, importing only its module; None when there is none."""
+    for command_name, module_name, attr in COMMAND_MODULES:
+        if command_name == name:
+            return getattr(importlib.import_module(f"kg.cli.{module_name}"), attr)
+    return None
+
+
 def all_commands() -> list[click.Command]:
-    out = []
-    for module_name, attr in COMMAND_MODULES:
-        module = importlib.import_module(f"kg.cli.{module_name}")
-        out.append(getattr(module, attr))
-    return out
+    return [command for name, _, _ in COMMAND_MODULES if (command := load_command(name)) is not None]

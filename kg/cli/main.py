@@ -1,15 +1,27 @@
-"""The `kg` group. It only assembles commands; each command lives in its own module."""
+"""The `kg` group. It only assembles commands; each command lives in its own module, imported when used."""
 
 from __future__ import annotations
 
 import click
 
 from kg import __version__
+from kg.cli.commands import COMMAND_MODULES, load_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command is asked for, so that `kg queries`
+    does not pay for the modules of the nine other commands (click's documented lazy-loading pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, _, _ in COMMAND_MODULES]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="kg")
 def cli() -> None:
     """Ask the knowledge graph of the French open-source and sovereign AI ecosystem.
@@ -23,17 +35,6 @@ def cli() -> None:
       kg sparql 'SELECT * WHERE { ?s a ekg:Laboratory }'
       kg validate                              check the data against the SHACL shapes
     """
-
-
-def _register() -> None:
-    # Each module defines one command; importing them is cheap (no rdflib/owlrl/pyshacl at import time).
-    from kg.cli import commands
-
-    for command in commands.all_commands():
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

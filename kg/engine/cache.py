@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.paths import ENV_CACHE_DIR, cache_root
 
 try:  # hashlib.blake2b without hashlib, whose OpenSSL start-up costs more than a warm query's work
     from _blake2 import blake2b
@@ -35,28 +36,12 @@ if TYPE_CHECKING:
     from kg.paths import GraphLayout
 
 CACHE_FORMAT = 2  # 2: fingerprints over 4 KiB edges (1: 64 KiB)
-ENV_CACHE_DIR = "KG_CACHE_DIR"
+__all__ = ["ENV_CACHE_DIR", "cache_key", "cache_root", "clear", "engine_version", "entries", "file_digests",
+           "open_cached", "save", "save_in_background"]
 # Bytes digested at each end of every store file: where truncation and a torn write show (an SST file's footer
 # and index blocks are at its end); RocksDB checks the blocks in between against their own checksums.
 _EDGE = 4 * 1024
 _ENGINE_SOURCES = ("rules.py", "compile.py", "reasoners.py", "loading.py", "graph.py", "cache.py")
-
-
-def cache_root() -> Path:
-    explicit = os.environ.get(ENV_CACHE_DIR)
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "ecosystem-kg"
-    if sys.platform.startswith("linux"):  # the XDG default, without importing platformdirs
-        return Path.home() / ".cache" / "ecosystem-kg"
-    try:
-        from platformdirs import user_cache_dir
-
-        return Path(user_cache_dir("ecosystem-kg", appauthor=False))
-    except ImportError:  # pragma: no cover - platformdirs is a dependency
-        return Path.home() / ".cache" / "ecosystem-kg"
 
 
 def engine_version(engine: str) -> str:

@@ -13,6 +13,9 @@ import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.namespaces import GRAPH_BASE
+from kg.paths import display_path
+
+__all__ = ["display_path", "file_graph", "file_of_graph", "load_files", "parse_error_line"]
 
 FILE_GRAPH_BASE = GRAPH_BASE + "file/"
 
@@ -35,14 +38,6 @@ def file_of_graph(graph: ox.NamedNode) -> str | None:
     if not value.startswith(FILE_GRAPH_BASE):
         return None
     return value[len(FILE_GRAPH_BASE):].replace("%20", " ")
-
-
-def display_path(path: Path) -> str:
-    """A path as the user can find it: relative to the working directory when it is below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def parse_error_line(path: Path, error: SyntaxError) -> str:
