@@ -7,18 +7,17 @@ asserted) and the sourced facts that mention the entity (document title, file na
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.namespaces import EKD, EKG, RDFS
+from kg.records import Record
 from kg.results import QueryResult, SelectResult
 from kg.terms import looks_like_iri, parse_iri, plain, prefixed
 
+TYPE_CHECKING = False  # typing is not imported: `kg explain` comes here to read labels
 if TYPE_CHECKING:
     from kg.engine.graph import KnowledgeGraph
 
@@ -28,26 +27,22 @@ DCTERMS = "http://purl.org/dc/terms/"
 LABEL_PATH = f"<{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel>"
 
 
-@dataclass
-class Statement:
-    """One triple about the entity: `node` is the object of an outgoing triple, the subject of an
-    incoming one."""
+class Statement(Record):
+    """One triple about the entity: predicate; node (the object of an outgoing triple, the subject of an
+    incoming one); files; documents (inferred: file names of the documents behind its proof)."""
 
-    predicate: ox.NamedNode
-    node: object
-    files: list[str] = field(default_factory=list)
-    documents: list[str] = field(default_factory=list)  # inferred: file names of the documents behind its proof
+    _fields = ("predicate", "node", "files", "documents")
+    _defaults = {"files": [], "documents": []}  # noqa: RUF012
+    __slots__ = _fields
 
 
-@dataclass
-class Source:
-    """A sourced fact mentioning the entity, and the document it comes from."""
+class Source(Record):
+    """A sourced fact mentioning the entity, and the document it comes from: fact; document; titles
+    (language, "" when none → title); identifier (the document's file name, dcterms:identifier); quotes."""
 
-    fact: object
-    document: object | None
-    titles: dict[str, str] = field(default_factory=dict)  # language ("" when none) → title
-    identifier: str | None = None  # the document's file name (dcterms:identifier)
-    quotes: list[str] = field(default_factory=list)
+    _fields = ("fact", "document", "titles", "identifier", "quotes")
+    _defaults = {"titles": {}, "identifier": None, "quotes": []}  # noqa: RUF012
+    __slots__ = _fields
 
     def title(self, lang: str = "en") -> str | None:
         other = "en" if lang == "fr" else "fr"
@@ -57,15 +52,14 @@ class Source:
         return next(iter(sorted(self.titles.values())), None)
 
 
-@dataclass
-class Description:
-    iri: ox.NamedNode
-    reasoning: str = "none"
-    outgoing: list[Statement] = field(default_factory=list)
-    incoming: list[Statement] = field(default_factory=list)
-    inferred_outgoing: list[Statement] = field(default_factory=list)
-    inferred_incoming: list[Statement] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
+class Description(Record):
+    """All about one entity: iri, reasoning, outgoing, incoming, inferred_outgoing, inferred_incoming
+    (Statements), sources."""
+
+    _fields = ("iri", "reasoning", "outgoing", "incoming", "inferred_outgoing", "inferred_incoming", "sources")
+    _defaults = {"reasoning": "none", "outgoing": [], "incoming": [], "inferred_outgoing": [],  # noqa: RUF012
+                 "inferred_incoming": [], "sources": []}
+    __slots__ = _fields
 
     def terms(self) -> list[object]:
         """Every term shown, for one batch label look-up."""
@@ -147,6 +141,8 @@ def resolve(kgraph: KnowledgeGraph, text: str) -> ox.NamedNode:
         return guess
     labels = _all_labels(kgraph)
     by_fold = {label.casefold(): label for label in labels}
+    import difflib  # only when nothing matched: it costs a millisecond to import
+
     close = difflib.get_close_matches(text.casefold(), list(by_fold), n=5, cutoff=0.5)
     hint = f"; closest labels: {', '.join(repr(by_fold[c]) for c in close)}" if close else ""
     raise InputError(f"no entity is labelled {text!r}{hint}")

@@ -180,16 +180,18 @@ def test_any_change_to_a_query_file_is_seen(tmp_path: Path, cache_dir: Path) -> 
     (folder / "new.rq").unlink()
     assert "new" not in catalog.load_catalog(folder)
     (folder / "one.rq").write_text("#+ summary: Two\n#+ reasoning: magic\nSELECT ?x {}\n", encoding="utf-8")
-    with pytest.raises(InputError, match="one.rq:2: unknown reasoning"):
+    with pytest.raises(InputError, match=r"one\.rq:2: unknown reasoning"):
         catalog.load_catalog(folder)  # errors are never remembered: reported on every run
-    with pytest.raises(InputError, match="one.rq:2: unknown reasoning"):
+    with pytest.raises(InputError, match=r"one\.rq:2: unknown reasoning"):
         catalog.load_catalog(folder)
 
 
 def test_a_damaged_index_is_ignored_and_rewritten(tmp_path: Path, cache_dir: Path) -> None:
     folder = _folder(tmp_path)
     expected = catalog.load_catalog(folder)
-    for damage in ("{not json", "[]", '{"%s": {"signature": 1}}' % folder.resolve(), ""):
+    import json
+
+    for damage in ("{not json", "[]", json.dumps({str(folder.resolve()): {"signature": 1}}), ""):
         (cache_dir / "catalogue.json").write_text(damage, encoding="utf-8")
         assert catalog.load_catalog(folder) == expected
     assert str(folder.resolve()) in (cache_dir / "catalogue.json").read_text(encoding="utf-8")

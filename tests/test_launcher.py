@@ -1,4 +1,4 @@
-"""The console script's fast path: plain `kg query` command lines answered without click.
+"""The console script's fast path: plain `kg query` and `kg explain` command lines answered without click.
 
 It must print exactly what the click command prints (same bytes, same one-line errors, same exit codes), and
 decline (leave to click) every command line it does not fully understand.
@@ -17,10 +17,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from kg.answer import answer
-from kg.cli.launcher import FLAG_OPTIONS, PARAM_OPTIONS, VALUE_OPTIONS, parse_query_args, run_query
+from kg.answer import answer, answer_explain
+from kg.cli.explain import explain_command
+from kg.cli.launcher import COMMANDS, parse_args, run
 from kg.cli.main import cli
 from kg.cli.query import query_command
+
+QUERY, EXPLAIN = COMMANDS["query"], COMMANDS["explain"]
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 ENV = {"KG_QUERIES_DIR": str(MINI / "queries"), "KG_DATA_DIR": None, "KG_ENDPOINT": None,
@@ -39,19 +42,30 @@ def mini_env(monkeypatch):
 
 # -- which command lines the fast path takes ------------------------------------------------------------
 @pytest.mark.parametrize(("args", "expected"), [
-    (["lab-parents"], ("lab-parents", [], {})),
-    (["lab-parents", "--format", "csv", "--lang=fr"], ("lab-parents", [], {"fmt": "csv", "lang": "fr"})),
-    (["--format", "csv", "lab-parents"], ("lab-parents", [], {"fmt": "csv"})),
-    (["x", "-p", "a=b", "-pc=d", "--param", "e=f", "--param=g=h=i"], ("x", ["a=b", "c=d", "e=f", "g=h=i"], {})),
-    (["x", "-p", "--lang"], ("x", ["--lang"], {})),  # click too takes the next word as the value
+    (["lab-parents"], (["lab-parents", []], {})),
+    (["lab-parents", "--format", "csv", "--lang=fr"], (["lab-parents", []], {"fmt": "csv", "lang": "fr"})),
+    (["--format", "csv", "lab-parents"], (["lab-parents", []], {"fmt": "csv"})),
+    (["x", "-p", "a=b", "-pc=d", "--param", "e=f", "--param=g=h=i"], (["x", ["a=b", "c=d", "e=f", "g=h=i"]], {})),
+    (["x", "-p", "--lang"], (["x", ["--lang"]], {})),  # click too takes the next word as the value
     (["x", "--reasoning", "none", "--engine", "owlrl", "--no-cache", "--data", "d"],
-     ("x", [], {"reasoning": "none", "engine": "owlrl", "use_cache": False, "data_dir": "d"})),
-    (["x", "--format", "json", "--format", "csv"], ("x", [], {"fmt": "csv"})),  # the last one wins
-    (["--", "x"], ("x", [], {})),
+     (["x", []], {"reasoning": "none", "engine": "owlrl", "use_cache": False, "data_dir": "d"})),
+    (["x", "--format", "json", "--format", "csv"], (["x", []], {"fmt": "csv"})),  # the last one wins
+    (["--", "x"], (["x", []], {})),
 ])
-def test_plain_command_lines_are_taken(args: list[str], expected: tuple, monkeypatch) -> None:
+def test_plain_query_command_lines_are_taken(args: list[str], expected: tuple, monkeypatch) -> None:
     monkeypatch.delenv("KG_ENDPOINT", raising=False)
-    assert parse_query_args(args) == expected
+    assert parse_args(QUERY, args) == expected
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["s", "p", "o"], (["s", "p", "o"], {})),
+    (["s", "--all", "p", "--format=json", "o", "--lang", "fr"],
+     (["s", "p", "o"], {"show_all": True, "fmt": "json", "lang": "fr"})),
+    (["s", "p", "o", "--reasoning", "rdfs", "--no-cache", "--data", "d"],
+     (["s", "p", "o"], {"reasoning": "rdfs", "use_cache": False, "data_dir": "d"})),
+])
+def test_plain_explain_command_lines_are_taken(args: list[str], expected: tuple) -> None:
+    assert parse_args(EXPLAIN, args) == expected
 
 
 @pytest.mark.parametrize("args", [
@@ -62,43 +76,60 @@ def test_plain_command_lines_are_taken(args: list[str], expected: tuple, monkeyp
 ])
 def test_anything_else_is_left_to_click(args: list[str], monkeypatch) -> None:
     monkeypatch.delenv("KG_ENDPOINT", raising=False)
-    assert parse_query_args(args) is None
+    assert parse_args(QUERY, args) is None
+
+
+@pytest.mark.parametrize("args", [["s", "p"], ["s", "p", "o", "x"], ["s", "p", "o", "--all=1"], ["s", "p", "-5"],
+                                  ["s", "p", "o", "--format", "csv"], ["s", "p", "o", "--reasoning", "none"],
+                                  ["s", "p", "o", "-p", "a=b"], ["s", "p", "o", "-h"]])
+def test_anything_else_is_left_to_click_for_explain(args: list[str]) -> None:
+    assert parse_args(EXPLAIN, args) is None
 
 
 def test_an_endpoint_from_the_environment_is_left_to_click(monkeypatch) -> None:
     monkeypatch.setenv("KG_ENDPOINT", "http://127.0.0.1:1/query")
-    assert parse_query_args(["lab-parents"]) is None
+    assert parse_args(QUERY, ["lab-parents"]) is None
 
 
-def test_the_fast_path_knows_the_click_options_it_handles() -> None:
-    """Each option it parses exists on `kg query` under the same keyword, with the same choices; and the
-    defaults it leaves to kg.answer are the click command's defaults."""
-    by_opt = {opt: p for p in query_command.params for opt in p.opts}
-    keyword = {"fmt": "fmt", "lang": "lang", "reasoning": "reasoning", "engine": "engine", "data_dir": "data_dir",
-               "use_cache": "no_cache"}
-    for option, name in {**VALUE_OPTIONS, **FLAG_OPTIONS}.items():
-        assert by_opt[option].name == keyword[name], option
-    for option in PARAM_OPTIONS:
+# click keyword of each fast-path keyword
+CLICK_NAMES = {"fmt": "fmt", "lang": "lang", "reasoning": "reasoning", "engine": "engine", "data_dir": "data_dir",
+               "use_cache": "no_cache", "show_all": "show_all"}
+
+
+@pytest.mark.parametrize(("name", "click_command", "function"), [("query", query_command, answer),
+                                                                 ("explain", explain_command, answer_explain)])
+def test_the_fast_path_knows_the_click_options_it_handles(name: str, click_command: click.Command,
+                                                          function) -> None:
+    """Each option it parses exists on the click command under the same keyword, with the same choices and
+    the same number of arguments; the defaults it leaves to kg.answer are the click command's defaults."""
+    fast = COMMANDS[name]
+    by_opt = {opt: p for p in click_command.params for opt in p.opts}
+    for option, keyword in fast.values.items():
+        assert by_opt[option].name == CLICK_NAMES[keyword] and not by_opt[option].is_flag, option
+    for option, (keyword, _) in fast.flags.items():
+        assert by_opt[option].name == CLICK_NAMES[keyword] and by_opt[option].is_flag, option
+    for option in fast.params:
         assert by_opt[option].name == "params" and by_opt[option].multiple
-    from kg.cli.launcher import _choices
-
-    for name, choices in _choices().items():
-        param = next(p for p in query_command.params if p.name == name)
-        assert isinstance(param.type, click.Choice) and tuple(param.type.choices) == tuple(choices), name
-    defaults = {name: p.default for name, p in inspect.signature(answer).parameters.items()}
-    for param in query_command.params:
-        if param.name in defaults and not param.multiple and not getattr(param, "is_flag", False):
+    assert fast.arguments == sum(isinstance(p, click.Argument) for p in click_command.params)
+    for keyword, choices in fast.choices().items():
+        param = next(p for p in click_command.params if p.name == CLICK_NAMES[keyword])
+        assert isinstance(param.type, click.Choice) and tuple(param.type.choices) == tuple(choices), keyword
+    defaults = {CLICK_NAMES.get(k, k): p.default for k, p in inspect.signature(function).parameters.items()}
+    for param in click_command.params:
+        if isinstance(param, click.Option) and param.name in defaults and not (param.multiple or param.is_flag):
             assert param.default == defaults[param.name], param.name
-    assert by_opt["--no-cache"].is_flag and defaults["use_cache"] is True
+    for option, (keyword, given) in fast.flags.items():  # a flag given flips the function's default
+        assert inspect.signature(function).parameters[keyword].default == (not given), option
 
 
 # -- the same output as the click command -----------------------------------------------------------
 def _fast(args: list[str]) -> tuple[int, str, str]:
-    parsed = parse_query_args(args[1:])
-    assert args[0] == "query" and parsed is not None, "the fast path declined"
+    command = COMMANDS[args[0]]
+    parsed = parse_args(command, args[1:])
+    assert parsed is not None, "the fast path declined"
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = run_query(*parsed)
+        code = run(command, *parsed)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -131,10 +162,16 @@ CASES = [
     ["query", "is-supervised", *DATA, "-p", "lab=ekd:lix"],  # missing parameter
     ["query", "lab-parents", *DATA, "-p", "lab"],
     ["query", "lab-parents", "--data", str(MINI / "nowhere"), "--no-cache"],
+    ["explain", "ekd:lix", "ekg:supervisedBy", "ekd:cnrs", *DATA],
+    ["explain", "ekd:lix", "rdf:type", "ekg:Organisation", *DATA, "--all", "--lang", "fr"],
+    ["explain", "ekd:lix", "rdf:type", "ekg:Organisation", *DATA, "--format", "json"],
+    ["explain", "ekd:lix", "ekg:supervisedBy", "ekd:linagora", *DATA],  # does not hold: exit 1
+    ["explain", "ekd:lix", "ekg:supervisedBy", '"unterminated', *DATA],  # bad term: exit 2
+    ["explain", "ekd:lix", "ekg:supervisedBy", "ekd:cnrs", *DATA, "--engine", "owlrl"],
 ]
 
 
-@pytest.mark.parametrize("args", CASES, ids=lambda a: " ".join(a[1:2] + a[4:]) or a[1])
+@pytest.mark.parametrize("args", CASES, ids=lambda a: " ".join(a[:2] + a[5:]))
 def test_same_output_exit_code_and_errors_as_click(args: list[str], mini_env) -> None:
     assert _fast(args) == _click(args)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -43,47 +42,10 @@ def explain_command(subject: str, predicate: str, object_: str, reasoning: str, 
       kg explain ekd:lix rdf:type ekg:Organisation --all
       kg explain ekd:linto ekg:developedBy ekd:linagora --format json
     """
-    import pyoxigraph as ox
+    from kg.answer import answer_explain
 
-    from kg import proofs
-    from kg.engine.explain import Explainer, supporting_documents
-    from kg.engine.graph import open_graph
-    from kg.labels import Labeller
-    from kg.paths import layout
-
-    if engine != "rules":
-        from kg.errors import KgError
-
-        raise KgError(f"explain needs the default engine (rules); --engine {engine} records no derivations")
-    kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=not no_cache)
-    s = proofs.parse_term(kgraph, subject, "subject")
-    p = proofs.parse_term(kgraph, predicate, "predicate")
-    o = proofs.parse_term(kgraph, object_, "object")
-    if isinstance(s, ox.Literal) or isinstance(p, ox.Literal):
-        from kg.errors import InputError
-
-        raise InputError("subject and predicate must be IRIs, prefixed names or labels")
-    triple = ox.Triple(s, p, o)
-    explainer = Explainer(kgraph)
-    found = explainer.explain_all(triple) if show_all else [explainer.explain(triple)]
-    found = [f for f in found if f is not None]
-    if not found:
-        label = Labeller.for_terms(kgraph.query, [s, p, o], lang)
-        click.echo(f"{label(s)} {label(p)} {label(o) if not isinstance(o, ox.Literal) else o}: "
-                   f"neither asserted nor inferred under --reasoning {reasoning}")
-        sys.exit(1)
-    terms = [t for proof in found for t in proofs.terms_of(proof)]
-    label = Labeller.for_terms(kgraph.query, terms, lang)
-    if fmt == "json":
-        payload = [proofs.as_dict(f, label) for f in found]
-        click.echo(json.dumps(payload if show_all else payload[0], indent=2, ensure_ascii=False))
-        return
-    for i, proof in enumerate(found):
-        if show_all:
-            click.echo(f"Proof {i + 1} of {len(found)}:")
-        click.echo(proofs.render_text(proof, label), nl=False)
-        if not proof.asserted:
-            docs = sorted({(src.identifier or src.document, src.title) for src in supporting_documents(proof)})
-            if docs:
-                click.echo("Documents behind this proof: " + "; ".join(
-                    f"{ident}" + (f" ({title})" if title else "") for ident, title in docs))
+    done = answer_explain(subject, predicate, object_, reasoning=reasoning, engine=engine, show_all=show_all,
+                          fmt=fmt, use_cache=not no_cache, lang=lang, data_dir=data_dir)
+    click.echo(done.text, nl=False)
+    if done.exit_code:
+        sys.exit(done.exit_code)

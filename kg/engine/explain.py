@@ -9,8 +9,6 @@ recurse. Nothing is stored per derivation, so recording costs nothing beyond the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pyoxigraph as ox
 
 from kg.engine.graph import KnowledgeGraph
@@ -18,31 +16,28 @@ from kg.engine.reasoners import property_chains, round_of_graph
 from kg.engine.rules import Atom, Rule, rules_for
 from kg.errors import KgError
 from kg.namespaces import EKG, RDF
+from kg.records import Record
 
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 DCT = "http://purl.org/dc/terms/"
 
 
-@dataclass
-class Source:
-    """A document behind an asserted triple, with the words that state it."""
+class Source(Record):
+    """A document behind an asserted triple, with the words that state it: document (IRI of the
+    ekg:SourceDocument), identifier (its file name), title, quotes, via (the fact node — attestation, role,
+    figure… — that carries the citation)."""
 
-    document: str  # IRI of the ekg:SourceDocument
-    identifier: str  # its file name
-    title: str
-    quotes: list[str]
-    via: str  # the fact node (attestation, role, figure…) that carries the citation
+    _fields = ("document", "identifier", "title", "quotes", "via")
+    __slots__ = _fields
 
 
-@dataclass
-class Proof:
-    triple: ox.Triple
-    rule: str | None = None  # None: asserted
-    round: int = 0
-    premises: list[Proof] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    chain: list[str] = field(default_factory=list)  # prp-spo2: the chain's properties
+class Proof(Record):
+    """triple; rule (None: asserted); round; premises (Proofs); files; sources; chain (prp-spo2: the chain's
+    properties)."""
+
+    _fields = ("triple", "rule", "round", "premises", "files", "sources", "chain")
+    _defaults = {"rule": None, "round": 0, "premises": [], "files": [], "sources": [], "chain": []}  # noqa: RUF012
+    __slots__ = _fields
 
     @property
     def asserted(self) -> bool:

@@ -11,7 +11,7 @@ test suite fails on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
 
 from kg.namespaces import OWL, RDF, RDFS
 
@@ -35,17 +35,14 @@ SCHEMA_PREDICATES = {SCO, SPO, DOM, RNG, EQC, EQP, INV, CHAIN, DISJ}
 SCHEMA_TYPES = {TRANS, SYMM}
 
 
-@dataclass(frozen=True)
-class Rule:
-    """head ← body. `schema` marks body atoms that are ontology axioms (shown as premises, never delta-only)."""
+class Rule(namedtuple("Rule", "name body head filters regimes chain chain_axiom",
+                       defaults=((), frozenset({"owlrl"}), (), None))):
+    """head ← body (Atoms); filters (SPARQL, on the rule's variables); regimes it belongs to; chain (prp-spo2:
+    the chain's properties, IRIs, compiled per axiom); chain_axiom (prp-spo2: the schema premise, q
+    propertyChainAxiom list). A named tuple, not a dataclass: `kg explain` reads the rules and `dataclasses`
+    costs more to import than explaining a triple."""
 
-    name: str
-    body: tuple[Atom, ...]
-    head: Atom
-    filters: tuple[str, ...] = ()
-    regimes: frozenset[str] = frozenset({"owlrl"})
-    chain: tuple[str, ...] = ()  # prp-spo2: the chain's properties (IRIs), compiled per axiom
-    chain_axiom: Atom | None = field(default=None)  # prp-spo2: the schema premise (q propertyChainAxiom list)
+    __slots__ = ()
 
     @property
     def is_schema_rule(self) -> bool:
