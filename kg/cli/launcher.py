@@ -147,8 +147,8 @@ def main() -> None:
     parsed = parse_args(command, args[1:]) if command is not None else None
     if command is not None and parsed is not None:
         code = run(command, *parsed)
-        # Everything is written: skip the interpreter's teardown and the store's close (8 ms, a fifth of a
-        # warm query). Nothing else is pending: a cache being written belongs to a forked child.
+        # Everything is written: skip the interpreter's teardown and the store's close (4-5 ms, an eighth of
+        # a warm query). Nothing else is pending: a cache being written belongs to a forked child.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
