@@ -202,7 +202,7 @@ def load_catalog(queries_dir: Path | str) -> dict[str, NamedQuery]:
 
 
 # -- the parsed catalogue, remembered ---------------------------------------------------------------
-_INDEX_FILE = "catalogue.json"
+INDEX_FILE = "catalogue.json"
 _INDEX_FORMAT = 1
 
 
@@ -226,7 +226,7 @@ def _read_index(folder: Path, signature: list, shown: str) -> list[NamedQuery] |
     from kg.paths import cache_root
 
     try:
-        with open(cache_root() / _INDEX_FILE, encoding="utf-8") as fh:
+        with open(cache_root() / INDEX_FILE, encoding="utf-8") as fh:
             entry = json.load(fh).get(str(folder.resolve()))
         if not entry or entry["signature"] != signature:
             return None
@@ -243,7 +243,7 @@ def _write_index(folder: Path, signature: list, queries: list[NamedQuery]) -> No
 
     from kg.paths import cache_root
 
-    path = cache_root() / _INDEX_FILE
+    path = cache_root() / INDEX_FILE
     try:
         with open(path, encoding="utf-8") as fh:
             index = json.load(fh)
@@ -257,7 +257,7 @@ def _write_index(folder: Path, signature: list, queries: list[NamedQuery]) -> No
         "queries": [[q.name, q.text, q.summary, q.description, list(q.tags), q.reasoning,
                      [list(p) for p in q.params], q.has_header] for q in queries],
     }
-    tmp = path.with_name(f".{_INDEX_FILE}.{os.getpid()}.{uuid.uuid4().hex[:6]}")
+    tmp = path.with_name(f".{INDEX_FILE}.{os.getpid()}.{uuid.uuid4().hex[:6]}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")

@@ -104,9 +104,14 @@ def test_clear_removes_every_entry(cache_dir, tmp_path) -> None:
     lay = layout(_copy_fixture(tmp_path))
     open_graph(lay, reasoning="owlrl")
     open_graph(lay, reasoning="rdfs")
+    from kg.catalog import load_catalog
+
+    load_catalog(lay.queries_dir)
+    assert (cache_dir / "digests.json").is_file() and (cache_dir / "catalogue.json").is_file()
     root, removed = clear()
     assert root == cache_dir and removed == 2
     assert entries() == []
+    assert not [p.name for p in cache_dir.iterdir()]  # the digests and the catalogue too
 
 
 def test_concurrent_builds_leave_one_good_entry(cache_dir, tmp_path) -> None:

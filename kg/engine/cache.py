@@ -279,8 +279,11 @@ def save_in_background(kgraph: KnowledgeGraph) -> bool:
 
 
 def clear() -> tuple[Path, int]:
-    """Delete every cache entry; return the cache directory and how many entries were removed."""
+    """Delete every cache entry, the remembered digests and the parsed catalogue; return the cache directory
+    and how many entries were removed."""
     import shutil
+
+    from kg.catalog import INDEX_FILE
 
     root = cache_root()
     removed = 0
@@ -289,7 +292,8 @@ def clear() -> tuple[Path, int]:
             if child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
                 removed += 1
-        (root / _MEMO_FILE).unlink(missing_ok=True)
+        for name in (_MEMO_FILE, INDEX_FILE):
+            (root / name).unlink(missing_ok=True)
     return root, removed
 
 
