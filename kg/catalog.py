@@ -191,12 +191,13 @@ def load_catalog(queries_dir: Path | str) -> dict[str, NamedQuery]:
     folder = Path(queries_dir)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such queries directory")
-    shown = _origin(folder)  # resolved once, not once per file
+    shown = _origin(folder) + "/"  # resolved once, not once per file
+    shown = "" if shown == "./" else shown
     paths = sorted(folder.glob("*.rq"))
     signature = _index_signature(paths)
     queries = _read_index(folder, signature, shown)
     if queries is None:
-        queries = [load_query_file(p, f"{shown}/{p.name}") for p in paths]
+        queries = [load_query_file(p, shown + p.name) for p in paths]
         _write_index(folder, signature, queries)
     return {q.name: q for q in queries}
 
@@ -212,8 +213,8 @@ def _stat(path: Path | str) -> list[int]:
 
 
 def _index_signature(paths: list[Path]) -> list:
-    """What a parse depends on: each query file (name, size, mtime, ctime, inode, as Python validates its
-    bytecode), kg's version and every module of the kg package (the parser, the prefixes, the regimes)."""
+    """What a parse depends on: each query file (name, size, mtime, ctime, inode), kg's version and every
+    module of the kg package (the parser, the prefixes, the regimes)."""
     package = Path(__file__).resolve().parent
     modules = sorted(entry.name for entry in os.scandir(package) if entry.name.endswith(".py"))
     return [_INDEX_FORMAT, __version__, [[name, *_stat(package / name)] for name in modules],
@@ -221,6 +222,7 @@ def _index_signature(paths: list[Path]) -> list:
 
 
 def _read_index(folder: Path, signature: list, shown: str) -> list[NamedQuery] | None:
+    """The remembered catalogue of `folder` if its signature still holds; `shown` prefixes the origins."""
     import json
 
     from kg.paths import cache_root
@@ -230,7 +232,7 @@ def _read_index(folder: Path, signature: list, shown: str) -> list[NamedQuery] |
             entry = json.load(fh).get(str(folder.resolve()))
         if not entry or entry["signature"] != signature:
             return None
-        return [NamedQuery(name, text, f"{shown}/{name}.rq", summary, description, tuple(tags), reasoning,
+        return [NamedQuery(name, text, f"{shown}{name}.rq", summary, description, tuple(tags), reasoning,
                            tuple(ParamSpec(*spec) for spec in params), has_header)
                 for name, text, summary, description, tags, reasoning, params, has_header in entry["queries"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

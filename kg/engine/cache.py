@@ -77,8 +77,8 @@ def _signature(path: Path | str) -> list[int]:
 
 def file_digests(paths: list[Path]) -> list[str]:
     """Content digests of the files the key depends on, each computed once and remembered (in the cache
-    directory) under the file's size, modification time, change time and inode, as Python validates its own
-    bytecode cache: a warm query then reads no source file at all (hashing 150 MB of Turtle cost 0.14 s per
+    directory) under the file's size, modification time, change time and inode (Python's bytecode cache trusts
+    the first two alone): a warm query then reads no source file at all (hashing 150 MB of Turtle cost 0.14 s per
     query at 1M triples). Any write to a file changes its change time, which no tool can set back."""
     memo_path = cache_root() / _MEMO_FILE
     try:
