@@ -207,65 +207,43 @@ INDEX_FILE = "catalogue.json"
 _INDEX_FORMAT = 1
 
 
-def _stat(path: Path | str) -> list[int]:
-    st = os.stat(path)
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-
-
 def _index_signature(paths: list[Path]) -> list:
     """What a parse depends on: each query file (name, size, mtime, ctime, inode), kg's version and every
     module of the kg package (the parser, the prefixes, the regimes)."""
+    from kg.paths import file_signature
+
     package = Path(__file__).resolve().parent
     modules = sorted(entry.name for entry in os.scandir(package) if entry.name.endswith(".py"))
-    return [_INDEX_FORMAT, __version__, [[name, *_stat(package / name)] for name in modules],
-            [[p.name, *_stat(p)] for p in paths]]
+    return [_INDEX_FORMAT, __version__, [[name, *file_signature(package / name)] for name in modules],
+            [[p.name, *file_signature(p)] for p in paths]]
 
 
 def _read_index(folder: Path, signature: list, shown: str) -> list[NamedQuery] | None:
     """The remembered catalogue of `folder` if its signature still holds; `shown` prefixes the origins."""
-    import json
+    from kg.paths import cache_root, read_remembered
 
-    from kg.paths import cache_root
-
+    entry = read_remembered(cache_root() / INDEX_FILE).get(str(folder.resolve()))
     try:
-        with open(cache_root() / INDEX_FILE, encoding="utf-8") as fh:
-            entry = json.load(fh).get(str(folder.resolve()))
         if not entry or entry["signature"] != signature:
             return None
         return [NamedQuery(name, text, f"{shown}{name}.rq", summary, description, tuple(tags), reasoning,
                            tuple(ParamSpec(*spec) for spec in params), has_header)
                 for name, text, summary, description, tags, reasoning, params, has_header in entry["queries"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # absent, stale or damaged: parse the files
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # stale or damaged: parse the files
 
 
 def _write_index(folder: Path, signature: list, queries: list[NamedQuery]) -> None:
-    import json
-    import uuid
-
-    from kg.paths import cache_root
+    from kg.paths import cache_root, read_remembered, write_remembered
 
     path = cache_root() / INDEX_FILE
-    try:
-        with open(path, encoding="utf-8") as fh:
-            index = json.load(fh)
-        if not isinstance(index, dict):
-            index = {}
-    except (OSError, ValueError):
-        index = {}
-    index = {key: value for key, value in index.items() if os.path.isdir(key)}  # forget deleted folders
+    index = {key: value for key, value in read_remembered(path).items() if os.path.isdir(key)}  # forget deleted
     index[str(folder.resolve())] = {
         "signature": signature,
         "queries": [[q.name, q.text, q.summary, q.description, list(q.tags), q.reasoning,
                      [list(p) for p in q.params], q.has_header] for q in queries],
     }
-    tmp = path.with_name(f".{INDEX_FILE}.{os.getpid()}.{uuid.uuid4().hex[:6]}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # the index only saves time
+    write_remembered(path, index)
 
 
 def find(queries_dir: Path | str, name: str) -> NamedQuery:

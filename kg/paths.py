@@ -97,3 +97,39 @@ def cache_root() -> Path:
         return Path(user_cache_dir("ecosystem-kg", appauthor=False))
     except ImportError:  # pragma: no cover - platformdirs is a dependency
         return Path.home() / ".cache" / "ecosystem-kg"
+
+
+# -- small files kg remembers in the cache directory (digests, the parsed catalogue) --------------------------
+def file_signature(path: Path | str) -> list[int]:
+    """Size, modification time, change time and inode: what must stay the same for something remembered about
+    a file's content to still hold. Any write changes the change time, which no tool can set back (Python's
+    bytecode cache trusts mtime and size alone)."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def read_remembered(path: Path) -> dict:
+    """A JSON object kg wrote earlier, or {} when it is absent or damaged (it only ever saves time)."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_remembered(path: Path, data: dict) -> None:
+    """Replace the JSON object atomically (a concurrent reader sees the old or the new one); failures are
+    ignored, since what is remembered only saves time."""
+    import json
+    import uuid
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:6]}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)

@@ -34,6 +34,13 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def print_answer(done: Any) -> None:
+    """Print a kg.answer.Answer and leave with its exit status when it is not 0."""
+    click.echo(done.text, nl=False)
+    if done.exit_code:
+        sys.exit(done.exit_code)
+
+
 def data_option(func: F) -> F:
     return click.option(
         "--data", "data_dir", metavar="DIR", default=None, envvar="KG_DATA_DIR",

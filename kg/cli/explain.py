@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from kg import ENGINES
-from kg.cli.common import data_option, handle_errors, lang_option
+from kg.cli.common import data_option, handle_errors, lang_option, print_answer
 
 
 @click.command("explain")
@@ -46,6 +44,4 @@ def explain_command(subject: str, predicate: str, object_: str, reasoning: str, 
 
     done = answer_explain(subject, predicate, object_, reasoning=reasoning, engine=engine, show_all=show_all,
                           fmt=fmt, use_cache=not no_cache, lang=lang, data_dir=data_dir)
-    click.echo(done.text, nl=False)
-    if done.exit_code:
-        sys.exit(done.exit_code)
+    print_answer(done)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING
-
 import click
 
 from kg.cli.common import (
@@ -16,21 +13,13 @@ from kg.cli.common import (
     lang_option,
     output_format_option,
     params_option,
+    print_answer,
     reasoning_option,
 )
-
-if TYPE_CHECKING:
-    from kg.answer import Answer
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "jsonl", "md", "turtle", "jsonld", "nt")
 FORMAT_HELP = ("SELECT: table (default, labels), csv (plain values), tsv/json/xml (W3C, typed terms), "
                "jsonl, md. CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt. ASK prints true/false.")
-
-
-def _print(done: Answer) -> None:
-    click.echo(done.text, nl=False)
-    if done.exit_code:
-        sys.exit(done.exit_code)
 
 
 @click.command("queries")
@@ -89,7 +78,7 @@ def query_command(name: str, params: tuple[str, ...], reasoning: str | None, eng
     """
     from kg.answer import answer_named
 
-    _print(answer_named(name, params, reasoning=reasoning, engine=engine, use_cache=not no_cache,
+    print_answer(answer_named(name, params, reasoning=reasoning, engine=engine, use_cache=not no_cache,
                         data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout))
 
 
@@ -114,5 +103,5 @@ def sparql_command(query: str, params: tuple[str, ...], reasoning: str | None, e
     from kg.answer import answer_ad_hoc
 
     stdin_text = click.get_text_stream("stdin").read() if query == "-" else None
-    _print(answer_ad_hoc(query, params, stdin_text, reasoning=reasoning, engine=engine, use_cache=not no_cache,
+    print_answer(answer_ad_hoc(query, params, stdin_text, reasoning=reasoning, engine=engine, use_cache=not no_cache,
                          data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout))

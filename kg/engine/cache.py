@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.paths import ENV_CACHE_DIR, cache_root
+from kg.paths import ENV_CACHE_DIR, cache_root, file_signature, read_remembered, write_remembered
 
 try:  # hashlib.blake2b without hashlib, whose OpenSSL start-up costs more than a warm query's work
     from _blake2 import blake2b
@@ -70,53 +70,29 @@ def _file_digest(path: Path | str) -> str:
 _MEMO_FILE = "digests.json"
 
 
-def _signature(path: Path | str) -> list[int]:
-    st = os.stat(path)
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-
-
 def file_digests(paths: list[Path]) -> list[str]:
     """Content digests of the files the key depends on, each computed once and remembered (in the cache
-    directory) under the file's size, modification time, change time and inode (Python's bytecode cache trusts
-    the first two alone): a warm query then reads no source file at all (hashing 150 MB of Turtle cost 0.14 s per
-    query at 1M triples). Any write to a file changes its change time, which no tool can set back."""
+    directory) under the file's signature (kg.paths.file_signature): a warm query then reads no source file at
+    all (hashing 150 MB of Turtle cost 0.14 s per query at 1M triples)."""
     memo_path = cache_root() / _MEMO_FILE
-    try:
-        memo = json.loads(memo_path.read_text(encoding="utf-8"))
-        if not isinstance(memo, dict):
-            memo = {}
-    except (OSError, ValueError):
-        memo = {}
+    memo = read_remembered(memo_path)
     changed = False
     digests = []
     for path in paths:
         key = os.path.abspath(path)
-        signature = _signature(path)
+        signature = file_signature(path)
         hit = memo.get(key)
         if isinstance(hit, list) and len(hit) == 5 and hit[:4] == signature:
             digests.append(hit[4])
             continue
         digest = _file_digest(path)
-        if _signature(path) == signature:  # not remembered when the file changed while it was read
+        if file_signature(path) == signature:  # not remembered when the file changed while it was read
             memo[key] = [*signature, digest]
             changed = True
         digests.append(digest)
     if changed:
-        _write_memo(memo_path, memo)
+        write_remembered(memo_path, {p: v for p, v in memo.items() if os.path.exists(p)})  # forget deleted files
     return digests
-
-
-def _write_memo(memo_path: Path, memo: dict) -> None:
-    import uuid
-
-    memo = {path: value for path, value in memo.items() if os.path.exists(path)}  # forget deleted files
-    try:
-        memo_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo_path.with_name(f".{_MEMO_FILE}.{os.getpid()}.{uuid.uuid4().hex[:6]}")
-        tmp.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, memo_path)
-    except OSError:
-        pass  # the memo only saves time
 
 
 def cache_key(layout: GraphLayout, reasoning: str, engine: str) -> str:
