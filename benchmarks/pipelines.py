@@ -23,7 +23,7 @@ T0 = time.perf_counter()
 
 
 def _files(data_dir: str) -> tuple[list[Path], list[Path]]:
-    from kg.paths import layout
+    from kg.shared.paths import layout
 
     lay = layout(data_dir)
     return lay.ontology_files(), lay.data_files()
@@ -98,9 +98,9 @@ def _literal_subject(term: object) -> bool:
 def validate_data(data_dir: str, out: str) -> None:
     """Write the graph pySHACL sees under `kg validate` (asserted data + closure rdf:type triples), built by
     kg's own functions, as N-Triples, so that pySHACL can be called directly on the very same input."""
-    from kg import validate as kv
     from kg.engine.graph import open_graph
-    from kg.paths import layout
+    from kg.inspection import validate as kv
+    from kg.shared.paths import layout
 
     lay = layout(data_dir)
     kgraph = open_graph(lay, reasoning="none")
@@ -136,7 +136,7 @@ def recording(data_dir: str, repeats: int = 2) -> None:
 
     from kg.engine.graph import build_graph
     from kg.engine.reasoners import materialise
-    from kg.paths import layout
+    from kg.shared.paths import layout
 
     lay = layout(data_dir)
     samples: dict[str, list[float]] = {"record": [], "no_record": []}
@@ -161,7 +161,7 @@ def probe(data_dir: str) -> None:
     import pyoxigraph as ox
 
     from kg.engine.graph import open_graph
-    from kg.paths import layout
+    from kg.shared.paths import layout
 
     kgraph = open_graph(layout(data_dir), reasoning="owlrl")
     ekg = "https://w3id.org/ecosystem-kg/ontology#"

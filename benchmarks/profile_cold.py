@@ -28,7 +28,7 @@ def profile(data_dir: str, query: str) -> list[tuple[str, float, str]]:
     import pyoxigraph as ox
 
     from kg.engine import cache, graph, loading, reasoners
-    from kg.paths import layout
+    from kg.shared.paths import layout
 
     steps: list[tuple[str, float, str]] = []
     clock = {"t": time.perf_counter()}

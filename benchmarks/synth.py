@@ -344,7 +344,7 @@ def generate(seed: Seed, replicas: int) -> Iterator[str]:
 
 
 def ontology_triples() -> int:
-    from kg.paths import layout
+    from kg.shared.paths import layout
 
     return sum(len(list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE))) for p in layout().ontology_files())
 
@@ -541,7 +541,7 @@ def _chain_order(store: ox.Store, head: object) -> list[str]:
 def check(out: Path) -> dict[str, int]:
     """Reason on DIR with kg's default engine (no cache) and count what each construct derived."""
     from kg.engine.graph import open_graph
-    from kg.paths import layout
+    from kg.shared.paths import layout
 
     kgraph = open_graph(layout(out), reasoning="owlrl", use_cache=False)
     return construct_checks(kgraph.store)

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from kg.catalog import NamedQuery, load_catalog  # noqa: E402
+from kg.query.catalog import NamedQuery, load_catalog  # noqa: E402
 
 QUERIES_DIR = REPO / "queries"
 DOC_PATH = REPO / "docs" / "queries.md"

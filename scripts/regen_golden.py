@@ -22,7 +22,7 @@ for folder in (REPO, REPO / "tests", REPO / "scripts"):
 import gen_query_docs  # noqa: E402
 from test_queries_golden import GOLDEN_DIR, dump_record, golden_cases, golden_record  # noqa: E402
 
-from kg.engine import open_graph  # noqa: E402
+from kg.engine.graph import open_graph  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

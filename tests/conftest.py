@@ -21,7 +21,7 @@ atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 @pytest.fixture(scope="session")
 def project_graphs():
     """The project graph under each regime, built once for the whole session (no cache)."""
-    from kg.engine import open_graph
+    from kg.engine.graph import open_graph
 
     built: dict[str, object] = {}
 

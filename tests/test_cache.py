@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kg.engine import open_graph
 from kg.engine.cache import cache_key, cache_root, clear, entries
-from kg.paths import layout
+from kg.engine.graph import open_graph
+from kg.shared.paths import layout
 
 FIXTURE = Path("tests/fixtures/engine/data")
 
@@ -104,7 +104,7 @@ def test_clear_removes_every_entry(cache_dir, tmp_path) -> None:
     lay = layout(_copy_fixture(tmp_path))
     open_graph(lay, reasoning="owlrl")
     open_graph(lay, reasoning="rdfs")
-    from kg.catalog import load_catalog
+    from kg.query.catalog import load_catalog
 
     load_catalog(lay.queries_dir)
     assert (cache_dir / "digests.json").is_file() and (cache_dir / "catalogue.json").is_file()
@@ -116,7 +116,7 @@ def test_clear_removes_every_entry(cache_dir, tmp_path) -> None:
 
 def test_concurrent_builds_leave_one_good_entry(cache_dir, tmp_path) -> None:
     data = _copy_fixture(tmp_path)
-    code = ("import sys; from kg.engine import open_graph; from kg.paths import layout; "
+    code = ("import sys; from kg.engine.graph import open_graph; from kg.shared.paths import layout; "
             "g = open_graph(layout(sys.argv[1]), reasoning='owlrl'); print(g.count('all'))")
     procs = [subprocess.Popen([sys.executable, "-c", code, str(data)], stdout=subprocess.PIPE, text=True)
              for _ in range(4)]

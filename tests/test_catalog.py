@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import catalog
-from kg.errors import InputError, ParameterError
+from kg.query import catalog
+from kg.shared.errors import InputError, ParameterError
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 PROJECT_QUERIES = Path(__file__).resolve().parent.parent / "queries"

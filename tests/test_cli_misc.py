@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli.main import cli
-from kg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
+from kg.shared.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 REPO = Path(__file__).resolve().parent.parent
@@ -131,7 +131,7 @@ def test_project_stats_and_export() -> None:
 @pytest.mark.skipif(not HAS_PROJECT_DATA or not any((REPO / "queries").glob("*.rq")),
                     reason="the project graph has no data or no named queries yet")
 def test_project_queries_without_parameters_run() -> None:
-    from kg.catalog import load_catalog
+    from kg.query.catalog import load_catalog
 
     runner = CliRunner()
     env = {"KG_DATA_DIR": None, "KG_QUERIES_DIR": None}

@@ -256,7 +256,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
                 break
             except OSError:
                 time.sleep(0.1)
-        from kg.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
+        from kg.shared.namespaces import GRAPH_DATA, GRAPH_ONTOLOGY
 
         for graph, folder in ((GRAPH_ONTOLOGY, "ontology"), (GRAPH_DATA, "data")):
             body = b"".join(p.read_bytes() + b"\n" for p in sorted((MINI / folder).glob("*.ttl")))

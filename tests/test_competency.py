@@ -18,8 +18,8 @@ import pyoxigraph as ox
 import pytest
 from seedtext import SEEDS_DIR, SKIP_MESSAGE, normalise
 
-from kg.namespaces import shorten
-from kg.results import AskResult, SelectResult
+from kg.shared.namespaces import shorten
+from kg.shared.results import AskResult, SelectResult
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SEED_FILES = {

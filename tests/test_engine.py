@@ -5,12 +5,12 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.engine import open_graph
+from kg.engine.graph import open_graph
 from kg.engine.reasoners import is_noise
 from kg.engine.rules import SUPPORTED_CONSTRUCTS, constructs_used, unsupported_constructs
-from kg.errors import KgError
-from kg.namespaces import EKD, EKG, OWL, RDF, RDFS
-from kg.paths import layout
+from kg.shared.errors import KgError
+from kg.shared.namespaces import EKD, EKG, OWL, RDF, RDFS
+from kg.shared.paths import layout
 
 FIXTURE = "tests/fixtures/engine/data"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from test_queries_golden import golden_cases, normalise_golden, run_case
 
-from kg.paths import layout
-from kg.validate import validate
+from kg.inspection.validate import validate
+from kg.shared.paths import layout
 
 ENGINES = ("owlrl", "reasonable")  # the default engine (rules) is what the goldens were made with
 REASONED = [c for c in golden_cases() if c.reasoning != "none"]

@@ -8,11 +8,11 @@ import pyoxigraph as ox
 import pytest
 from owl2rl_checker import check_proof, one_step_consequences
 
-from kg.engine import open_graph
 from kg.engine.explain import Explainer, supporting_documents
-from kg.errors import KgError
-from kg.namespaces import EKD, EKG
-from kg.paths import layout
+from kg.engine.graph import open_graph
+from kg.shared.errors import KgError
+from kg.shared.namespaces import EKD, EKG
+from kg.shared.paths import layout
 
 SAMPLE = 10_000
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import export
 from kg.engine.graph import open_graph
-from kg.namespaces import EKD, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, OWL, PREFIXES, RDFS
-from kg.paths import layout
+from kg.output import rdf
+from kg.publish import export
+from kg.shared.namespaces import EKD, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, OWL, PREFIXES, RDFS
+from kg.shared.paths import layout
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 RDFLIB_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt", "xml": "xml"}
@@ -103,7 +104,7 @@ def test_turtle_layout(graph_dir: Path) -> None:
 
 def test_jsonld_is_flat_sorted_and_compact(graph_dir: Path) -> None:
     doc = json.loads(exported(graph_dir, "jsonld"))
-    shipped = json.loads((Path(export.__file__).parent / "context.jsonld").read_text(encoding="utf-8"))
+    shipped = json.loads(rdf.CONTEXT_FILE.read_text(encoding="utf-8"))
     assert doc["@context"] == shipped["@context"]
     ids = [node["@id"] for node in doc["@graph"]]
     assert len(ids) == len(set(ids))  # one node object per subject
@@ -122,7 +123,7 @@ def test_jsonld_is_flat_sorted_and_compact(graph_dir: Path) -> None:
 
 
 def test_context_matches_namespaces() -> None:
-    assert export.context() == dict(sorted(PREFIXES.items()))
+    assert rdf.context() == dict(sorted(PREFIXES.items()))
 
 
 def test_inferred_export(graph_dir: Path) -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import formatting, labels
 from kg.engine.graph import open_graph
-from kg.errors import InputError
-from kg.namespaces import EKD, EKG, XSD
-from kg.paths import layout
-from kg.results import AskResult, GraphResult, SelectResult
+from kg.output import formatting, labels
+from kg.shared.errors import InputError
+from kg.shared.namespaces import EKD, EKG, XSD
+from kg.shared.paths import layout
+from kg.shared.results import AskResult, GraphResult, SelectResult
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

@@ -17,7 +17,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from kg.answer import answer, answer_explain
+from kg.answers.explain import answer_explain
+from kg.answers.query import answer
 from kg.cli.explain import explain_command
 from kg.cli.launcher import COMMANDS, parse_args, run
 from kg.cli.main import cli
@@ -101,7 +102,7 @@ CLICK_NAMES = {"fmt": "fmt", "lang": "lang", "reasoning": "reasoning", "engine":
 def test_the_fast_path_knows_the_click_options_it_handles(name: str, click_command: click.Command,
                                                           function) -> None:
     """Each option it parses exists on the click command under the same keyword, with the same choices and
-    the same number of arguments; the defaults it leaves to kg.answer are the click command's defaults."""
+    the same number of arguments; the defaults it leaves to kg.answers.query are the click command's defaults."""
     fast = COMMANDS[name]
     by_opt = {opt: p for p in click_command.params for opt in p.opts}
     for option, keyword in fast.values.items():

@@ -11,9 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kg.errors import ParameterError
-from kg.namespaces import EKD, PREFIXES, XSD
-from kg.params import (
+from kg.query.params import (
     ParamSpec,
     bind,
     parse_assignments,
@@ -23,6 +21,8 @@ from kg.params import (
     resolve_untyped,
     values_block,
 )
+from kg.shared.errors import ParameterError
+from kg.shared.namespaces import EKD, PREFIXES, XSD
 
 # A query whose shape the binding must not disturb: a comment and a string holding braces, a constant
 # column (?k) and exactly one solution when ?x is bound.

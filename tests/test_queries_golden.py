@@ -13,7 +13,7 @@ The helpers are importable so that the same goldens can be checked against a rem
     for case in golden_cases():
         assert run_case(remote_factory, case, canonical=True) == normalise_golden(case, canonical=True)
 
-`kgraph_factory(reasoning)` must return an object whose `.query(sparql)` returns a kg.results result.
+`kgraph_factory(reasoning)` must return an object whose `.query(sparql)` returns a kg.shared.results result.
 `canonical=True` lower-cases language tags and writes numbers in one canonical lexical form (Virtuoso, for one,
 lower-cases tags and rewrites numbers), so that only differences in meaning remain.
 """
@@ -31,8 +31,8 @@ from typing import Any, NamedTuple
 import pyoxigraph as ox
 import pytest
 
-from kg.catalog import NamedQuery, get, load_catalog, prepare
-from kg.results import AskResult, GraphResult, SelectResult
+from kg.query.catalog import NamedQuery, get, load_catalog, prepare
+from kg.shared.results import AskResult, GraphResult, SelectResult
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES_DIR = REPO / "queries"

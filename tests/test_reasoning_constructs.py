@@ -20,12 +20,12 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from kg.engine import open_graph
+from kg.engine.graph import open_graph
 from kg.engine.rules import NEUTRAL_VOCABULARY, constructs_used
-from kg.errors import KgError
-from kg.namespaces import OWL, RDF, RDFS, shorten
-from kg.paths import GraphLayout, layout
-from kg.results import AskResult
+from kg.shared.errors import KgError
+from kg.shared.namespaces import OWL, RDF, RDFS, shorten
+from kg.shared.paths import GraphLayout, layout
+from kg.shared.results import AskResult
 
 P = """PREFIX ekg: <https://w3id.org/ecosystem-kg/ontology#>
 PREFIX ekd: <https://w3id.org/ecosystem-kg/id/>

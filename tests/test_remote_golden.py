@@ -10,7 +10,7 @@ import pytest
 from servers import ServerHandle, oxigraph_server, virtuoso_server  # noqa: F401
 from test_queries_golden import golden_cases, normalise_golden, run_case
 
-from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kg.shared.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kg.stores.load import load_into_store
 from kg.stores.profiles import PROFILES
 from kg.stores.remote import run_query

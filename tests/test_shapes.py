@@ -1,4 +1,4 @@
-"""The SHACL shapes, `kg.validate` and `kg validate`.
+"""The SHACL shapes, `kg.inspection.validate` and `kg validate`.
 
 Every constraint of ontology/shapes.ttl has a failing example in CASES: the tiny conforming world
 tests/shapes_cases/valid.ttl, with a few triples removed and added, must give a result with the expected focus
@@ -21,9 +21,9 @@ from click.testing import CliRunner
 
 from kg.cli.main import cli
 from kg.engine.graph import open_graph
-from kg.namespaces import EKD, PREFIXES, SH
-from kg.paths import layout
-from kg.validate import SHAPES, ValidationReport, data_graph, load_shapes, render, shape_classes, validate
+from kg.inspection.validate import SHAPES, ValidationReport, data_graph, load_shapes, render, shape_classes, validate
+from kg.shared.namespaces import EKD, PREFIXES, SH
+from kg.shared.paths import layout
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"
@@ -556,7 +556,7 @@ def test_failing_example(index: int, cases_report: ValidationReport) -> None:
 
 def test_values_of_a_subclass_satisfy_sh_class_through_the_closure(
         tmp_path: Path, base_triples: set[ox.Triple], monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.validate as kv
+    import kg.inspection.validate as kv
 
     write_case(tmp_path, base_triples)
     lay = layout(str(tmp_path))
@@ -619,7 +619,7 @@ def test_ill_typed_literal_gives_a_result_not_a_traceback(
 
 
 def test_shapes_parse_error_is_one_line(tmp_path: Path) -> None:
-    from kg.errors import InputError
+    from kg.shared.errors import InputError
 
     bad = tmp_path / "shapes.ttl"
     bad.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\nsh:x sh:y sh:z .\nthis is not turtle\n")

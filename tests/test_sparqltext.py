@@ -1,4 +1,4 @@
-"""kg.sparqltext: the variable scan that `kg queries` uses agrees with the full tokenizer."""
+"""kg.shared.sparqltext: the variable scan that `kg queries` uses agrees with the full tokenizer."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.sparqltext import tokens, variables
+from kg.shared.sparqltext import tokens, variables
 
 QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("rdflib", "owlrl", "pyshacl", "kg.export", "kg.engine.reasoners", "kg.validate", "requests")
+HEAVY = ("rdflib", "owlrl", "pyshacl", "kg.publish.export", "kg.engine.reasoners", "kg.inspection.validate", "requests")
 
 
 def _modules_after(args: list[str]) -> set[str]:
@@ -24,7 +24,7 @@ def test_help_imports_nothing_heavy() -> None:
 
 def test_queries_imports_nothing_heavy() -> None:
     loaded = _modules_after(["queries"])
-    assert "kg.catalog" in loaded
+    assert "kg.query.catalog" in loaded
     assert not [m for m in HEAVY if m in loaded]
     again = _modules_after(["queries"])  # the parsed catalogue is remembered: no term is made
     assert "pyoxigraph" not in again and "kg.cli.export" not in again
@@ -39,12 +39,12 @@ def test_a_warm_query_imports_neither_click_nor_the_engine() -> None:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
     loaded = set(done.stderr.split())
-    assert "kg.answer" in loaded and "pyoxigraph" in loaded
+    assert "kg.answers.query" in loaded and "pyoxigraph" in loaded
     assert not [m for m in (*HEAVY, "click", "kg.engine.rules", "dataclasses", "typing", "hashlib") if m in loaded]
 
 
 def test_the_cli_lists_the_exporters_formats() -> None:
     from kg.cli.export import EXPORT_FORMATS as CLI_FORMATS
-    from kg.export import EXPORT_FORMATS
+    from kg.publish.export import EXPORT_FORMATS
 
     assert CLI_FORMATS == EXPORT_FORMATS

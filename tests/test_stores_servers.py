@@ -22,8 +22,8 @@ from servers import ServerHandle, oxigraph_disk_server, oxigraph_server, virtuos
 
 from kg.cli.load import load
 from kg.engine.graph import open_graph
-from kg.errors import StoreError
-from kg.paths import layout
+from kg.shared.errors import StoreError
+from kg.shared.paths import layout
 from kg.stores.http import HttpClient
 from kg.stores.load import load_into_store
 from kg.stores.profiles import PROFILES

@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli.load import load
-from kg.errors import ParameterError, StoreError
-from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kg.shared.errors import ParameterError, StoreError
+from kg.shared.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kg.stores.http import HttpClient, NoAuth, find_credentials, make_auth, server_message
 from kg.stores.load import check_graph_iris, chunk_triples, insert_request
 from kg.stores.profiles import profile_from_server_header, redact, resolve_endpoints

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from kg import ENGINES, LANGUAGES, REGIMES
-from kg.errors import KgError
+from kg.shared.errors import KgError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,7 +35,7 @@ def handle_errors(func: F) -> F:
 
 
 def print_answer(done: Any) -> None:
-    """Print a kg.answer.Answer and leave with its exit status when it is not 0."""
+    """Print a kg.answers.answer.Answer and leave with its exit status when it is not 0."""
     click.echo(done.text, nl=False)
     if done.exit_code:
         sys.exit(done.exit_code)

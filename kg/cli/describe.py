@@ -36,10 +36,10 @@ def describe_command(name: str, lang: str, reasoning: str, engine: str, no_cache
       kg describe ekd:lix --reasoning owlrl
       kg describe '<https://w3id.org/ecosystem-kg/id/cnrs>' --format json
     """
-    from kg import describe
     from kg.engine.graph import open_graph
-    from kg.labels import Labeller
-    from kg.paths import layout
+    from kg.inspection import describe
+    from kg.output.labels import Labeller
+    from kg.shared.paths import layout
 
     kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=not no_cache)
     desc = describe.describe(kgraph, describe.resolve(kgraph, name))

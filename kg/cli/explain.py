@@ -40,7 +40,7 @@ def explain_command(subject: str, predicate: str, object_: str, reasoning: str, 
       kg explain ekd:lix rdf:type ekg:Organisation --all
       kg explain ekd:linto ekg:developedBy ekd:linagora --format json
     """
-    from kg.answer import answer_explain
+    from kg.answers.explain import answer_explain
 
     done = answer_explain(subject, predicate, object_, reasoning=reasoning, engine=engine, show_all=show_all,
                           fmt=fmt, use_cache=not no_cache, lang=lang, data_dir=data_dir)

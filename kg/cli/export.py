@@ -6,7 +6,7 @@ import click
 
 from kg.cli.common import data_option, engine_options, handle_errors
 
-# Kept here, not imported from kg.export, so that `kg --help` does not load the exporter.
+# Kept here, not imported from kg.publish.export, so that `kg --help` does not load the exporter.
 EXPORT_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml")
 
 
@@ -39,9 +39,9 @@ def export_command(fmt: str | None, inferred: bool, reasoning: str, engine: str,
       kg export --inferred --format trig -o graph.trig
       kg export -o graph.nt --data path/to/graph
     """
-    from kg import export
     from kg.engine.graph import open_graph
-    from kg.paths import layout
+    from kg.publish import export
+    from kg.shared.paths import layout
 
     fmt = fmt or export.format_for_path(output) or "turtle"
     kgraph = open_graph(layout(data_dir), reasoning=reasoning if inferred else "none", engine=engine,

@@ -3,7 +3,7 @@
 Why: a warm query (closure cached on disk) costs about 15 ms of work, while importing click and assembling the
 command group costs 25 ms, more than the Oxigraph CLI needs for the whole answer. So the command lines of
 these two commands that only use the options below are parsed here, and run through the very functions the
-click commands call (kg.answer). Anything else (--help, --endpoint, another command, an unknown or malformed
+click commands call (kg.answers). Anything else (--help, --endpoint, another command, an unknown or malformed
 option, an invalid choice) goes to click untouched, which then also gives the usual error messages: this
 parser never reports a usage error itself, it only declines.
 """
@@ -19,7 +19,7 @@ from kg import ENGINES, LANGUAGES, REGIMES
 
 class FastCommand:
     """What the launcher knows of one click command: its arguments, the options it parses here (each
-    mapped to the keyword of the kg.answer function it calls) and their choices."""
+    mapped to the keyword of the kg.answers function it calls) and their choices."""
 
     def __init__(self, arguments: int, values: dict[str, str], flags: dict[str, tuple[str, object]],
                  choices: Callable[[], dict[str, tuple[str, ...]]], run: Callable[..., object],
@@ -28,24 +28,24 @@ class FastCommand:
         self.values = values  # option → keyword, for options that take a value
         self.flags = flags  # option → (keyword, value when the flag is given)
         self.choices = choices  # keyword → allowed values (called lazily: it may import)
-        self.run = run  # (*arguments, [params,] **options) → kg.answer.Answer
+        self.run = run  # (*arguments, [params,] **options) → kg.answers.answer.Answer
         self.params = params  # repeatable `NAME=VALUE` options, passed as a list after the arguments
 
 
 def _query_choices() -> dict[str, tuple[str, ...]]:
-    from kg.formatting import ALL_FORMATS
+    from kg.output.formatting import ALL_FORMATS
 
     return {"fmt": ALL_FORMATS, "lang": LANGUAGES, "reasoning": REGIMES, "engine": ENGINES}
 
 
 def _run_query(name: str, params: list[str], **options: object) -> object:
-    from kg.answer import answer_named
+    from kg.answers.query import answer_named
 
     return answer_named(name, params, **options)  # type: ignore[arg-type]
 
 
 def _run_explain(subject: str, predicate: str, object_: str, **options: object) -> object:
-    from kg.answer import answer_explain
+    from kg.answers.explain import answer_explain
 
     return answer_explain(subject, predicate, object_, **options)  # type: ignore[arg-type]
 
@@ -119,7 +119,7 @@ def parse_args(command: FastCommand, args: list[str]) -> tuple[list[object], dic
 
 def run(command: FastCommand, arguments: list[object], options: dict[str, object]) -> int:
     """Answer and print, as the click command does (same output, same one-line errors, same exit codes)."""
-    from kg.errors import KgError
+    from kg.shared.errors import KgError
 
     try:
         done = command.run(*arguments, **options)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from kg.cli.common import data_option, engine_options, handle_errors
-from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kg.shared.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
 STORES = ("oxigraph", "virtuoso", "generic")
 
@@ -91,7 +91,7 @@ def load(
       kg load http://localhost:3030 --store generic --query-url http://localhost:3030/kg/query \\
               --update-url http://localhost:3030/kg/update --gsp-url http://localhost:3030/kg/data
     """
-    from kg.paths import layout
+    from kg.shared.paths import layout
     from kg.stores.load import load_into_store
 
     if no_verify_tls:

@@ -38,8 +38,8 @@ def queries_command(tag: str | None, fmt: str, data_dir: str | None) -> None:
       kg queries --tag labs
       kg queries --format json
     """
-    from kg.catalog import filter_by_tag, load_catalog, render_listing
-    from kg.paths import layout
+    from kg.query.catalog import filter_by_tag, load_catalog, render_listing
+    from kg.shared.paths import layout
 
     catalog = load_catalog(layout(data_dir).queries_dir)
     click.echo(render_listing(filter_by_tag(catalog, tag), fmt), nl=False)
@@ -76,7 +76,7 @@ def query_command(name: str, params: tuple[str, ...], reasoning: str | None, eng
       kg query lab-parents --reasoning owlrl
       kg query lab-parents --endpoint http://127.0.0.1:7878/query
     """
-    from kg.answer import answer_named
+    from kg.answers.query import answer_named
 
     print_answer(answer_named(name, params, reasoning=reasoning, engine=engine, use_cache=not no_cache,
                         data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout))
@@ -100,7 +100,7 @@ def sparql_command(query: str, params: tuple[str, ...], reasoning: str | None, e
       echo 'ASK { ekd:lix ekg:supervisedBy ekd:cnrs }' | kg sparql -
       kg sparql 'SELECT ?p ?o WHERE { ?s ?p ?o }' -p s=ekd:cnrs --lang fr
     """
-    from kg.answer import answer_ad_hoc
+    from kg.answers.query import answer_ad_hoc
 
     stdin_text = click.get_text_stream("stdin").read() if query == "-" else None
     print_answer(answer_ad_hoc(query, params, stdin_text, reasoning=reasoning, engine=engine, use_cache=not no_cache,

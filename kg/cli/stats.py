@@ -29,10 +29,10 @@ def stats_command(reasoning: str, engine: str, no_cache: bool, data_dir: str | N
       kg stats --reasoning owlrl --lang fr
       kg stats --format json
     """
-    from kg import stats
     from kg.engine.graph import open_graph
-    from kg.labels import Labeller
-    from kg.paths import layout
+    from kg.inspection import stats
+    from kg.output.labels import Labeller
+    from kg.shared.paths import layout
 
     kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=not no_cache)
     counts = stats.compute(kgraph)

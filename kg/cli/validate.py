@@ -7,7 +7,7 @@ import sys
 import click
 
 from kg.cli.common import REGIME_CHOICES, data_option, engine_options, handle_errors
-from kg.errors import EXIT_FALSE
+from kg.shared.errors import EXIT_FALSE
 
 
 @click.command("validate")
@@ -36,7 +36,7 @@ def validate_cmd(data_dir: str | None, fmt: str, reasoning: str, engine: str, no
       kg validate --format json            results as JSON (focus node, path, value, message, files)
       kg validate --format turtle > r.ttl  the SHACL validation report graph
     """
-    from kg.validate import check, render
+    from kg.inspection.validate import check, render
 
     report = check(data_dir, reasoning=reasoning, engine=engine, use_cache=not no_cache)
     click.echo(render(report, fmt))

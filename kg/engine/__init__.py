@@ -1,5 +1,7 @@
-"""Loading, reasoning, caching and querying behind one narrow interface (see graph.py)."""
+"""The graph: parse Turtle, materialise a regime's closure, cache it on disk, answer SPARQL, rebuild proofs.
 
-from kg.engine.graph import DEFAULT_ENGINE, ENGINES, REGIMES, KnowledgeGraph, build_graph, open_graph
-
-__all__ = ["DEFAULT_ENGINE", "ENGINES", "REGIMES", "KnowledgeGraph", "build_graph", "open_graph"]
+Owns: `loading` (Turtle into named graphs), `rules` and `compile` (the OWL 2 RL rule table and its SPARQL form),
+`reasoners` (the engines), `cache` (closures on disk), `graph` (`open_graph`, `KnowledgeGraph`: the narrow
+interface everything else goes through), `explain` (proof search over the recorded rounds).
+May import: `kg.shared` only.
+"""

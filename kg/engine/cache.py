@@ -23,7 +23,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.paths import ENV_CACHE_DIR, cache_root, file_signature, read_remembered, write_remembered
+from kg.shared.paths import (
+    CATALOGUE_FILE,
+    DIGESTS_FILE,
+    ENV_CACHE_DIR,
+    cache_root,
+    file_signature,
+    read_remembered,
+    write_remembered,
+)
 
 try:  # hashlib.blake2b without hashlib, whose OpenSSL start-up costs more than a warm query's work
     from _blake2 import blake2b
@@ -32,8 +40,8 @@ except ImportError:  # pragma: no cover - CPython always has it
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from kg.engine.graph import KnowledgeGraph
-    from kg.paths import GraphLayout
+    from kg.engine.knowledge import KnowledgeGraph
+    from kg.shared.paths import GraphLayout
 
 CACHE_FORMAT = 2  # 2: fingerprints over 4 KiB edges (1: 64 KiB)
 __all__ = ["ENV_CACHE_DIR", "cache_key", "cache_root", "clear", "engine_version", "entries", "file_digests",
@@ -41,7 +49,7 @@ __all__ = ["ENV_CACHE_DIR", "cache_key", "cache_root", "clear", "engine_version"
 # Bytes digested at each end of every store file: where truncation and a torn write show (an SST file's footer
 # and index blocks are at its end); RocksDB checks the blocks in between against their own checksums.
 _EDGE = 4 * 1024
-_ENGINE_SOURCES = ("rules.py", "compile.py", "reasoners.py", "loading.py", "graph.py", "cache.py")
+_ENGINE_SOURCES = ("rules.py", "compile.py", "reasoners.py", "loading.py", "knowledge.py", "graph.py", "cache.py")
 
 
 def engine_version(engine: str) -> str:
@@ -67,14 +75,11 @@ def _file_digest(path: Path | str) -> str:
     return h.hexdigest()
 
 
-_MEMO_FILE = "digests.json"
-
-
 def file_digests(paths: list[Path]) -> list[str]:
     """Content digests of the files the key depends on, each computed once and remembered (in the cache
-    directory) under the file's signature (kg.paths.file_signature): a warm query then reads no source file at
+    directory) under the file's signature (kg.shared.paths.file_signature): a warm query then reads no source file at
     all (hashing 150 MB of Turtle cost 0.14 s per query at 1M triples)."""
-    memo_path = cache_root() / _MEMO_FILE
+    memo_path = cache_root() / DIGESTS_FILE
     memo = read_remembered(memo_path)
     changed = False
     digests = []
@@ -141,7 +146,7 @@ def _warn(message: str) -> None:
 
 def open_cached(layout: GraphLayout, reasoning: str, engine: str) -> KnowledgeGraph | None:
     """The cached graph for these inputs, or None when there is none or it does not check out."""
-    from kg.engine.graph import KnowledgeGraph
+    from kg.engine.knowledge import KnowledgeGraph
 
     entry = cache_root() / cache_key(layout, reasoning, engine)
     manifest_path = entry / "manifest.json"
@@ -259,8 +264,6 @@ def clear() -> tuple[Path, int]:
     and how many entries were removed."""
     import shutil
 
-    from kg.catalog import INDEX_FILE
-
     root = cache_root()
     removed = 0
     if root.is_dir():
@@ -268,7 +271,7 @@ def clear() -> tuple[Path, int]:
             if child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
                 removed += 1
-        for name in (_MEMO_FILE, INDEX_FILE):
+        for name in (DIGESTS_FILE, CATALOGUE_FILE):
             (root / name).unlink(missing_ok=True)
     return root, removed
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.engine.graph import KnowledgeGraph
+from kg.engine.knowledge import KnowledgeGraph
 from kg.engine.reasoners import property_chains, round_of_graph
 from kg.engine.rules import Atom, Rule, rules_for
-from kg.errors import KgError
-from kg.namespaces import EKG, RDF
-from kg.records import Record
+from kg.shared.errors import KgError
+from kg.shared.namespaces import EKG, RDF
+from kg.shared.records import Record
 
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 DCT = "http://purl.org/dc/terms/"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
-from kg.namespaces import GRAPH_BASE
-from kg.paths import display_path
+from kg.shared.errors import InputError
+from kg.shared.namespaces import GRAPH_BASE
+from kg.shared.paths import display_path
 
 __all__ = ["display_path", "file_graph", "file_of_graph", "load_files", "parse_error_line"]
 

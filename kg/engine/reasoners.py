@@ -21,8 +21,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from kg.engine.rules import Rule, rules_for
-from kg.errors import KgError
-from kg.namespaces import GRAPH_BASE, OWL, RDF, RDFS, XSD
+from kg.shared.errors import KgError
+from kg.shared.namespaces import GRAPH_BASE, OWL, RDF, RDFS, XSD
 
 ROUND_GRAPH_BASE = GRAPH_BASE + "inferred/round/"
 ENGINE_GRAPH_BASE = GRAPH_BASE + "inferred/engine/"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from kg.namespaces import OWL, RDF, RDFS
+from kg.shared.namespaces import OWL, RDF, RDFS
 
 Atom = tuple[str, str, str]  # terms are SPARQL: ?var or <iri>
 

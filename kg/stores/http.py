@@ -17,7 +17,7 @@ from typing import Any
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from kg.errors import ParameterError, StoreError
+from kg.shared.errors import ParameterError, StoreError
 from kg.stores.profiles import AUTH_MODES, redact
 
 ENV_USER = "KG_STORE_USER"

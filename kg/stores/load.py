@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import ParameterError, StoreError
-from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kg.shared.errors import ParameterError, StoreError
+from kg.shared.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kg.stores.profiles import Endpoints, redact
 
 if TYPE_CHECKING:
-    from kg.engine.graph import KnowledgeGraph
-    from kg.paths import GraphLayout
+    from kg.engine.knowledge import KnowledgeGraph
+    from kg.shared.paths import GraphLayout
     from kg.stores.http import HttpClient
 
 PARTS = ("ontology", "data", "inferred")

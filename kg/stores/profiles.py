@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from kg.errors import ParameterError
+from kg.shared.errors import ParameterError
 
 AUTH_MODES = ("basic", "digest", "none")
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
-from kg.results import GraphResult, QueryResult
+from kg.shared.errors import StoreError
+from kg.shared.results import GraphResult, QueryResult, to_result
 from kg.stores.profiles import check_base_url, redact
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ _VALID_BNODE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside strings, IRIs and comments."""
-    from kg.sparqltext import tokens
+    from kg.shared.sparqltext import tokens
 
     for _, tok in tokens(sparql):
         if tok.upper() in _FORMS:
@@ -40,8 +40,8 @@ def query_form(sparql: str) -> str:
 
 def with_prefixes(sparql: str) -> str:
     """Declare the project's prefixes the query uses without declaring, as the embedded engine does."""
-    from kg.namespaces import PREFIXES
-    from kg.sparqltext import code_only
+    from kg.shared.namespaces import PREFIXES
+    from kg.shared.sparqltext import code_only
 
     code = code_only(sparql)
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(code)}
@@ -98,7 +98,6 @@ def run_query(
     A result cut short by the server (Virtuoso's ResultSetMaxRows, or its anytime-query timeout) is an
     error, never a silently shorter answer.
     """
-    from kg.engine.graph import to_result
     from kg.stores.http import HttpClient, server_message
 
     check_base_url(endpoint_url, "--endpoint")

@@ -9,8 +9,8 @@ import re
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
-from kg.namespaces import PREFIXES, XSD
+from kg.shared.errors import InputError
+from kg.shared.namespaces import PREFIXES, XSD
 
 XSD_STRING = XSD + "string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -18,9 +18,10 @@ from collections import namedtuple
 from collections.abc import Mapping
 from pathlib import Path
 
-from kg import REGIMES, __version__, sparqltext
-from kg.errors import InputError, ParameterError
-from kg.params import ParamSpec, bind, parse_type, parse_value, resolve, resolve_untyped
+from kg import REGIMES, __version__
+from kg.query.params import ParamSpec, bind, parse_type, parse_value, resolve, resolve_untyped
+from kg.shared import sparqltext
+from kg.shared.errors import InputError, ParameterError
 
 HEADER_KEYS = ("summary", "description", "tags", "reasoning", "param")
 AD_HOC_ORIGIN = "<query>"
@@ -69,7 +70,7 @@ class NamedQuery(_QueryFields):
 
 
 def _origin(path: Path) -> str:
-    from kg.paths import display_path
+    from kg.shared.paths import display_path
 
     return display_path(path)
 
@@ -203,26 +204,29 @@ def load_catalog(queries_dir: Path | str) -> dict[str, NamedQuery]:
 
 
 # -- the parsed catalogue, remembered ---------------------------------------------------------------
-INDEX_FILE = "catalogue.json"
 _INDEX_FORMAT = 1
 
 
 def _index_signature(paths: list[Path]) -> list:
     """What a parse depends on: each query file (name, size, mtime, ctime, inode), kg's version and every
-    module of the kg package (the parser, the prefixes, the regimes)."""
-    from kg.paths import file_signature
+    module that takes part in parsing (kg/__init__ for the regimes, kg/query for the parser and parameter types,
+    kg/shared for the prefixes and terms)."""
+    from kg.shared.paths import file_signature
 
-    package = Path(__file__).resolve().parent
-    modules = sorted(entry.name for entry in os.scandir(package) if entry.name.endswith(".py"))
-    return [_INDEX_FORMAT, __version__, [[name, *file_signature(package / name)] for name in modules],
+    root = Path(__file__).resolve().parent.parent
+    modules = [root / "__init__.py"]
+    for package in ("query", "shared"):
+        modules += sorted(Path(entry.path) for entry in os.scandir(root / package) if entry.name.endswith(".py"))
+    return [_INDEX_FORMAT, __version__,
+            [[path.relative_to(root).as_posix(), *file_signature(path)] for path in modules],
             [[p.name, *file_signature(p)] for p in paths]]
 
 
 def _read_index(folder: Path, signature: list, shown: str) -> list[NamedQuery] | None:
     """The remembered catalogue of `folder` if its signature still holds; `shown` prefixes the origins."""
-    from kg.paths import cache_root, read_remembered
+    from kg.shared.paths import CATALOGUE_FILE, cache_root, read_remembered
 
-    entry = read_remembered(cache_root() / INDEX_FILE).get(str(folder.resolve()))
+    entry = read_remembered(cache_root() / CATALOGUE_FILE).get(str(folder.resolve()))
     try:
         if not entry or entry["signature"] != signature:
             return None
@@ -234,9 +238,9 @@ def _read_index(folder: Path, signature: list, shown: str) -> list[NamedQuery] |
 
 
 def _write_index(folder: Path, signature: list, queries: list[NamedQuery]) -> None:
-    from kg.paths import cache_root, read_remembered, write_remembered
+    from kg.shared.paths import CATALOGUE_FILE, cache_root, read_remembered, write_remembered
 
-    path = cache_root() / INDEX_FILE
+    path = cache_root() / CATALOGUE_FILE
     index = {key: value for key, value in read_remembered(path).items() if os.path.isdir(key)}  # forget deleted
     index[str(folder.resolve())] = {
         "signature": signature,
@@ -285,7 +289,7 @@ def check_syntax(text: str, origin: str = AD_HOC_ORIGIN) -> None:
     """Parse the query without running it; a syntax error names `origin:line:column`."""
     import pyoxigraph as ox
 
-    from kg.namespaces import PREFIXES
+    from kg.shared.namespaces import PREFIXES
 
     try:
         # parsing is eager and evaluation lazy: an empty store costs nothing
@@ -354,8 +358,8 @@ class Execution:
     __slots__ = ("result", "run")
 
     def __init__(self, result: object, run: object = None) -> None:
-        self.result = result  # kg.results.QueryResult
-        self.run = run  # Callable[[str], QueryResult] | None, for kg.labels
+        self.result = result  # kg.shared.results.QueryResult
+        self.run = run  # Callable[[str], QueryResult] | None, for kg.output.labels
 
 
 AUTH_MODES = ("basic", "digest", "none")
@@ -381,7 +385,7 @@ def execute(sparql: str, *, reasoning: str = "none", engine: str = "rules", use_
         return _execute_remote(sparql, reasoning=reasoning, endpoint=endpoint, auth=_auth(auth),
                                timeout=timeout)
     from kg.engine.graph import open_graph
-    from kg.paths import layout
+    from kg.shared.paths import layout
 
     # A query needs only the default graph: per-file provenance is left to whoever needs it (the cache).
     kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=use_cache,
@@ -390,7 +394,7 @@ def execute(sparql: str, *, reasoning: str = "none", engine: str = "rules", use_
 
 
 def remote_default_graphs(reasoning: str) -> list[str]:
-    from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+    from kg.shared.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
     graphs = [GRAPH_ONTOLOGY, GRAPH_DATA]
     return [*graphs, GRAPH_INFERRED] if reasoning != "none" else graphs
@@ -398,8 +402,8 @@ def remote_default_graphs(reasoning: str) -> list[str]:
 
 def _execute_remote(sparql: str, *, reasoning: str, endpoint: str, auth: tuple[str, str] | str | None,
                     timeout: float) -> Execution:
-    from kg.errors import StoreError
-    from kg.results import SelectResult
+    from kg.shared.errors import StoreError
+    from kg.shared.results import SelectResult
 
     try:
         from kg.stores import remote

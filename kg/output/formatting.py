@@ -16,13 +16,13 @@ import re
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
-from kg.labels import Labeller, Runner
-from kg.results import AskResult, GraphResult, QueryResult, SelectResult
-from kg.terms import XSD_STRING, plain
+from kg.output.labels import Labeller, Runner
+from kg.output.rdf import GRAPH_FORMATS
+from kg.shared.errors import InputError
+from kg.shared.results import AskResult, GraphResult, QueryResult, SelectResult
+from kg.shared.terms import XSD_STRING, plain
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "jsonl", "md")
-GRAPH_FORMATS = ("turtle", "jsonld", "nt")  # kg.export writes them (imported only for graph results)
 ALL_FORMATS = SELECT_FORMATS + tuple(f for f in GRAPH_FORMATS if f not in SELECT_FORMATS)
 HUMAN_FORMATS = ("table", "md")
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
@@ -59,7 +59,7 @@ def render(result: QueryResult, fmt: str | None = None, *, run: Runner | None = 
     if isinstance(result, AskResult):
         return render_ask(result, check_format(fmt, "ask"))
     if isinstance(result, GraphResult):
-        from kg.export import serialize_triples
+        from kg.output.rdf import serialize_triples
 
         return "".join(serialize_triples(result.triples, check_format(fmt, "graph")))
     fmt = check_format(fmt, "select")

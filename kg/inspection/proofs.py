@@ -12,17 +12,17 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from kg.engine.explain import Proof, Source, supporting_documents
-from kg.engine.graph import KnowledgeGraph
-from kg.errors import InputError
-from kg.namespaces import PREFIXES
-from kg.terms import prefixed
+from kg.engine.knowledge import KnowledgeGraph
+from kg.shared.errors import InputError
+from kg.shared.namespaces import PREFIXES
+from kg.shared.terms import prefixed
 
 _LITERAL_START = re.compile(r'^("|\'|[+-]?\d|true$|false$)')
 
 
 def parse_term(kgraph: KnowledgeGraph, text: str, position: str) -> ox.NamedNode | ox.Literal:
     """S, P or O of `kg explain`: a literal in Turtle syntax, an IRI, a prefixed name, or a label."""
-    from kg.describe import resolve
+    from kg.inspection.describe import resolve
 
     text = text.strip()
     if position == "object" and _LITERAL_START.match(text):

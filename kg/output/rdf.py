@@ -1,48 +1,36 @@
-"""Deterministic serialisations of the graph: byte-identical across runs, so diffs of exports stay meaningful.
+"""Deterministic RDF text: byte-identical across runs, so diffs of exports and of CONSTRUCT results stay meaningful.
 
-Everything goes through sorted canonical N-Triples lines: pyoxigraph dumps each graph (in Rust), blank nodes
-are relabelled by RDFC-1.0 (only the lines holding them take part), lines are deduplicated and sorted, and
-small writers turn them into Turtle/TriG (one fixed prefix block, subjects in order), a flattened JSON-LD
-`@graph` compacted with the shipped `kg/context.jsonld` (nothing is fetched), N-Quads or RDF/XML.
-Working on strings rather than term objects is what keeps a 1M-triple export in seconds.
+Everything goes through sorted canonical N-Triples lines: pyoxigraph serialises the triples (in Rust), blank
+nodes are relabelled by RDFC-1.0 (only the lines holding them take part), lines are deduplicated and sorted, and
+small writers turn them into Turtle/TriG (one fixed prefix block, subjects in order), a flattened JSON-LD `@graph`
+compacted with the shipped `kg/context.jsonld` (nothing is fetched), N-Triples, N-Quads or RDF/XML. Working on
+strings rather than term objects is what keeps a 1M-triple export in seconds.
+
+Used by the query output (CONSTRUCT/DESCRIBE results) and by publishing (export, releases).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
-from kg.formatting import GRAPH_FORMATS
-from kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, OWL, RDF, RDFS, XSD
-from kg.terms import XSD_STRING, compact
+from kg.shared.errors import InputError
+from kg.shared.namespaces import RDF
+from kg.shared.terms import XSD_STRING, compact
 
-if TYPE_CHECKING:
-    from kg.engine.graph import KnowledgeGraph
+GRAPH_FORMATS = ("turtle", "jsonld", "nt")  # what CONSTRUCT/DESCRIBE results print as
+CONTEXT_FILE = Path(__file__).resolve().parent.parent / "context.jsonld"
 
-EXPORT_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml")
-TRIPLE_FORMATS = GRAPH_FORMATS  # what CONSTRUCT/DESCRIBE results can be printed as
-QUAD_FORMATS = ("nq", "trig")
-EXTENSIONS = {".ttl": "turtle", ".jsonld": "jsonld", ".json": "jsonld", ".nt": "nt", ".nq": "nq",
-              ".trig": "trig", ".rdf": "xml", ".xml": "xml", ".owl": "xml"}
-
-RDF_TYPE = RDF + "type"
-OWL_SAMEAS = OWL + "sameAs"
-BUILTIN_NAMESPACES = (RDF, RDFS, OWL, XSD)
-CONTEXT_FILE = Path(__file__).resolve().parent / "context.jsonld"
-
-_TYPE_NT = f"<{RDF_TYPE}>"
-_SAMEAS_NT = f"<{OWL_SAMEAS}>"
-_BUILTIN_NT = tuple(f"<{ns}" for ns in BUILTIN_NAMESPACES)
+_TYPE_NT = f"<{RDF}type>"
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
 
 # A line is one triple in canonical N-Triples without the final " .": "<s> <p> <o>".
 Line = str
@@ -59,58 +47,19 @@ def context() -> dict[str, str]:
     ctx = data.get("@context", {})
     return {k: v for k, v in sorted(ctx.items()) if isinstance(v, str) and not k.startswith("@")}
 
-
 # -- lines --------------------------------------------------------------------------------------
 def _split(line: Line) -> tuple[str, str, str]:
     """(subject, predicate, object) of a line; subjects and predicates never contain spaces."""
     s, p, o = line.split(" ", 2)
     return s, p, o
 
-
 def _lines(data: bytes) -> list[Line]:
     # split on "\n" only: literals may hold U+2028 and friends, which str.splitlines() would cut at
     return [line[:-2] for line in data.decode("utf-8").split("\n") if line]
 
-
 def triple_lines(triples: Iterable[ox.Triple]) -> list[Line]:
     """Canonical N-Triples lines of some triples (pyoxigraph escapes literals)."""
     return _lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-
-
-def graph_lines(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> set[Line]:
-    """The distinct lines of the union of some named graphs of a store."""
-    out: set[Line] = set()
-    for graph in graphs:
-        out.update(_lines(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)))
-    return out
-
-
-def is_noise(triple: ox.Triple) -> bool:
-    """Reasoner by-products that stores reject or nobody wants: literal subjects, reflexive sameAs, and
-    statements about the rdf:/rdfs:/owl:/xsd: vocabularies themselves."""
-    return is_noise_line(str(triple)) or isinstance(triple.subject, ox.Literal)
-
-
-def is_noise_line(line: Line) -> bool:
-    s, p, o = _split(line)
-    if s.startswith('"'):
-        return True
-    if p == _SAMEAS_NT and s == o:
-        return True
-    return s.startswith(_BUILTIN_NT)
-
-
-def export_lines(kgraph: KnowledgeGraph, *, inferred: bool = False) -> dict[str, set[Line]]:
-    """Lines by target graph: ontology, data and (when asked) the closure's new, noise-free triples."""
-    store = kgraph.store
-    parts = {GRAPH_ONTOLOGY: graph_lines(store, kgraph.graphs("ontology")),
-             GRAPH_DATA: graph_lines(store, kgraph.graphs("data"))}
-    if inferred:
-        asserted = parts[GRAPH_ONTOLOGY] | parts[GRAPH_DATA]
-        parts[GRAPH_INFERRED] = {line for line in graph_lines(store, kgraph.graphs("inferred"))
-                                 if line not in asserted and not is_noise_line(line)}
-    return parts
-
 
 # -- determinism --------------------------------------------------------------------------------
 def canonical(parts: dict[str, set[Line]]) -> dict[str, list[Line]]:
@@ -139,11 +88,9 @@ def canonical(parts: dict[str, set[Line]]) -> dict[str, list[Line]]:
         lines.sort()
     return out
 
-
 def canonical_lines(lines: Iterable[Line]) -> list[Line]:
     """Distinct, sorted lines of one graph with canonical blank-node labels."""
     return canonical({"urn:x-kg:default": set(lines)})["urn:x-kg:default"]
-
 
 # -- Turtle / TriG ------------------------------------------------------------------------------
 class _TurtleTerms:
@@ -168,11 +115,9 @@ class _TurtleTerms:
             return nt[: cut + 3] + self.iri(nt[cut + 3:])
         return nt  # blank node, plain or language-tagged literal: N-Triples is valid Turtle
 
-
 def _prefix_block(prefixes: dict[str, str]) -> Iterator[str]:
     for prefix, ns in prefixes.items():
         yield f"@prefix {prefix}: <{ns}> .\n"
-
 
 def _subject_blocks(lines: list[Line], writer: _TurtleTerms, indent: str = "") -> Iterator[str]:
     """Sorted lines grouped by subject; rdf:type first (as `a`), then predicates in IRI order."""
@@ -191,14 +136,12 @@ def _subject_blocks(lines: list[Line], writer: _TurtleTerms, indent: str = "") -
         body = f" ;\n{indent}    ".join(verbs)
         yield f"{indent}{writer.term(subject)} {body} .\n"
 
-
 def turtle_chunks(lines: list[Line], prefixes: dict[str, str] | None = None) -> Iterator[str]:
     prefixes = context() if prefixes is None else prefixes
     writer = _TurtleTerms(prefixes)
     yield from _prefix_block(prefixes)
     for block in _subject_blocks(lines, writer):
         yield "\n" + block
-
 
 def trig_chunks(graphs: dict[str, list[Line]], prefixes: dict[str, str] | None = None) -> Iterator[str]:
     prefixes = context() if prefixes is None else prefixes
@@ -214,19 +157,16 @@ def trig_chunks(graphs: dict[str, list[Line]], prefixes: dict[str, str] | None =
             first = False
         yield "}\n"
 
-
 # -- N-Triples / N-Quads / RDF/XML --------------------------------------------------------------
 def ntriples_chunks(lines: list[Line]) -> Iterator[str]:
     for line in lines:
         yield f"{line} .\n"
-
 
 def nquads_chunks(graphs: dict[str, list[Line]]) -> Iterator[str]:
     for name in sorted(graphs):
         suffix = f" <{name}> .\n"
         for line in graphs[name]:
             yield line + suffix
-
 
 def rdfxml_chunks(lines: list[Line], prefixes: dict[str, str] | None = None) -> Iterator[str]:
     prefixes = context() if prefixes is None else prefixes
@@ -238,7 +178,6 @@ def rdfxml_chunks(lines: list[Line], prefixes: dict[str, str] | None = None) -> 
         raise InputError(f"cannot write RDF/XML: {exc}") from None
     yield out.decode("utf-8")
 
-
 # -- JSON-LD ------------------------------------------------------------------------------------
 def _unescape(text: str) -> str:
     if "\\" not in text:
@@ -249,7 +188,6 @@ def _unescape(text: str) -> str:
         return chr(int(code, 16)) if code else _ECHAR.get(m.group(3), m.group(3))
 
     return _ESCAPE.sub(one, text)
-
 
 class _JsonLdTerms:
     def __init__(self, prefixes: dict[str, str]) -> None:
@@ -285,7 +223,6 @@ class _JsonLdTerms:
             return lexical
         return {"@type": self.iri(datatype), "@value": lexical}
 
-
 def jsonld_chunks(lines: list[Line], prefixes: dict[str, str] | None = None) -> Iterator[str]:
     """A flattened, compacted JSON-LD document: one node object per line, in subject IRI order."""
     prefixes = context() if prefixes is None else prefixes
@@ -313,68 +250,14 @@ def jsonld_chunks(lines: list[Line], prefixes: dict[str, str] | None = None) -> 
         sep = ",\n  "
     yield "\n]\n}\n"
 
-
 # -- entry points -------------------------------------------------------------------------------
-def _triple_writer(fmt: str) -> Callable[[list[Line]], Iterator[str]]:
+def triple_writer(fmt: str) -> Callable[[list[Line]], Iterator[str]]:
     writers = {"turtle": turtle_chunks, "jsonld": jsonld_chunks, "nt": ntriples_chunks, "xml": rdfxml_chunks}
     if fmt not in writers:
         raise InputError(f"--format {fmt}: not a format for triples (choose from {', '.join(writers)})")
     return writers[fmt]
 
-
 def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> Iterator[str]:
     """Triples (e.g. a CONSTRUCT result) in turtle, jsonld, nt or xml, as text chunks."""
-    writer = _triple_writer(fmt)
+    writer = triple_writer(fmt)
     return writer(canonical_lines(triple_lines(triples)))
-
-
-def export(kgraph: KnowledgeGraph, fmt: str, *, inferred: bool = False) -> Iterator[str]:
-    """The graph in one format. nq/trig keep ontology, data and inferred triples in their named graphs;
-    the other formats write their union."""
-    if fmt not in EXPORT_FORMATS:
-        raise InputError(f"--format {fmt}: unknown format (choose from {', '.join(EXPORT_FORMATS)})")
-    parts = export_lines(kgraph, inferred=inferred)
-    if fmt in QUAD_FORMATS:
-        graphs = canonical(parts)
-        return nquads_chunks(graphs) if fmt == "nq" else trig_chunks(graphs)
-    writer = _triple_writer(fmt)
-    return writer(canonical_lines(set().union(*parts.values())))
-
-
-def format_for_path(path: str | os.PathLike[str] | None) -> str | None:
-    """The export format a file name asks for (`graph.jsonld` → jsonld), or None."""
-    if path is None:
-        return None
-    return EXTENSIONS.get(Path(path).suffix.lower())
-
-
-def write_atomic(chunks: Iterable[str], path: str | os.PathLike[str]) -> Path:
-    """Write text to a temporary file next to `path`, then rename: readers never see half a file."""
-    target = Path(path)
-    folder = target.parent
-    if not folder.is_dir():
-        raise InputError(f"{target}: no such directory {folder}")
-    try:
-        import tempfile
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, target)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
-        raise
-    return target

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
-from kg.namespaces import PREFIXES, RDF, RDFS, SH, shorten
+from kg.shared.errors import InputError
+from kg.shared.namespaces import PREFIXES, RDF, RDFS, SH, shorten
 
 if TYPE_CHECKING:
     import rdflib
 
-    from kg.engine.graph import KnowledgeGraph
+    from kg.engine.knowledge import KnowledgeGraph
 
 SHAPES = "https://w3id.org/ecosystem-kg/shapes#"
 SKOS_PREFLABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
@@ -193,7 +193,7 @@ def check(data_dir: str | None = None, *, reasoning: str = "none", engine: str =
           use_cache: bool = True) -> ValidationReport:
     """Open the graph in DIR (or the project graph) and validate it against its layout's shapes."""
     from kg.engine.graph import open_graph
-    from kg.paths import layout
+    from kg.shared.paths import layout
 
     lay = layout(data_dir)
     shapes_files = lay.shapes_files()

@@ -7,11 +7,15 @@ import sys
 from collections import namedtuple
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.shared.errors import InputError
 
 ENV_DATA = "KG_DATA_DIR"
 ENV_QUERIES = "KG_QUERIES_DIR"
 ENV_CACHE_DIR = "KG_CACHE_DIR"
+
+# Small files kg remembers in the cache directory, beside the closure entries.
+DIGESTS_FILE = "digests.json"  # content digests of input files, by file signature (kg.engine.cache)
+CATALOGUE_FILE = "catalogue.json"  # the parsed query catalogue, by folder (kg.query.catalog)
 
 
 class GraphLayout(namedtuple("GraphLayout", "ontology_dir data_dir queries_dir")):
@@ -35,13 +39,16 @@ def _is_shapes(path: Path) -> bool:
     return path.stem == "shapes" or path.stem.endswith("-shapes")
 
 
+_PACKAGE = Path(__file__).resolve().parent.parent  # kg/
+
+
 def _packaged_root() -> Path | None:
-    root = Path(__file__).resolve().parent / "_graph"
+    root = _PACKAGE / "_graph"
     return root if (root / "ontology").is_dir() else None
 
 
 def _source_root() -> Path | None:
-    root = Path(__file__).resolve().parent.parent
+    root = _PACKAGE.parent
     return root if (root / "ontology").is_dir() and (root / "data").is_dir() else None
 
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.describe import query_part
-from kg.namespaces import EKG, ONTOLOGY_IRI, OWL, RDF, RDFS, XSD
-from kg.results import SelectResult
+from kg.inspection.describe import query_part
+from kg.shared.namespaces import EKG, ONTOLOGY_IRI, OWL, RDF, RDFS, XSD
+from kg.shared.results import SelectResult
 
 if TYPE_CHECKING:
-    from kg.engine.graph import KnowledgeGraph
+    from kg.engine.knowledge import KnowledgeGraph
 
 # Subjects of the closure that are not data: ontology terms and the built-in vocabularies.
 _NOT_DATA = (ONTOLOGY_IRI, RDF, RDFS, OWL, XSD)

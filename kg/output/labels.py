@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
-from kg.errors import KgError
-from kg.namespaces import RDFS
-from kg.results import QueryResult, SelectResult
-from kg.terms import prefixed
+from kg.shared.errors import KgError
+from kg.shared.namespaces import RDFS
+from kg.shared.results import QueryResult, SelectResult
+from kg.shared.terms import prefixed
 
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 LABEL_PROPERTIES = (RDFS + "label", SKOS_PREF)

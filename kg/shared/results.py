@@ -6,7 +6,7 @@ or was parsed from a remote endpoint's SPARQL results.
 
 from __future__ import annotations
 
-from kg.records import Record
+from kg.shared.records import Record
 
 Term = object  # pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal (kept lazy: no import here)
 
@@ -36,3 +36,18 @@ class GraphResult(Record):
 
 
 QueryResult = SelectResult | AskResult | GraphResult
+
+
+def to_result(result: object, sparql: str = "") -> QueryResult:
+    """Turn pyoxigraph's result objects (embedded store or parsed remote answer) into our engine-neutral ones."""
+    import pyoxigraph as ox
+
+    from kg.shared.sparqltext import has_order_by
+
+    if isinstance(result, ox.QueryBoolean):
+        return AskResult(bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = [tuple(sol[name] for name in names) for sol in result]
+        return SelectResult(names, rows, ordered=has_order_by(sparql))
+    return GraphResult(list(result))  # QueryTriples

@@ -11,15 +11,15 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
-from kg.namespaces import EKD, EKG, RDFS
-from kg.records import Record
-from kg.results import QueryResult, SelectResult
-from kg.terms import looks_like_iri, parse_iri, plain, prefixed
+from kg.shared.errors import InputError
+from kg.shared.namespaces import EKD, EKG, RDFS
+from kg.shared.records import Record
+from kg.shared.results import QueryResult, SelectResult, to_result
+from kg.shared.terms import looks_like_iri, parse_iri, plain, prefixed
 
 TYPE_CHECKING = False  # typing is not imported: `kg explain` comes here to read labels
 if TYPE_CHECKING:
-    from kg.engine.graph import KnowledgeGraph
+    from kg.engine.knowledge import KnowledgeGraph
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -91,8 +91,7 @@ def query_part(kgraph: KnowledgeGraph, sparql: str, part: str = "all") -> QueryR
     """Run SPARQL over one part of the graph (ontology, data, asserted, inferred, all)."""
     if part == "all":
         return kgraph.query(sparql)
-    from kg.engine.graph import to_result
-    from kg.namespaces import PREFIXES
+    from kg.shared.namespaces import PREFIXES
 
     result = kgraph.store.query(sparql, default_graph=kgraph.graphs(part), prefixes=PREFIXES)
     return to_result(result, sparql)

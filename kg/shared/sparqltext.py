@@ -66,7 +66,7 @@ def has_order_by(text: str) -> bool:
     return False
 
 
-# -- finding places in a query (used by kg.params to insert a VALUES block) -----------------------------
+# -- finding places in a query (used by kg.query.params to insert a VALUES block) -----------------------------
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 

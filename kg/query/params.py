@@ -11,12 +11,12 @@ import re
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
 
-from kg import sparqltext
-from kg.errors import InputError, ParameterError
-from kg.namespaces import XSD
+from kg.shared import sparqltext
+from kg.shared.errors import InputError, ParameterError
+from kg.shared.namespaces import XSD
 
-# pyoxigraph and kg.terms are imported where terms are made: `kg queries` reads parameter specs from the
-# parsed catalogue (kg.catalog) without making any term.
+# pyoxigraph and kg.shared.terms are imported where terms are made: `kg queries` reads parameter specs from the
+# parsed catalogue (kg.query.catalog) without making any term.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -60,7 +60,7 @@ class ParamSpec(_ParamFields):
 
 def parse_type(text: str) -> tuple[str, str | None]:
     """`iri`, `string@fr`… → (type, language). ValueError with a readable message when unknown."""
-    from kg.terms import is_lang_tag
+    from kg.shared.terms import is_lang_tag
 
     text = text.strip()
     base, _, lang = text.partition("@")
@@ -102,7 +102,7 @@ def parse_value(spec: ParamSpec, text: str) -> ox.NamedNode | ox.Literal:
     """The RDF term for one user value, checked against the declared type (canonical lexical forms)."""
     import pyoxigraph as ox
 
-    from kg.terms import parse_iri
+    from kg.shared.terms import parse_iri
 
     kind = spec.type
 
@@ -193,7 +193,7 @@ def resolve(specs: Iterable[ParamSpec], raw: Mapping[str, str]) -> dict[str, ox.
 def resolve_untyped(raw: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
     """Parameters of an ad-hoc query without a header: `<…>` or a known prefixed name is an IRI, anything
     else a string (with an optional `@lang` suffix)."""
-    from kg.terms import looks_like_iri
+    from kg.shared.terms import looks_like_iri
 
     out: dict[str, ox.NamedNode | ox.Literal] = {}
     for name, text in raw.items():

@@ -1,0 +1,6 @@
+"""What a command prints and its exit status, as plain data: the layer between the thin front ends (`kg/cli`,
+the web layer) and the library.
+
+Owns: `answer` (the Answer value), `query` (`kg query`, `kg sparql`), `explain` (`kg explain`).
+May import: kg.query, kg.output, kg.inspection, kg.publish and everything below them; never kg.cli.
+"""

@@ -1,0 +1,7 @@
+"""Small modules every layer uses: errors with exit codes, namespaces, paths, records, terms, engine-neutral
+results, lexical helpers over SPARQL text.
+
+Owns: `errors`, `namespaces`, `paths` (where the graph and the cache live, remembered small files), `records`,
+`terms`, `results`, `sparqltext`.
+May import: nothing of kg but each other and the constants of `kg/__init__`.
+"""
