@@ -117,7 +117,7 @@ def test_nobody_named_beside_another_is_given_a_role_by_those_words(g: Graph) ->
     steers or takes part: the text names it beside someone, its role unstated (ekg:namedBesidePilot)."""
     bad, seen = [], 0
     for att in g.attestations:
-        s, p, o = g.spo(att)
+        _s, p, o = g.spo(att)
         if not isinstance(o, ox.NamedNode) or p.value not in STEERING_OR_TAKING_PART | {EKG + "namedBesidePilot"}:
             continue
         for q in g.quotes(att):
@@ -157,8 +157,8 @@ def test_every_participation_role_is_said_by_its_quote(g: Graph) -> None:
         cue = ROLE_CUES.get(local)
         if cue is None:
             bad.append(f"{part.value}: role {local} has no cue in ROLE_CUES")
-        elif not any(re.search(cue, q, re.IGNORECASE) for q in g.quotes(part) + [
-                texts[g.document(part)][int(g.one(part, EKG + "sentenceIndex").value) - 1]]):
+        elif not any(re.search(cue, q, re.IGNORECASE) for q in [
+                *g.quotes(part), texts[g.document(part)][int(g.one(part, EKG + "sentenceIndex").value) - 1]]):
             bad.append(f"{part.value}: role {local}, quotes {g.quotes(part)}")
     assert not bad, "participations whose quote does not show the role:\n" + "\n".join(bad)
 
