@@ -148,10 +148,14 @@ QUESTIONS: list[CQ] = [
        (("000", "Michel-Marie MAUDET, co-fondateur de Linagora, a partagé quelques éléments de la roadmap "
                 "stratégique"),)),
     CQ("hailed-by", "Who hailed the signing, without being said to be present?",
-       P + "SELECT ?p WHERE { ?x ekg:participationIn ekd:cnrs-linagora-signing-ceremony ; ekg:participant ?p ; "
-           "ekg:participationRole ekd:prole-hailed }",
+       P + "SELECT ?p WHERE { ekd:cnrs-linagora-signing-ceremony ekg:hailedBy ?p }",
        {"ekd:sylvie-retailleau", "ekd:marina-ferrari"},
        (("000", "a été salué par Sylvie Retailleau, ministre de l’enseignement supérieur, et Marina Ferrari"),)),
+    CQ("hailed-not-attended", "Did the ministers who hailed the signing attend it? Not that the texts say",
+       P + "ASK { ?p ekg:attended ekd:cnrs-linagora-signing-ceremony "
+           "FILTER (?p IN (ekd:sylvie-retailleau, ekd:marina-ferrari)) }",
+       False,
+       (("000", "a été salué par Sylvie Retailleau"),)),
     CQ("attendees", "Who attended the signing as guests?",
        P + "SELECT ?p WHERE { ?x ekg:participationIn ekd:cnrs-linagora-signing-ceremony ; ekg:participant ?p ; "
            "ekg:participationRole ekd:prole-attendee }",

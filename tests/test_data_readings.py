@@ -24,10 +24,11 @@ PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
 TYPE = RDF + "type"
 
-# What a quote must say for each participation role: a participation is only as strong as its words.
+# What a quote must say for each participation role: a participation is only as strong as its words. A
+# participation also makes its agent `attended` the event (property chain), so every role here is one of taking
+# part; « salué par » is not one (ekg:hailedBy), and a participation whose role has no cue fails.
 ROLE_CUES = {
     "prole-signatory": r"\bsigné",
-    "prole-hailed": r"\bsalué",
     "prole-attendee": r"\bprésent",
     "prole-guest": r"\binvité",
     "prole-speaker": r"\b(annoncé|évoqué|déclar|explique|livré|parole|discours|intervenu|prononcé)",

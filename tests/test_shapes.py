@@ -194,6 +194,7 @@ CASES: list[Case] = [
       add="ekd:signing ekg:organisedBy ekd:paris ."),
     C("Event-underPatronageOf", "class", "signing", "ekg:underPatronageOf",
       add="ekd:signing ekg:underPatronageOf ekd:pepr-ia ."),
+    C("Event-hailedBy", "class", "signing", "ekg:hailedBy", add="ekd:signing ekg:hailedBy ekd:paris ."),
     # sources
     C("SourceDocumentShape", "nodeKind", "_:", None, add=f"[] a ekg:SourceDocument ; {DOC_001} ."),
     C("SourceDocumentShape", "pattern", "Doc_001", None,
