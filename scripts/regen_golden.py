@@ -1,4 +1,5 @@
-"""Rewrite tests/golden/*.json (the expected answers of the named queries) and docs/queries.md.
+"""Rewrite tests/golden/*.json (the expected answers of the named queries), tests/golden/explain/*.txt (what
+`kg explain` prints for a few triples) and docs/queries.md.
 
 Run after a deliberate change to the data, the ontology or a query, then review the diff like code:
 
@@ -20,6 +21,7 @@ for folder in (REPO, REPO / "tests", REPO / "scripts"):
         sys.path.insert(0, str(folder))
 
 import gen_query_docs  # noqa: E402
+from test_explain_golden import EXPLAIN_CASES, explain_output, golden_path  # noqa: E402
 from test_queries_golden import GOLDEN_DIR, dump_record, golden_cases, golden_record  # noqa: E402
 
 from kg.engine.graph import open_graph  # noqa: E402
@@ -51,6 +53,16 @@ def main(argv: list[str]) -> int:
     if not check:
         for name in stale:
             (GOLDEN_DIR / name).unlink()
+    for name, args in sorted(EXPLAIN_CASES.items()):
+        path = golden_path(name)
+        text = explain_output(args, no_cache=True)
+        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        if old == text:
+            continue
+        (added if old is None else changed).append(f"explain/{path.name}")
+        if not check:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
     verb = "would change" if check else "changed"
     for label, names in ((verb, changed), ("new", added), ("stale, removed" if not check else "stale", stale)):
         for name in names:

@@ -141,3 +141,29 @@ def test_project_queries_without_parameters_run() -> None:
         fmt = "jsonld" if query.form in ("construct", "describe") else "json"
         result = runner.invoke(cli, ["query", name, "--format", fmt, "--no-cache"], env=env)
         assert result.exit_code in (0, 1), f"{name}: {result.output}"
+
+
+@pytest.mark.skipif(not HAS_PROJECT_DATA, reason="needs the project data")
+def test_describe_keeps_attestations_out_of_referred_to_by(project_graphs) -> None:
+    """For every entity of the project graph: no attestation (a reified triple naming the entity through
+    rdf:subject / rdf:object) is listed as referring to it, and every one is in Sources instead."""
+    from kg.describe import describe
+    from kg.namespaces import EKG
+
+    kgraph = project_graphs("owlrl")
+    attestation = f"<{EKG}Attestation>"
+    entities = [r[0] for r in kgraph.query(f"SELECT DISTINCT ?e WHERE {{ ?e <{EKG}mentionedIn> ?d }}").rows]
+    pointing = {}
+    for a, o in kgraph.query(f"SELECT ?a ?o WHERE {{ ?a a {attestation} ; ?p ?o FILTER isIRI(?o) }}").rows:
+        pointing.setdefault(o, set()).add(a)
+    assert len(entities) > 100 and pointing
+    bad = []
+    for entity in entities:
+        desc = describe(kgraph, entity)
+        listed = {s.node for s in desc.incoming + desc.inferred_incoming}
+        if listed & pointing.get(entity, set()):
+            bad.append(f"{entity.value}: {sorted(a.value for a in listed & pointing[entity])[:3]}")
+        missing = pointing.get(entity, set()) - {src.fact for src in desc.sources}
+        if missing:
+            bad.append(f"{entity.value}: attestations missing from Sources: {sorted(a.value for a in missing)[:3]}")
+    assert not bad, "\n".join(bad[:20])

@@ -64,6 +64,7 @@ VARIANTS: dict[str, dict[str, dict[str, str]]] = {
                    "lix-inria": {"unit": "ekd:lix", "org": "ekd:inria"}},
     "lab-parents": {"loria": {"lab": "ekd:loria"}},
     "labs-of-institution": {"inria": {"institution": "ekd:inria"}},
+    "licence-policies": {"agpl": {"licence": "ekd:agpl-3"}},
     "licences": {"agpl": {"licence": "ekd:agpl-3"}},
     "members-of": {"linagora": {"org": "ekd:linagora"}},
     "mentioned-by-several": {"min-4": {"min": "4"}},

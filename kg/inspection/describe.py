@@ -148,9 +148,13 @@ def resolve(kgraph: KnowledgeGraph, text: str) -> ox.NamedNode:
 
 
 def _statements(kgraph: KnowledgeGraph, node: ox.NamedNode, part: str) -> tuple[set, set]:
+    """Outgoing (p, o) and incoming (p, s) pairs. Incoming ones leave out attestations (the reified triples that
+    name the node with rdf:subject / rdf:object): they are provenance, listed under Sources, not things that
+    refer to the entity."""
     n = str(node)
     out = {(r[0], r[1]) for r in _select(kgraph, f"SELECT ?p ?o WHERE {{ {n} ?p ?o }}", part)}
-    inc = {(r[1], r[0]) for r in _select(kgraph, f"SELECT ?s ?p WHERE {{ ?s ?p {n} }}", part)}
+    inc = {(r[1], r[0]) for r in _select(
+        kgraph, f"SELECT ?s ?p WHERE {{ ?s ?p {n} FILTER NOT EXISTS {{ ?s a <{EKG}Attestation> }} }}", part)}
     return out, inc
 
 

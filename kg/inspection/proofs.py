@@ -49,8 +49,23 @@ def _term(term: object, label: Labeller) -> str:
     return label(term)
 
 
-def _triple_text(t: ox.Triple, label: Labeller) -> str:
-    return f"{_term(t.subject, label)}  {_term(t.predicate, label)}  {_term(t.object, label)}"
+def chain_path(chain: list[str], show: Callable[[ox.NamedNode], str]) -> str:
+    """A property chain as the property path it stands for, `( p1 / p2 )`: the list node of an
+    owl:propertyChainAxiom is a blank node whose label changes with every parse, so it is never shown."""
+    return "( " + " / ".join(show(ox.NamedNode(c)) for c in chain) + " )"
+
+
+def _object(proof: Proof, label: Labeller) -> str:
+    if proof.chain and isinstance(proof.triple.object, ox.BlankNode):
+        return chain_path(proof.chain, label)
+    if isinstance(proof.triple.object, ox.BlankNode):
+        return "[]"  # no other list node reaches a proof; never print a run-dependent label
+    return _term(proof.triple.object, label)
+
+
+def _triple_text(proof: Proof, label: Labeller) -> str:
+    t = proof.triple
+    return f"{_term(t.subject, label)}  {_term(t.predicate, label)}  {_object(proof, label)}"
 
 
 def render_text(proof: Proof, label: Labeller, *, show_iris: bool = True) -> str:
@@ -60,11 +75,9 @@ def render_text(proof: Proof, label: Labeller, *, show_iris: bool = True) -> str
         branch = "" if top else ("└─ " if last else "├─ ")
         if p.asserted:
             status = "asserted" + (f" in {', '.join(p.files)}" if p.files else "")
-            if p.chain:
-                status += f"; chain ({' ∘ '.join(label(ox.NamedNode(c)) for c in p.chain)})"
         else:
             status = f"{p.rule}, round {p.round}"
-        lines.append(f"{prefix}{branch}{_triple_text(p.triple, label)}   [{status}]")
+        lines.append(f"{prefix}{branch}{_triple_text(p, label)}   [{status}]")
         child_prefix = prefix + ("" if top else ("   " if last else "│  "))
         if show_iris and top:
             lines.append(f"{child_prefix}   = {p.triple}")
@@ -86,10 +99,11 @@ def _source_text(src: Source) -> str:
 
 def as_dict(proof: Proof, label: Labeller) -> dict:
     t = proof.triple
+    obj = chain_path(proof.chain, str) if proof.chain and isinstance(t.object, ox.BlankNode) else str(t.object)
     out: dict = {
-        "triple": {"subject": str(t.subject), "predicate": str(t.predicate), "object": str(t.object)},
+        "triple": {"subject": str(t.subject), "predicate": str(t.predicate), "object": obj},
         "labels": {"subject": _term(t.subject, label), "predicate": _term(t.predicate, label),
-                   "object": _term(t.object, label)},
+                   "object": _object(proof, label)},
         "asserted": proof.asserted,
     }
     if proof.asserted:
