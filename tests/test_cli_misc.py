@@ -147,8 +147,8 @@ def test_project_queries_without_parameters_run() -> None:
 def test_describe_keeps_attestations_out_of_referred_to_by(project_graphs) -> None:
     """For every entity of the project graph: no attestation (a reified triple naming the entity through
     rdf:subject / rdf:object) is listed as referring to it, and every one is in Sources instead."""
-    from kg.describe import describe
-    from kg.namespaces import EKG
+    from kg.inspection.describe import describe
+    from kg.shared.namespaces import EKG
 
     kgraph = project_graphs("owlrl")
     attestation = f"<{EKG}Attestation>"
