@@ -16,6 +16,7 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("stats", "stats", "stats_command"),
     ("export", "export", "export_command"),
     ("validate", "validate", "validate_cmd"),
+    ("report", "report", "report_command"),
     ("explain", "explain", "explain_command"),
     ("load", "load", "load"),
     ("cache", "cache", "cache_group"),
