@@ -17,6 +17,7 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("export", "export", "export_command"),
     ("validate", "validate", "validate_cmd"),
     ("report", "report", "report_command"),
+    ("diff", "diff", "diff_command"),
     ("explain", "explain", "explain_command"),
     ("load", "load", "load"),
     ("cache", "cache", "cache_group"),
