@@ -18,6 +18,7 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("validate", "validate", "validate_cmd"),
     ("report", "report", "report_command"),
     ("diff", "diff", "diff_command"),
+    ("release", "release", "release_command"),
     ("explain", "explain", "explain_command"),
     ("load", "load", "load"),
     ("cache", "cache", "cache_group"),
