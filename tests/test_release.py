@@ -67,7 +67,8 @@ def test_release_files(releases):
     for stem in ("ecosystem-kg.ttl", "ecosystem-kg.jsonld", "ecosystem-kg.nq", "ecosystem-kg.trig"):
         assert {stem, stem + ".gz"} <= names
     assert {"dataset.ttl", "SHA256SUMS", "CHANGES.md", "README.md", "LICENSE.txt", "report.tsv", "report.html",
-            "context.jsonld", "shapes/release.ttl", "shapes/shapes.ttl"} <= names
+            "context.jsonld", "shapes/release.ttl", "shapes/shapes.ttl", "docs/ontology.html",
+            "docs/ontology.fr.html"} <= names
     assert (releases[0] / "CHANGES.md").read_text().endswith("First release: no previous release to compare with.\n")
 
 

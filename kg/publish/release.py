@@ -199,10 +199,11 @@ def previous_release_iri(previous: str) -> str | None:
 
 def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: KnowledgeGraph, *,
                   previous: str | None = None, quotes: str = DEFAULT_QUOTES, sources_dir: str | None = None,
-                  extras: Callable[[ReleaseWriter, KnowledgeGraph], None] | None = None) -> list[str]:
+                  extras: Callable[[ReleaseWriter, KnowledgeGraph], None] | None = None,
+                  ) -> list[str]:
     """Write the release into `outdir` (which must not exist, or be empty). `kgraph` carries the OWL 2 RL
     closure, `asserted_graph` is the same files without reasoning (for the quality report). `extras` writes
-    the documentation and diagrams. Returns the file names written."""
+    the documentation and diagrams (default: write_documentation). Returns the file names written."""
     from kg.publish import diff, report
 
     if quotes not in QUOTES:
@@ -248,9 +249,8 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
         out.write("report.html", report.render_html(quality))
         dumps = [n for n in out.files if n.startswith(f"{NAME}.")]
 
-        if extras is not None:
-            step("documentation and diagrams")
-            extras(out, kgraph)
+        step("documentation and diagrams")
+        (extras or write_documentation)(out, kgraph)
 
         step("changes")
         out.write("CHANGES.md", changes_markdown(previous, out.folder / f"{NAME}.ttl", issued, diff))
@@ -277,6 +277,14 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return names
+
+
+def write_documentation(out: ReleaseWriter, kgraph: KnowledgeGraph) -> None:
+    """The ontology documentation in English and French (docs/ontology.html, docs/ontology.fr.html)."""
+    from kg.publish.ontodoc import render_ontology_html
+
+    out.write("docs/ontology.html", render_ontology_html(kgraph, lang="en", other_language_href="ontology.fr.html"))
+    out.write("docs/ontology.fr.html", render_ontology_html(kgraph, lang="fr", other_language_href="ontology.html"))
 
 
 def _umask() -> int:
