@@ -9,6 +9,7 @@ import hashlib
 import importlib.metadata
 import json
 import re
+import shutil
 import subprocess
 import tomllib
 from collections import Counter
@@ -32,8 +33,12 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 
+HAVE_DOT = shutil.which("dot") is not None  # the diagrams need Graphviz (tests/test_diagrams.py tests them)
+
+
 def build(outdir: Path, *args: str) -> None:
-    result = CliRunner().invoke(cli, ["release", str(outdir), *args], env={"SOURCE_DATE_EPOCH": EPOCH})
+    extra = [] if HAVE_DOT else ["--no-diagrams"]
+    result = CliRunner().invoke(cli, ["release", str(outdir), *args, *extra], env={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.exit_code == 0, result.output
 
 
@@ -69,6 +74,9 @@ def test_release_files(releases):
     assert {"dataset.ttl", "SHA256SUMS", "CHANGES.md", "README.md", "LICENSE.txt", "report.tsv", "report.html",
             "context.jsonld", "shapes/release.ttl", "shapes/shapes.ttl", "docs/ontology.html",
             "docs/ontology.fr.html"} <= names
+    if HAVE_DOT:
+        assert {"docs/diagrams/class-hierarchy.svg", "docs/diagrams/object-properties.svg",
+                "docs/diagrams/instances.svg"} <= names
     assert (releases[0] / "CHANGES.md").read_text().endswith("First release: no previous release to compare with.\n")
 
 

@@ -19,6 +19,7 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("report", "report", "report_command"),
     ("diff", "diff", "diff_command"),
     ("release", "release", "release_command"),
+    ("docs", "docs", "docs_command"),
     ("explain", "explain", "explain_command"),
     ("load", "load", "load"),
     ("cache", "cache", "cache_group"),

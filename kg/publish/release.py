@@ -279,12 +279,25 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
     return names
 
 
-def write_documentation(out: ReleaseWriter, kgraph: KnowledgeGraph) -> None:
-    """The ontology documentation in English and French (docs/ontology.html, docs/ontology.fr.html)."""
+def documentation_files(kgraph: KnowledgeGraph, *, diagrams: bool = True) -> dict[str, str | bytes]:
+    """The ontology documentation in English and French, and the diagrams (SVG, by Graphviz), by file name."""
     from kg.publish.ontodoc import render_ontology_html
 
-    out.write("docs/ontology.html", render_ontology_html(kgraph, lang="en", other_language_href="ontology.fr.html"))
-    out.write("docs/ontology.fr.html", render_ontology_html(kgraph, lang="fr", other_language_href="ontology.html"))
+    files: dict[str, str | bytes] = {
+        "ontology.html": render_ontology_html(kgraph, lang="en", other_language_href="ontology.fr.html"),
+        "ontology.fr.html": render_ontology_html(kgraph, lang="fr", other_language_href="ontology.html"),
+    }
+    if diagrams:
+        from kg.publish.diagrams import render_all
+
+        for name, svg in render_all(kgraph).items():
+            files[f"diagrams/{name}.svg"] = svg
+    return files
+
+
+def write_documentation(out: ReleaseWriter, kgraph: KnowledgeGraph, *, diagrams: bool = True) -> None:
+    for name, data in documentation_files(kgraph, diagrams=diagrams).items():
+        out.write(f"docs/{name}", data)
 
 
 def _umask() -> int:
