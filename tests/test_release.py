@@ -277,3 +277,23 @@ def test_release_refuses_errors_and_occupied_folders(tmp_path):
     (tmp_path / "full" / "x").write_text("x")
     result = runner.invoke(cli, ["release", str(tmp_path / "full")])
     assert result.exit_code == 2 and "already exists and is not an empty folder" in result.stderr
+
+
+def test_date_defaults_to_the_last_commit(monkeypatch):
+    from kg.shared.paths import layout
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    done = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%ct"], capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert release.release_epoch(layout()) == int(done.stdout)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert release.release_epoch(layout()) == 1700000000
+
+
+def test_bad_source_date_epoch_is_one_line(tmp_path):
+    result = CliRunner().invoke(cli, ["release", str(tmp_path / "out"), "--no-diagrams"],
+                                env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert result.exit_code == 2
+    assert result.stderr == "Error: SOURCE_DATE_EPOCH='yesterday': not a number of seconds\n"

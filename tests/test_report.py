@@ -21,6 +21,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "report"
 EXPECTED = {
     "missing-label-fr": ("ERROR", {("ekd:only-english", "rdfs:label")}),
     "missing-label-en": ("ERROR", {("ekd:only-french", "rdfs:label")}),
+    "multiple-labels": ("ERROR", {("ekd:two-names", "rdfs:label")}),
     "ontology-header": ("ERROR", {("<https://w3id.org/ecosystem-kg/ontology>", p) for p in
                                   ("dcterms:license", "dcterms:title", "dcterms:description", "owl:versionInfo",
                                    "owl:versionIRI")}),
