@@ -100,7 +100,10 @@ def load_version(spec: str, *, repo: Path | None = None) -> ox.Store:
         import io
 
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
+            if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4
+                tar.extractall(tmp, filter="data")
+            else:  # pragma: no cover - git archive of our own repository holds plain files only
+                tar.extractall(tmp)
         root_dir = Path(tmp)
         files = sorted((root_dir / "ontology").glob("*.ttl")) + sorted((root_dir / "data").glob("**/*.ttl"))
         for file in files:
