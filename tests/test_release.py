@@ -78,6 +78,8 @@ def test_release_files(releases):
         assert {"docs/diagrams/class-hierarchy.svg", "docs/diagrams/object-properties.svg",
                 "docs/diagrams/instances.svg"} <= names
     assert (releases[0] / "CHANGES.md").read_text().endswith("First release: no previous release to compare with.\n")
+    listed = set(re.findall(r"^- `([^`]+)`", (releases[0] / "README.md").read_text(encoding="utf-8"), re.M))
+    assert listed == names
 
 
 def test_gzip_members_have_mtime_zero_and_the_same_content(releases):

@@ -254,8 +254,9 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
 
         step("changes")
         out.write("CHANGES.md", changes_markdown(previous, out.folder / f"{NAME}.ttl", issued, diff))
-        out.write("README.md", readme(issued, quotes, sorted(out.files), quality, sources is not None))
         out.write("LICENSE.txt", LICENCE_TEXT)
+        out.write("README.md", readme(issued, quotes, sorted([*out.files, "README.md"]), quality,
+                                      sources is not None))
 
         step("description")
         info = void.ReleaseInfo(__version__, issued, release_iri, quotes, onto_version_iri,
