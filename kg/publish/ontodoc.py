@@ -46,7 +46,7 @@ WORDS = {
     "fr": {"classes": "Classes", "object": "Propriétés d'objet", "datatype": "Propriétés de données",
            "label": "Libellé", "definition": "Définition", "super_classes": "Sous-classe de",
            "sub_classes": "Super-classe de", "disjoint": "Disjointe de", "super_properties": "Sous-propriété de",
-           "sub_properties": "Super-propriété de", "domain": "Domaine", "range": "Image", "inverse": "Inverse de",
+           "sub_properties": "Super-propriété de", "domain": "Domaine", "range": "Co-domaine", "inverse": "Inverse de",
            "chains": "Chaîne de propriétés", "characteristics": "Caractéristiques",
            "instances": "Instances dans les données", "uses": "Triplets dans les données", "example": "Exemple",
            "none": "aucune", "version": "Version", "licence": "Licence", "contents": "Sommaire",
