@@ -374,8 +374,9 @@ Every dump is also gzipped. Byte-identical for the same inputs.
 
 ## Quality
 
-The quality report (`report.tsv`, `report.html`): {counts['ERROR']} ERROR, {counts['WARN']} WARN,
-{counts['INFO']} INFO{'' if checked_quotes else '; the quotes were not checked against the source texts'}.
+The quality report (`report.tsv`, `report.html`) of the graph this release was built from: {counts['ERROR']}
+ERROR, {counts['WARN']} WARN, {counts['INFO']} INFO{'' if checked_quotes else
+'; the quotes were not checked against the source texts'}.
 
 ## Rights
 

@@ -256,6 +256,8 @@ def description_triples(info: ReleaseInfo, stats: Statistics) -> list[ox.Triple]
     # distributions
     for name in info.dumps:
         add(rel, VOID + "dataDump", N(f"{rel}/{name}"))
+    for fmt in ("Turtle", "JSON-LD", "N-Quads", "TriG"):  # W3C format IRIs, as VoID recommends
+        add(rel, VOID + "feature", N(f"http://www.w3.org/ns/formats/{fmt}"))
     for f in info.files:
         dist = f"{rel}/{f.name}#distribution"
         add(rel, DCAT + "distribution", N(dist))
