@@ -88,3 +88,11 @@ def test_readme_shows_the_committed_diagrams():
     for path in shown:
         root = ET.fromstring((REPO / path).read_bytes())
         assert root.tag == SVG + "svg"
+
+
+@pytest.mark.graphviz
+def test_committed_diagrams_are_current(rendered):
+    """The pictures the README shows are the graph as it is: `kg docs docs/` regenerates them after a change."""
+    stale = [name for name, svg in rendered.items()
+             if (REPO / "docs" / "diagrams" / f"{name}.svg").read_bytes() != svg]
+    assert not stale, f"regenerate with `kg docs docs/`: stale {stale}"
