@@ -17,6 +17,14 @@ from kg.cli.common import (
     reasoning_option,
 )
 
+def read_stdin_bytes() -> bytes | str:
+    """Standard input as bytes, so that bytes that are not UTF-8 become a one-line error, not a traceback."""
+    import sys
+
+    stream = getattr(sys.stdin, "buffer", None)
+    return stream.read() if stream is not None else sys.stdin.read()
+
+
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "jsonl", "md", "turtle", "jsonld", "nt")
 FORMAT_HELP = ("SELECT: table (default, labels), csv (plain values), tsv/json/xml (W3C, typed terms), "
                "jsonl, md. CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt. ASK prints true/false.")
@@ -102,6 +110,6 @@ def sparql_command(query: str, params: tuple[str, ...], reasoning: str | None, e
     """
     from kg.answers.query import answer_ad_hoc
 
-    stdin_text = click.get_text_stream("stdin").read() if query == "-" else None
+    stdin_text = read_stdin_bytes() if query == "-" else None  # decoded, and checked, by kg.query
     print_answer(answer_ad_hoc(query, params, stdin_text, reasoning=reasoning, engine=engine, use_cache=not no_cache,
                          data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout))

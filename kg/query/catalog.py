@@ -253,6 +253,9 @@ def _write_index(folder: Path, signature: list, queries: list[NamedQuery]) -> No
 def find(queries_dir: Path | str, name: str) -> NamedQuery:
     """One query by name, reading only its file (`kg query` need not parse the whole catalogue); an unknown
     name reads the folder's file names to suggest the closest."""
+    check_utf8(name, "the query name")
+    if not name.strip():
+        raise InputError("empty query name (kg queries lists them)")
     folder = Path(queries_dir)
     path = folder / f"{name}.rq"
     if "/" not in name and "\\" not in name and path.is_file():
@@ -335,10 +338,18 @@ def render_listing(queries: list[NamedQuery], fmt: str = "table") -> str:
 
 
 # -- ad-hoc queries and execution --------------------------------------------------------------------
-def load_ad_hoc(arg: str, stdin_text: str | None = None) -> NamedQuery:
-    """`kg sparql` input: `-` (stdin), a file, or the query text itself. A `#+` header is honoured."""
+def load_ad_hoc(arg: str, stdin_text: str | bytes | None = None) -> NamedQuery:
+    """`kg sparql` input: `-` (stdin, text or the raw bytes read), a file, or the query text itself. A `#+`
+    header is honoured."""
     if arg == "-":
+        if isinstance(stdin_text, bytes):
+            stdin_text = decode_utf8(stdin_text, "<stdin>")
+        if not (stdin_text or "").strip():
+            raise InputError("<stdin>: empty query: pipe SPARQL text into kg sparql -")
         return parse_query_text(stdin_text or "", "<stdin>", "<stdin>", require_summary=False)
+    if not arg.strip():
+        raise InputError("empty query: give SPARQL text, a query file (.rq) or - to read stdin")
+    check_utf8(arg, "the query")
     path = Path(arg)
     looks_like_path = "\n" not in arg and not any(c in arg for c in "{}") and len(arg) < 4096
     if looks_like_path and path.is_file():
@@ -350,6 +361,26 @@ def load_ad_hoc(arg: str, stdin_text: str | None = None) -> NamedQuery:
     if looks_like_path and (path.suffix.lower() in (".rq", ".sparql") or path.is_dir()):
         raise InputError(f"{arg}: no such query file")
     return parse_query_text(arg, AD_HOC_ORIGIN, AD_HOC_ORIGIN, require_summary=False)
+
+
+def decode_utf8(data: bytes, origin: str) -> str:
+    """Text from UTF-8 bytes; invalid bytes are an InputError naming where they are."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{origin}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                         f"{exc.start})") from None
+
+
+def check_utf8(text: str, what: str) -> None:
+    """Command-line text holding bytes that are not UTF-8 (Python keeps them as surrogate escapes) is an
+    InputError, before any of it reaches a parser or a store."""
+    from kg.query.params import invalid_utf8
+
+    bad = invalid_utf8(text)
+    if bad:
+        raise InputError(f"{what} is not valid UTF-8 ({bad})")
 
 
 class Execution:

@@ -155,11 +155,29 @@ def parse_value(spec: ParamSpec, text: str) -> ox.NamedNode | ox.Literal:
     raise ParameterError(f"parameter {spec.name}: unknown type {kind!r}")
 
 
+def invalid_utf8(text: str) -> str:
+    """'' when the text is valid Unicode, else the offending bytes as Python shows them (b'\\xff\\xfe').
+
+    Bytes of a command line that are not UTF-8 reach Python as lone surrogates (surrogateescape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raw = text[exc.start:exc.end].encode("utf-8", "surrogateescape")
+        return f"bytes {raw!r} at character {exc.start + 1}"
+    return ""
+
+
 def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
     """`["lab=ekd:lix", "lang=fr"]` → {"lab": "ekd:lix", "lang": "fr"}; a name given twice is an error."""
     out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
+        bad = invalid_utf8(pair)
+        if bad:
+            if sep and not invalid_utf8(name):
+                raise ParameterError(f"parameter {name.strip().lstrip('?$')}: the value is not valid UTF-8 "
+                                     f"({invalid_utf8(value)}); is the terminal's locale UTF-8?")
+            raise ParameterError(f"-p: the parameter name is not valid UTF-8 ({bad})")
         name = name.strip().lstrip("?$")
         if not sep or not name:
             raise ParameterError(f"-p {pair!r}: write -p NAME=VALUE")
