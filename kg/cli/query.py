@@ -17,6 +17,7 @@ from kg.cli.common import (
     reasoning_option,
 )
 
+
 def read_stdin_bytes() -> bytes | str:
     """Standard input as bytes, so that bytes that are not UTF-8 become a one-line error, not a traceback."""
     import sys
