@@ -146,6 +146,10 @@ def main() -> None:
     command = COMMANDS.get(args[0]) if args else None
     parsed = parse_args(command, args[1:]) if command is not None else None
     if command is not None and parsed is not None:
+        if args[0] == "query":
+            from kg.shared.terminal import terminal_width
+
+            parsed[1]["width"] = terminal_width()
         code = run(command, *parsed)
         # Everything is written: skip the interpreter's teardown and the store's close (4-5 ms, an eighth of
         # a warm query). Nothing else is pending: a cache being written belongs to a forked child.

@@ -49,9 +49,10 @@ def queries_command(tag: str | None, fmt: str, data_dir: str | None) -> None:
     """
     from kg.query.catalog import filter_by_tag, load_catalog, render_listing
     from kg.shared.paths import layout
+    from kg.shared.terminal import terminal_width
 
     catalog = load_catalog(layout(data_dir).queries_dir)
-    click.echo(render_listing(filter_by_tag(catalog, tag), fmt), nl=False)
+    click.echo(render_listing(filter_by_tag(catalog, tag), fmt, terminal_width()), nl=False)
 
 
 
@@ -86,9 +87,11 @@ def query_command(name: str, params: tuple[str, ...], reasoning: str | None, eng
       kg query lab-parents --endpoint http://127.0.0.1:7878/query
     """
     from kg.answers.query import answer_named
+    from kg.shared.terminal import terminal_width
 
     print_answer(answer_named(name, params, reasoning=reasoning, engine=engine, use_cache=not no_cache,
-                        data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout))
+                              data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth,
+                              timeout=timeout, width=terminal_width()))
 
 
 @click.command("sparql")
@@ -110,7 +113,9 @@ def sparql_command(query: str, params: tuple[str, ...], reasoning: str | None, e
       kg sparql 'SELECT ?p ?o WHERE { ?s ?p ?o }' -p s=ekd:cnrs --lang fr
     """
     from kg.answers.query import answer_ad_hoc
+    from kg.shared.terminal import terminal_width
 
     stdin_text = read_stdin_bytes() if query == "-" else None  # decoded, and checked, by kg.query
     print_answer(answer_ad_hoc(query, params, stdin_text, reasoning=reasoning, engine=engine, use_cache=not no_cache,
-                         data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth, timeout=timeout))
+                               data_dir=data_dir, fmt=fmt, lang=lang, endpoint=endpoint, auth=auth,
+                               timeout=timeout, width=terminal_width()))

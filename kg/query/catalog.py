@@ -320,9 +320,12 @@ def prepare(query: NamedQuery, raw_params: Mapping[str, str]) -> str:
     return bind(query.text, bindings)
 
 
-def render_listing(queries: list[NamedQuery], fmt: str = "table") -> str:
-    """The catalogue for `kg queries`: a table of name, summary and parameters, or JSON."""
+def render_listing(queries: list[NamedQuery], fmt: str = "table", width: int | None = None) -> str:
+    """The catalogue for `kg queries`: a table of name, summary and parameters (fitted to `width`, the
+    terminal's, when given), or JSON."""
     import json
+
+    from kg.output.columns import table_lines
 
     if fmt == "json":
         return json.dumps([q.as_dict() for q in queries], indent=2, ensure_ascii=False) + "\n"
@@ -330,11 +333,7 @@ def render_listing(queries: list[NamedQuery], fmt: str = "table") -> str:
         return "(no queries)\n"
     rows = [(q.name, q.summary, ", ".join(f"{p.name} ({p.type_text}, {p.mode})" for p in q.params) or "-")
             for q in queries]
-    headers = ("NAME", "SUMMARY", "PARAMETERS")
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers[:2])]
-    lines = [f"{headers[0]:<{widths[0]}}  {headers[1]:<{widths[1]}}  {headers[2]}"]
-    lines += [f"{n:<{widths[0]}}  {s:<{widths[1]}}  {p}" for n, s, p in rows]
-    return "\n".join(lines) + "\n"
+    return "\n".join(table_lines(("NAME", "SUMMARY", "PARAMETERS"), rows, width)) + "\n"
 
 
 # -- ad-hoc queries and execution --------------------------------------------------------------------
