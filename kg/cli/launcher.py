@@ -143,6 +143,8 @@ def main() -> None:
 
     kg.BACKGROUND_CACHE = True  # a cold run answers first; a child process writes the cache
     args = sys.argv[1:]
+    if "_KG_COMPLETE" in os.environ:  # a shell completion request: click answers those
+        args = []
     command = COMMANDS.get(args[0]) if args else None
     parsed = parse_args(command, args[1:]) if command is not None else None
     if command is not None and parsed is not None:

@@ -336,6 +336,59 @@ def render_listing(queries: list[NamedQuery], fmt: str = "table", width: int | N
     return "\n".join(table_lines(("NAME", "SUMMARY", "PARAMETERS"), rows, width)) + "\n"
 
 
+_EXAMPLES = {"iri": "ekd:cnrs", "string": "text", "langstring": "texte@fr", "integer": "42",
+             "decimal": "3.14", "date": "2024-01-31", "boolean": "true"}
+_EXAMPLE_IN_TEXT = r"\be\.g\.\s+(\S+?)[.,;)]?(?:\s|$)"
+
+
+def example_value(spec: ParamSpec) -> str:
+    """A value to show for a parameter: the one its description gives (`e.g. ekd:lix`), else a
+    placeholder of its type."""
+    match = re.search(_EXAMPLE_IN_TEXT, spec.description)
+    if match:
+        return match.group(1)
+    if spec.type == "string" and spec.lang:
+        return f"texte@{spec.lang}" if spec.lang == "fr" else f"text@{spec.lang}"
+    return _EXAMPLES.get(spec.type, "VALUE")
+
+
+def render_help(query: NamedQuery, width: int = 100) -> str:
+    """`kg query NAME --help`: what the query answers, its parameters with their types and examples, how to
+    run it. The generic options are left to `kg query --help`."""
+    import textwrap
+
+    def para(text: str, indent: str = "  ") -> list[str]:
+        return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+    lines = [f"Usage: kg query {query.name} [-p NAME=VALUE]... [OPTIONS]", ""]
+    lines += para(query.summary or "(no summary)")
+    if query.description:
+        lines += ["", *para(query.description)]
+    lines += ["", "Parameters (-p NAME=VALUE):" if query.params else "Parameters: none"]
+    if query.params:
+        rows = [(p.name, f"{p.type_text}, {p.mode}", p.description or "-", example_value(p))
+                for p in query.params]
+        name_w = max(len(r[0]) for r in rows)
+        kind_w = max(len(r[1]) for r in rows)
+        for name, kind, description, example in rows:
+            lines.append(f"  {name:<{name_w}}  {kind:<{kind_w}}  {description}")
+            if f"e.g. {example}" not in description:
+                lines.append(f"  {'':<{name_w}}  {'':<{kind_w}}  e.g. -p {name}={example}")
+    lines += ["", f"Reasoning: {query.reasoning} (--reasoning overrides it)"]
+    if query.tags:
+        lines.append(f"Tags: {', '.join(query.tags)}")
+    lines.append(f"File: {query.origin}")
+    lines += ["", "Examples:", f"  kg query {query.name}"]
+    required = [p for p in query.params if p.required]
+    shown = required or list(query.params[:1])
+    if shown:
+        assignments = " ".join(f"-p {p.name}={example_value(p)}" for p in shown)
+        lines.append(f"  kg query {query.name} {assignments}")
+    lines.append(f"  kg query {query.name} --format csv > {query.name}.csv")
+    lines += ["", "Options (--format, --lang, --reasoning, --endpoint…): kg query --help"]
+    return "\n".join(lines) + "\n"
+
+
 # -- ad-hoc queries and execution --------------------------------------------------------------------
 def load_ad_hoc(arg: str, stdin_text: str | bytes | None = None) -> NamedQuery:
     """`kg sparql` input: `-` (stdin, text or the raw bytes read), a file, or the query text itself. A `#+`
