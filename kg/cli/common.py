@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from kg import ENGINES, LANGUAGES, REGIMES
-from kg.shared.errors import KgError
+from kg.shared.errors import KgError, one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +26,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except KgError as exc:
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {one_line(exc.message)}", err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             sys.exit(0)

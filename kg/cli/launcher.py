@@ -119,13 +119,13 @@ def parse_args(command: FastCommand, args: list[str]) -> tuple[list[object], dic
 
 def run(command: FastCommand, arguments: list[object], options: dict[str, object]) -> int:
     """Answer and print, as the click command does (same output, same one-line errors, same exit codes)."""
-    from kg.shared.errors import KgError
+    from kg.shared.errors import KgError, one_line
 
     try:
         done = command.run(*arguments, **options)
     except KgError as exc:
         sys.stdout.flush()
-        sys.stderr.write(f"Error: {exc.message}\n")
+        sys.stderr.write(f"Error: {one_line(exc.message)}\n")
         return exc.exit_code
     try:
         sys.stdout.write(done.text)  # type: ignore[attr-defined]

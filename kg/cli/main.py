@@ -32,6 +32,9 @@ class LazyGroup(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             done = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `kg` or `kg cache` alone: the help it asks for
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
         except click.ClickException as exc:
             click.echo(usage_error_line(exc), err=True)
             sys.exit(exc.exit_code)
@@ -43,7 +46,9 @@ class LazyGroup(click.Group):
 
 def usage_error_line(exc: click.ClickException) -> str:
     """One line for a click error: its message, and for a usage error where to read the command's help."""
-    message = " ".join(exc.format_message().split())
+    from kg.shared.errors import one_line
+
+    message = one_line(exc.format_message())
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and ctx is not None:
         message = f"{message} (see '{ctx.command_path} --help')"

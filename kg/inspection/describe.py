@@ -115,9 +115,12 @@ def _all_labels(kgraph: KnowledgeGraph) -> list[str]:
 
 def resolve(kgraph: KnowledgeGraph, text: str) -> ox.NamedNode:
     """An IRI, a prefixed name, or a label (exact, case-insensitive; rdfs:label, skos:prefLabel, altLabel)."""
+    from kg.shared.utf8 import check_utf8
+
     text = text.strip()
     if not text:
         raise InputError("give a name, a prefixed name or an IRI")
+    check_utf8(text, "the name")
     if text.startswith("<") or looks_like_iri(text):
         node = parse_iri(text)
         if not _exists(kgraph, node):

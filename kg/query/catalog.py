@@ -22,6 +22,7 @@ from kg import REGIMES, __version__
 from kg.query.params import ParamSpec, bind, parse_type, parse_value, resolve, resolve_untyped
 from kg.shared import sparqltext
 from kg.shared.errors import InputError, ParameterError
+from kg.shared.utf8 import check_utf8, shown
 
 HEADER_KEYS = ("summary", "description", "tags", "reasoning", "param")
 AD_HOC_ORIGIN = "<query>"
@@ -258,7 +259,7 @@ def find(queries_dir: Path | str, name: str) -> NamedQuery:
         raise InputError("empty query name (kg queries lists them)")
     folder = Path(queries_dir)
     path = folder / f"{name}.rq"
-    if "/" not in name and "\\" not in name and path.is_file():
+    if "/" not in name and "\\" not in name and len(name) < 250 and path.is_file():
         return load_query_file(path)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such queries directory")
@@ -270,13 +271,15 @@ def get(catalog: Mapping[str, NamedQuery], name: str) -> NamedQuery:
     """A query by name; an unknown name is an error that suggests the closest names."""
     if name in catalog:
         return catalog[name]
+    if len(name) > 250:  # no query is named so: spare difflib the comparison
+        raise InputError(f"unknown query {shown(name)} (kg queries lists them)")
     import difflib  # only on errors: it costs 6 ms to import
 
     close = difflib.get_close_matches(name, list(catalog), n=3, cutoff=0.5)
     if not close:
         close = [n for n in catalog if name.lower() in n.lower()][:3]
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    raise InputError(f"unknown query {name!r}{hint} (kg queries lists them)")
+    raise InputError(f"unknown query {shown(name)}{hint} (kg queries lists them)")
 
 
 def filter_by_tag(catalog: Mapping[str, NamedQuery], tag: str | None) -> list[NamedQuery]:
@@ -297,6 +300,8 @@ def check_syntax(text: str, origin: str = AD_HOC_ORIGIN) -> None:
     try:
         # parsing is eager and evaluation lazy: an empty store costs nothing
         ox.Store().query(text, prefixes=PREFIXES)
+    except (OSError, RuntimeError):
+        return  # it parsed: an ASK is evaluated at once, and its SERVICE failed; the real run reports that
     except SyntaxError as exc:
         message = " ".join(str(exc.args[0] if exc.args else exc).split())
         if len(message) > 240:
@@ -423,16 +428,6 @@ def decode_utf8(data: bytes, origin: str) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(f"{origin}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
                          f"{exc.start})") from None
-
-
-def check_utf8(text: str, what: str) -> None:
-    """Command-line text holding bytes that are not UTF-8 (Python keeps them as surrogate escapes) is an
-    InputError, before any of it reaches a parser or a store."""
-    from kg.query.params import invalid_utf8
-
-    bad = invalid_utf8(text)
-    if bad:
-        raise InputError(f"{what} is not valid UTF-8 ({bad})")
 
 
 class Execution:

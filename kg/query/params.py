@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from kg.shared import sparqltext
 from kg.shared.errors import InputError, ParameterError
 from kg.shared.namespaces import XSD
+from kg.shared.utf8 import invalid_utf8
 
 # pyoxigraph and kg.shared.terms are imported where terms are made: `kg queries` reads parameter specs from the
 # parsed catalogue (kg.query.catalog) without making any term.
@@ -153,18 +154,6 @@ def parse_value(spec: ParamSpec, text: str) -> ox.NamedNode | ox.Literal:
             return ox.Literal("false", datatype=_xsd("boolean"))
         raise bad("a boolean (true or false)")
     raise ParameterError(f"parameter {spec.name}: unknown type {kind!r}")
-
-
-def invalid_utf8(text: str) -> str:
-    """'' when the text is valid Unicode, else the offending bytes as Python shows them (b'\\xff\\xfe').
-
-    Bytes of a command line that are not UTF-8 reach Python as lone surrogates (surrogateescape)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raw = text[exc.start:exc.end].encode("utf-8", "surrogateescape")
-        return f"bytes {raw!r} at character {exc.start + 1}"
-    return ""
 
 
 def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
