@@ -90,15 +90,10 @@ def output_format_option(choices: tuple[str, ...], default: str | None = None, h
 
 
 def params_option(func: F) -> F:
-    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-        if ctx.command.name != "query":
-            return []
-        from kg.cli.query import complete_param
-
-        return complete_param(ctx, param, incomplete)
+    from kg.cli.completion import complete_param
 
     return click.option(
-        "-p", "--param", "params", metavar="NAME=VALUE", multiple=True, shell_complete=complete,
+        "-p", "--param", "params", metavar="NAME=VALUE", multiple=True, shell_complete=complete_param,
         help="Bind a query parameter (repeatable). IRIs as <…> or prefixed names; strings may end in @fr.",
     )(func)
 

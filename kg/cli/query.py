@@ -16,6 +16,7 @@ from kg.cli.common import (
     print_answer,
     reasoning_option,
 )
+from kg.cli.completion import HELP_OPTIONS, RAW_WORDS, complete_query_name, name_and_data, queries_dir
 
 
 def read_stdin_bytes() -> bytes | str:
@@ -65,46 +66,6 @@ def run_options(func: F) -> F:
     return func
 
 
-HELP_OPTIONS = ("-h", "--help")
-RAW_WORDS = "kg.query.words"
-
-
-def _queries_dir(data_dir: str | None) -> object:
-    from kg.shared.paths import layout
-
-    return layout(data_dir).queries_dir
-
-
-def complete_query_name(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[object]:
-    """Shell completion of NAME: the catalogue's names, each with its summary."""
-    from click.shell_completion import CompletionItem
-
-    from kg.query.catalog import load_catalog
-
-    try:
-        catalog = load_catalog(_queries_dir(ctx.params.get("data_dir")))  # type: ignore[arg-type]
-    except Exception:
-        return []
-    return [CompletionItem(name, help=q.summary) for name, q in catalog.items() if name.startswith(incomplete)]
-
-
-def complete_param(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[object]:
-    """Shell completion of `-p`: `NAME=` for each parameter of the query already named on the line."""
-    from click.shell_completion import CompletionItem
-
-    from kg.query.catalog import find
-
-    name, data_dir = ctx.params.get("name"), ctx.params.get("data_dir")
-    if name is None and isinstance(ctx.command, QueryCommand):  # `kg query NAME -p <TAB>`
-        name, data_dir = ctx.command._name_and_data(ctx.meta.get(RAW_WORDS, []))
-    try:
-        named = find(_queries_dir(data_dir), name or "")  # type: ignore[arg-type]
-    except Exception:
-        return []
-    return [CompletionItem(f"{p.name}=", help=f"{p.type_text}, {p.mode}: {p.description}")
-            for p in named.params if f"{p.name}=".startswith(incomplete)]
-
-
 class QueryCommand(click.Command):
     """`kg query NAME --help` describes that query (summary, description, typed parameters, examples);
     `kg query --help` alone describes the command."""
@@ -113,43 +74,18 @@ class QueryCommand(click.Command):
         words = args[: args.index("--")] if "--" in args else args
         ctx.meta[RAW_WORDS] = list(words)  # for completion: click's resilient parse may leave NAME unset
         if any(word in HELP_OPTIONS for word in words):
-            name, data_dir = self._name_and_data(words)
+            name, data_dir = name_and_data(self, words)
             if name is not None:
                 from kg.query.catalog import find, render_help
                 from kg.shared.errors import KgError
 
                 try:
-                    text = render_help(find(_queries_dir(data_dir), name))  # type: ignore[arg-type]
+                    text = render_help(find(queries_dir(data_dir), name))  # type: ignore[arg-type]
                 except KgError as exc:
                     raise click.UsageError(exc.message, ctx) from None
                 click.echo(text, nl=False)
                 ctx.exit(0)
         return super().parse_args(ctx, args)
-
-    def _name_and_data(self, words: list[str]) -> tuple[str | None, str | None]:
-        """The first positional word (the query's name) and the value of --data, read the way click
-        would: an option that takes a value consumes the next word unless written `--opt=value`."""
-        import os
-
-        takes_value = {opt for p in self.params if isinstance(p, click.Option) and not p.is_flag
-                       for opt in p.opts}
-        name, data_dir = None, os.environ.get("KG_DATA_DIR") or None
-        i = 0
-        while i < len(words):
-            word = words[i]
-            i += 1
-            if word.startswith("-") and word != "-":
-                option, eq, value = word.partition("=")
-                short = next((o for o in takes_value if len(o) == 2 and word.startswith(o) and word != o), None)
-                if option in takes_value and not eq and short is None:
-                    value = words[i] if i < len(words) else ""
-                    i += 1
-                if option == "--data":
-                    data_dir = value
-                continue
-            if name is None:
-                name = word
-        return name, data_dir
 
 
 @click.command("query", cls=QueryCommand)
