@@ -471,8 +471,8 @@ def load_into_store(
     graphs of earlier loads of the same live graphs are dropped (see stale_staging).
     """
     from kg.engine.graph import open_graph
-    from kg.stores.http import HttpClient, make_auth
-    from kg.stores.profiles import check_base_url, resolve_endpoints
+    from kg.stores.http import HttpClient
+    from kg.stores.profiles import check_base_url
 
     started = time.monotonic()
     check_base_url(base_url)
@@ -492,13 +492,26 @@ def load_into_store(
         http.set_deadline(deadline, start=started, reserve=min(CLEANUP_RESERVE, deadline / 4))
     http.notify = notify or http.notify
     try:
+        return _load(http, base_url, store, payloads, live, inferred=inferred, auth=auth,
+                     set_auth=client is None or auth is not None, batch_size=batch_size, progress=progress,
+                     urls={"query_url": query_url, "update_url": update_url, "gsp_url": gsp_url}, use_gsp=use_gsp)
+    finally:
+        if client is None:
+            http.session.close()  # no socket left open for the garbage collector to complain about
+
+
+def _load(http: HttpClient, base_url: str, store: str | None, payloads: list[GraphPayload],
+          live: Mapping[str, str], *, inferred: bool, auth: str | None, set_auth: bool, batch_size: int,
+          progress: Progress | None, urls: Mapping[str, str | None], use_gsp: bool) -> LoadReport:
+    from kg.stores.http import make_auth
+    from kg.stores.profiles import resolve_endpoints
+
+    try:
         profile = store or detect_profile(http, base_url)
     except StoreError as exc:
         raise type(exc)(f"{exc.message}; live graphs unchanged; nothing was written") from None
-    endpoints = resolve_endpoints(
-        base_url, profile, query_url=query_url, update_url=update_url, gsp_url=gsp_url, use_gsp=use_gsp
-    )
-    if client is None or auth is not None:
+    endpoints = resolve_endpoints(base_url, profile, use_gsp=use_gsp, **urls)
+    if set_auth:
         http.auth = make_auth(auth or endpoints.profile.auth, endpoints.update_url)
     drop = [] if inferred else [live["inferred"]]
     loader = StagedLoader(http, endpoints, batch_size=batch_size, progress=progress)
