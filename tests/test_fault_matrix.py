@@ -237,6 +237,8 @@ def test_query_help_describes_that_query(mini_env: dict[str, str]) -> None:
     assert "kg query lab-parents -p lab=ekd:lix" in lab  # the example from the description
     generic = run("query", "--help").stdout
     assert generic.startswith("Usage: kg query [OPTIONS] NAME") and "--format" in generic
+    done = script("query", "echo", "--help")  # the console script leaves --help to click
+    assert done.returncode == 0 and done.stdout.decode() == out
 
 
 def test_query_help_of_an_unknown_query_is_one_line(mini_env: dict[str, str]) -> None:
