@@ -383,6 +383,16 @@ def test_several_services_are_all_named(mini_env: dict[str, str]) -> None:
     assert_one_line_error(result, f"one of the SERVICE clauses (<{a}>, <{b}>)", "connection refused")
 
 
+@pytest.mark.parametrize("form", ["SELECT *", "ASK", "CONSTRUCT { ?s ?p ?o }"])
+def test_a_service_that_never_answers_is_bounded_by_timeout(mini_env: dict[str, str], silent_server: SilentServer,
+                                                          form: str) -> None:
+    url = f"http://127.0.0.1:{silent_server.port}/sparql"
+    started = time.monotonic()
+    result = run("sparql", f"{form} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", "--timeout", "1")
+    assert time.monotonic() - started < 1 + 1 + 3  # the wait, the syntax check's, and slack
+    assert_one_line_error(result, f"SERVICE <{url}>: no answer within 1 s (--timeout sets how long to wait)")
+
+
 def test_service_silent_still_answers(mini_env: dict[str, str]) -> None:
     url = f"http://127.0.0.1:{_refused_port()}/sparql"
     result = run("sparql", f"ASK {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}")

@@ -21,7 +21,7 @@ from pathlib import Path
 from kg import REGIMES, __version__
 from kg.query.params import ParamSpec, bind, parse_type, parse_value, resolve, resolve_untyped
 from kg.shared import sparqltext
-from kg.shared.errors import InputError, ParameterError
+from kg.shared.errors import InputError, KgError, ParameterError
 from kg.shared.utf8 import check_utf8, shown
 
 HEADER_KEYS = ("summary", "description", "tags", "reasoning", "param")
@@ -297,10 +297,16 @@ def check_syntax(text: str, origin: str = AD_HOC_ORIGIN) -> None:
 
     from kg.shared.namespaces import PREFIXES
 
-    try:
-        # parsing is eager and evaluation lazy: an empty store costs nothing
+    def parse() -> None:
+        # parsing is eager and evaluation lazy: an empty store costs nothing (but an ASK is evaluated at once)
         ox.Store().query(text, prefixes=PREFIXES)
-    except (OSError, RuntimeError):
+
+    try:
+        if sparqltext.services(text):  # an ASK would call its services: a parse fails fast, or it parsed
+            run_bounded(parse, SYNTAX_WAIT, lambda: None)
+        else:
+            parse()
+    except (OSError, RuntimeError, KgError):
         return  # it parsed: an ASK is evaluated at once, and its SERVICE failed; the real run reports that
     except SyntaxError as exc:
         message = " ".join(str(exc.args[0] if exc.args else exc).split())
@@ -313,6 +319,40 @@ def check_syntax(text: str, origin: str = AD_HOC_ORIGIN) -> None:
             raise InputError(f"{origin}:{match.group(1)}:{column}: query does not parse: "
                              f"{match.group(3)}") from None
         raise InputError(f"{origin}: query does not parse: {message}") from None
+
+
+SYNTAX_WAIT = 1.0  # seconds: a query that does not parse fails well within this (parsing takes milliseconds)
+
+
+def run_bounded(call: object, timeout: float, on_timeout: object) -> object:
+    """`call()` in a worker thread, waited for at most `timeout` seconds; past that, `on_timeout()` (which
+    raises, or returns what to answer). pyoxigraph releases the GIL while it evaluates, and offers no
+    timeout of its own for SERVICE calls: a thread is how a silent service cannot hang kg. The abandoned
+    worker is a daemon thread, so the process still ends."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = call()  # type: ignore[operator]
+        except BaseException as exc:
+            # pyoxigraph's result objects must be freed by the thread that made them: drop the tracebacks
+            # (whose frames hold them) here, and hand over only the exceptions.
+            seen = exc
+            while seen is not None:
+                seen.__traceback__ = None
+                seen = seen.__context__ or seen.__cause__
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="kg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        return on_timeout()  # type: ignore[operator]
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("value")
 
 
 def prepare(query: NamedQuery, raw_params: Mapping[str, str]) -> str:
@@ -468,7 +508,17 @@ def execute(sparql: str, *, reasoning: str = "none", engine: str = "rules", use_
     # A query needs only the default graph: per-file provenance is left to whoever needs it (the cache).
     kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=use_cache,
                         provenance=False)
-    return Execution(kgraph.query(sparql), kgraph.query)
+    services = sparqltext.services(sparql)
+    if not services:
+        return Execution(kgraph.query(sparql), kgraph.query)
+
+    def silent() -> object:
+        from kg.shared.errors import StoreError
+
+        named = services[0] if len(services) == 1 else f"one of {', '.join(services)}"
+        raise StoreError(f"SERVICE {named}: no answer within {timeout:g} s (--timeout sets how long to wait)")
+
+    return Execution(run_bounded(lambda: kgraph.query(sparql), timeout, silent), kgraph.query)
 
 
 def remote_default_graphs(reasoning: str) -> list[str]:
