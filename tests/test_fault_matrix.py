@@ -393,6 +393,28 @@ def test_a_service_that_never_answers_is_bounded_by_timeout(mini_env: dict[str, 
     assert_one_line_error(result, f"SERVICE <{url}>: no answer within 1 s (--timeout sets how long to wait)")
 
 
+@pytest.mark.parametrize("how", ["fast path", "click"])
+def test_ctrl_c_while_waiting_is_not_a_traceback(mini_env: dict[str, str], silent_server: SilentServer,
+                                                 tmp_path: Path, how: str) -> None:
+    import signal
+
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    url = f"http://127.0.0.1:{silent_server.port}/sparql"
+    (queries / "remote.rq").write_text(
+        f"#+ summary: Waits forever\nSELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}\n")
+    args = ["query", "remote"] if how == "fast path" else ["query", "remote", "--timeout", "60"]
+    process = subprocess.Popen([str(KG), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**mini_env, "KG_QUERIES_DIR": str(queries)})
+    deadline = time.monotonic() + 30
+    while not silent_server.accepted and time.monotonic() < deadline:  # wait until it is stuck on the service
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err.decode() and err.decode().strip() == "Aborted!"
+
+
 def test_service_silent_still_answers(mini_env: dict[str, str]) -> None:
     url = f"http://127.0.0.1:{_refused_port()}/sparql"
     result = run("sparql", f"ASK {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}")

@@ -66,6 +66,7 @@ COMMANDS: dict[str, FastCommand] = {
                          "engine": ENGINES},
         run=_run_explain),
 }
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
 # Environment variables that click would turn into options this parser does not handle.
 DECLINED_ENV = ("KG_ENDPOINT",)
 
@@ -152,7 +153,11 @@ def main() -> None:
             from kg.shared.terminal import terminal_width
 
             parsed[1]["width"] = terminal_width()
-        code = run(command, *parsed)
+        try:
+            code = run(command, *parsed)
+        except KeyboardInterrupt:  # Ctrl-C: a word, not a traceback, and the shell's usual status
+            sys.stderr.write("\nAborted!\n")
+            code = EXIT_INTERRUPTED
         # Everything is written: skip the interpreter's teardown and the store's close (4-5 ms, an eighth of
         # a warm query). Nothing else is pending: a cache being written belongs to a forked child.
         sys.stdout.flush()

@@ -38,9 +38,9 @@ class LazyGroup(click.Group):
         except click.ClickException as exc:
             click.echo(usage_error_line(exc), err=True)
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except click.Abort:  # Ctrl-C: a word, not a traceback, and the shell's usual status (128 + SIGINT)
             click.echo("Aborted!", err=True)
-            sys.exit(1)
+            sys.exit(130)
         sys.exit(done if isinstance(done, int) else 0)
 
 
