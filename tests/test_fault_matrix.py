@@ -496,6 +496,15 @@ def test_a_refused_connection_never_claims_a_staging_graph(mini_env: dict[str, s
     assert "staging" not in line
 
 
+def test_a_remote_query_to_a_server_that_never_answers_is_bounded(mini_env: dict[str, str],
+                                                                   silent_server: SilentServer) -> None:
+    url = f"http://127.0.0.1:{silent_server.port}/query"
+    started = time.monotonic()
+    result = run("query", "lab-parents", "--endpoint", url, "--timeout", "1.5")
+    assert time.monotonic() - started < 1.5 + 3  # not four tries of 1.5 s each, plus backoff
+    assert_one_line_error(result, f"query: gave up waiting for {url}: no answer within 1.5 s (--timeout)")
+
+
 def test_the_deadline_cuts_retries_short() -> None:
     from kg.shared.errors import StoreError
     from kg.stores.http import DeadlineExceeded, HttpClient

@@ -102,7 +102,7 @@ def endpoint_options(func: F) -> F:
     """`--endpoint URL` and its companions: run the query at a remote SPARQL endpoint instead."""
     func = click.option(
         "--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
-        help="Seconds to wait for --endpoint, or for the SERVICE calls of a query.",
+        help="Seconds to wait for --endpoint (in all, retries included), or for the SERVICE calls of a query.",
     )(func)
     func = click.option(
         "--auth", metavar="USER:PASSWORD", default=None, envvar="KG_ENDPOINT_AUTH",

@@ -169,6 +169,7 @@ class HttpClient:
         self.deadline_seconds = deadline
         self.deadline_at = None if deadline is None else time.monotonic() + deadline
         self.reserve = 0.0
+        self.deadline_option = "--deadline"
         self.notify = notify
         self.notice_after = notice_after
 
@@ -176,10 +177,13 @@ class HttpClient:
         """Seconds before the deadline (never negative), or None without one."""
         return None if self.deadline_at is None else max(0.0, self.deadline_at - time.monotonic())
 
-    def set_deadline(self, seconds: float, *, start: float | None = None, reserve: float = 0.0) -> None:
+    def set_deadline(self, seconds: float, *, start: float | None = None, reserve: float = 0.0,
+                     option: str = "--deadline") -> None:
         """Give up `seconds` after `start` (time.monotonic(); default now), keeping the last `reserve`
-        seconds for the clean-up that grant_reserve() allows after a failure."""
+        seconds for the clean-up that grant_reserve() allows after a failure. `option` is the command-line
+        option that sets it, named in messages."""
         start = time.monotonic() if start is None else start
+        self.deadline_option = option
         self.deadline_seconds = seconds
         self.deadline_at = start + seconds - reserve
         self.reserve = reserve
@@ -191,10 +195,12 @@ class HttpClient:
             self.reserve = 0.0
 
     def _past_deadline(self, what: str, url: str, reached: bool = True) -> DeadlineExceeded:
-        return DeadlineExceeded(
-            f"{what}: gave up waiting for {redact(url)}: the deadline of {self.deadline_seconds:g} s passed "
-            "(--deadline)", reached
-        )
+        if self.deadline_option == "--deadline":  # the whole command's bound, not this request's
+            why = f"the deadline of {self.deadline_seconds:g} s passed"
+        else:
+            why = f"no answer within {self.deadline_seconds:g} s"
+        return DeadlineExceeded(f"{what}: gave up waiting for {redact(url)}: {why} ({self.deadline_option})",
+                                reached)
 
     def _notice(self, what: str, url: str, timeout: float) -> object:
         """A timer that says, on stderr through `notify`, what a slow request is waiting for."""
@@ -203,7 +209,7 @@ class HttpClient:
         import threading
 
         left = self.time_left()
-        until = f"; kg gives up in {left:.0f} s, --deadline" if left is not None else ""
+        until = f"; kg gives up in {left:.0f} s, {self.deadline_option}" if left is not None else ""
         line = f"Waiting for {redact(url)} to answer the {what} (up to {timeout:.0f} s for this try{until})…"
         timer = threading.Timer(min(self.notice_after, timeout / 2), self.notify, (line,))
         timer.daemon = True
