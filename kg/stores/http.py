@@ -194,13 +194,14 @@ class HttpClient:
             self.deadline_at += self.reserve
             self.reserve = 0.0
 
-    def _past_deadline(self, what: str, url: str, reached: bool = True) -> DeadlineExceeded:
+    def _past_deadline(self, what: str, url: str, reached: bool = True, last: str = "") -> DeadlineExceeded:
         if self.deadline_option == "--deadline":  # the whole command's bound, not this request's
             why = f"the deadline of {self.deadline_seconds:g} s passed"
         else:
             why = f"no answer within {self.deadline_seconds:g} s"
-        return DeadlineExceeded(f"{what}: gave up waiting for {redact(url)}: {why} ({self.deadline_option})",
-                                reached)
+        before = f"; the last try: {last}" if last else ""
+        return DeadlineExceeded(
+            f"{what}: gave up waiting for {redact(url)}: {why} ({self.deadline_option}){before}", reached)
 
     def _notice(self, what: str, url: str, timeout: float) -> object:
         """A timer that says, on stderr through `notify`, what a slow request is waiting for."""
@@ -242,11 +243,12 @@ class HttpClient:
         limit = max(1, tries or self.tries)
         attempt = 0
         reached = False  # whether some try may have reached the server
+        last = ""  # how the previous try failed
         while True:
             attempt += 1
             left = self.time_left()
             if left is not None and left <= 0:
-                raise self._past_deadline(what, url, reached)
+                raise self._past_deadline(what, url, reached, last)
             timeout = self.timeout if left is None else min(self.timeout, left)
             notice = self._notice(what, url, timeout)
             try:
@@ -258,6 +260,7 @@ class HttpClient:
                 raise StoreError(f"{what}: TLS error with {redact(url)}: {_tls_reason(exc)}") from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reached = reached or not _nothing_sent(exc)
+                last = _reason(exc, timeout)
                 if attempt < limit and (idempotent or _nothing_sent(exc)) and self.time_left() != 0:
                     self._pause(attempt)
                     continue
@@ -273,6 +276,7 @@ class HttpClient:
                     notice.cancel()  # type: ignore[attr-defined]
             status = response.status_code
             reached = True
+            last = f"{status} {response.reason or ''}".rstrip()
             if status in RETRY_STATUS and attempt < limit and (idempotent or status == 503) and self.time_left() != 0:
                 self._pause(attempt)
                 continue
