@@ -425,9 +425,9 @@ def render_help(query: NamedQuery, width: int = 100) -> str:
     lines.append(f"File: {query.origin}")
     lines += ["", "Examples:", f"  kg query {query.name}"]
     required = [p for p in query.params if p.required]
-    shown = required or list(query.params[:1])
-    if shown:
-        assignments = " ".join(f"-p {p.name}={example_value(p)}" for p in shown)
+    sample = required or list(query.params[:1])
+    if sample:
+        assignments = " ".join(f"-p {p.name}={example_value(p)}" for p in sample)
         lines.append(f"  kg query {query.name} {assignments}")
     lines.append(f"  kg query {query.name} --format csv > {query.name}.csv")
     lines += ["", "Options (--format, --lang, --reasoning, --endpoint…): kg query --help"]
