@@ -331,12 +331,12 @@ def test_the_catalogue_fits_the_terminal_on_a_tty(mini_env: dict[str, str]) -> N
 
 
 def test_messages_are_one_line_and_cut_huge_arguments() -> None:
-    from kg.shared.errors import LONG_WORD, one_line
+    from kg.shared.errors import KEPT, one_line
 
     assert one_line("a\nb\r\nc") == "a b c"
     cut = one_line("no entity is labelled '" + "x" * 5000 + "' (kg describe)")
-    assert cut == "no entity is labelled '" + "x" * (LONG_WORD // 2 - 1) + "…' (kg describe)"
-    iri = "<https://w3id.org/ecosystem-kg/id/" + "a" * 60 + ">"
+    assert cut == "no entity is labelled '" + "x" * (KEPT - 1) + "…' (kg describe)"
+    iri = "<https://w3id.org/ecosystem-kg/graph/" + "a" * 200 + ".staging-0123456789ab-until-1796318171>"
     assert one_line(f"nothing about {iri}") == f"nothing about {iri}"  # ordinary IRIs stay whole
 
 

@@ -34,7 +34,8 @@ class StoreError(KgError):
     """A remote triplestore refused, failed or could not be reached."""
 
 
-LONG_WORD = 120  # characters: a longer run without spaces (a pasted blob) is cut in messages
+LONG_WORD = 300  # characters: a longer run without spaces (a pasted blob, not an IRI) is cut in messages
+KEPT = 100  # characters of it that are kept
 
 
 def one_line(message: str) -> str:
@@ -48,5 +49,5 @@ def one_line(message: str) -> str:
     for i, word in enumerate(words):
         if len(word) > LONG_WORD:
             closing = word[-1] if word[-1] in "'\")>" else ""
-            words[i] = word[: LONG_WORD // 2] + "…" + closing
+            words[i] = word[:KEPT] + "…" + closing
     return " ".join(words)
