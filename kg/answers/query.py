@@ -36,10 +36,12 @@ def answer_ad_hoc(query: str, params: Sequence[str] = (), stdin_text: str | None
 
 def answer(named: NamedQuery, params: Sequence[str] = (), *, reasoning: str | None = None, engine: str = "rules",
            use_cache: bool = True, data_dir: str | None = None, fmt: str | None = None, lang: str = "en",
-           endpoint: str | None = None, auth: str | None = None, timeout: float = 60.0) -> Answer:
+           endpoint: str | None = None, auth: str | None = None, timeout: float = 60.0,
+           width: int | None = None) -> Answer:
     """Bind the parameters, run the query (embedded graph or endpoint) and render the result.
 
-    `reasoning=None` means what the query's header asks for. Raises KgError on bad input."""
+    `reasoning=None` means what the query's header asks for; `width` the terminal's columns, which a table
+    fits (None: full values). Raises KgError on bad input."""
     from kg.output.formatting import render
     from kg.query.catalog import execute, prepare
     from kg.query.params import parse_assignments
@@ -48,6 +50,6 @@ def answer(named: NamedQuery, params: Sequence[str] = (), *, reasoning: str | No
     sparql = prepare(named, parse_assignments(params))
     done = execute(sparql, reasoning=reasoning or named.reasoning, engine=engine,
                    use_cache=use_cache, data_dir=data_dir, endpoint=endpoint, auth=auth, timeout=timeout)
-    text = render(done.result, fmt, run=done.run, lang=lang)  # type: ignore[arg-type]
+    text = render(done.result, fmt, run=done.run, lang=lang, width=width)  # type: ignore[arg-type]
     false_ask = isinstance(done.result, AskResult) and not done.result.value
     return Answer(text, EXIT_FALSE if false_ask else EXIT_OK)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from kg import ENGINES, LANGUAGES, REGIMES
-from kg.shared.errors import KgError
+from kg.shared.errors import KgError, one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +26,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except KgError as exc:
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {one_line(exc.message)}", err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             sys.exit(0)
@@ -90,8 +90,10 @@ def output_format_option(choices: tuple[str, ...], default: str | None = None, h
 
 
 def params_option(func: F) -> F:
+    from kg.cli.completion import complete_param
+
     return click.option(
-        "-p", "--param", "params", metavar="NAME=VALUE", multiple=True,
+        "-p", "--param", "params", metavar="NAME=VALUE", multiple=True, shell_complete=complete_param,
         help="Bind a query parameter (repeatable). IRIs as <…> or prefixed names; strings may end in @fr.",
     )(func)
 
@@ -100,7 +102,7 @@ def endpoint_options(func: F) -> F:
     """`--endpoint URL` and its companions: run the query at a remote SPARQL endpoint instead."""
     func = click.option(
         "--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
-        help="Seconds to wait for --endpoint.",
+        help="Seconds to wait for --endpoint (in all, retries included), or for the SERVICE calls of a query.",
     )(func)
     func = click.option(
         "--auth", metavar="USER:PASSWORD", default=None, envvar="KG_ENDPOINT_AUTH",

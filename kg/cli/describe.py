@@ -40,6 +40,7 @@ def describe_command(name: str, lang: str, reasoning: str, engine: str, no_cache
     from kg.inspection import describe
     from kg.output.labels import Labeller
     from kg.shared.paths import layout
+    from kg.shared.terminal import terminal_width
 
     kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=not no_cache)
     desc = describe.describe(kgraph, describe.resolve(kgraph, name))
@@ -47,4 +48,4 @@ def describe_command(name: str, lang: str, reasoning: str, engine: str, no_cache
         click.echo(json.dumps(desc.as_dict(), indent=2, ensure_ascii=False))
         return
     labeller = Labeller.for_terms(kgraph.query, desc.terms(), lang)
-    click.echo(describe.render(desc, labeller, lang), nl=False)
+    click.echo(describe.render(desc, labeller, lang, terminal_width()), nl=False)

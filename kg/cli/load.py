@@ -65,6 +65,10 @@ class _ProgressBar:
               help="Triples per request (Graph Store chunk or INSERT DATA).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
               help="Seconds to wait for the server on each request.")
+@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=600.0, show_default=True,
+              metavar="SECONDS",
+              help="Give up after this many seconds in all (retries included), leaving the live graphs as "
+                   "they were; exit 2.")
 @click.option("--auth", type=click.Choice(["basic", "digest", "none"]), default=None,
               help="How to send the credentials of $KG_STORE_USER/$KG_STORE_PASSWORD or ~/.netrc. "
                    "Default: the store's (virtuoso: digest, oxigraph: none, generic: basic).")
@@ -76,12 +80,15 @@ def load(
     base_url: str, store: str | None, query_url: str | None, update_url: str | None, gsp_url: str | None,
     no_gsp: bool, inferred: bool, reasoning: str | None, engine: str, no_cache: bool, graph_ontology: str,
     graph_data: str, graph_inferred: str, data_dir: str | None, batch_size: int, timeout: float,
-    auth: str | None, no_verify_tls: bool, progress: bool | None,
+    deadline: float, auth: str | None, no_verify_tls: bool, progress: bool | None,
 ) -> None:
     """Load the graph into the triplestore at BASE_URL (its root, e.g. http://localhost:7878).
 
     Each named graph is written to a staging graph, counted against the expected number of triples, and
-    only then moved onto the live graph; any failure leaves the live graphs as they were. Credentials
+    only then moved onto the live graph; any failure leaves the live graphs as they were. The whole load
+    gives up after --deadline seconds (10 minutes by default), saying on stderr what it is waiting for when
+    the server is slow. A successful load also drops the staging graphs that earlier loads of the same
+    graphs abandoned (killed before they could clean up), once their own deadline has passed. Credentials
     come from $KG_STORE_USER/$KG_STORE_PASSWORD or ~/.netrc, never from the command line.
 
     \b
@@ -107,6 +114,7 @@ def load(
             engine=engine, use_cache=not no_cache,
             graphs={"ontology": graph_ontology, "data": graph_data, "inferred": graph_inferred},
             batch_size=batch_size, timeout=timeout, auth=auth, verify_tls=not no_verify_tls, progress=bar,
+            deadline=deadline, notify=lambda line: click.echo(line, err=True),
         )
     finally:
         bar.close()
@@ -114,6 +122,13 @@ def load(
         click.echo(f"{outcome.part:<9} <{outcome.graph}>  {outcome.count} triples")
     for graph in report.dropped:
         click.echo(f"{'inferred':<9} <{graph}>  not loaded, emptied (--inferred loads it)")
+    for graph in report.swept:
+        click.echo(f"{'staging':<9} <{graph}>  abandoned by an earlier load, dropped")
+    for graph in report.unclaimed:
+        click.echo(f"Note: <{graph}> looks like a staging graph, but nothing shows its load is over: left "
+                   "alone (DROP SILENT GRAPH it if no load is running)", err=True)
+    if report.sweep_error:
+        click.echo(f"Warning: could not look for abandoned staging graphs: {report.sweep_error}", err=True)
     how = "Graph Store Protocol" if report.method == "gsp" else "SPARQL Update INSERT DATA"
     click.echo(
         f"Loaded {report.total} triples into {report.store} at {report.base_url} "

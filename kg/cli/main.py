@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from typing import Any
+
 import click
 
 from kg import __version__
@@ -19,6 +23,36 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return load_command(cmd_name)
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        """Run as click does, except that a usage error (bad option value, unknown option, missing
+        argument…) is one line `Error: …` and exit 2, not click's usage block: the README's promise."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            done = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `kg` or `kg cache` alone: the help it asks for
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
+        except click.ClickException as exc:
+            click.echo(usage_error_line(exc), err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:  # Ctrl-C: a word, not a traceback, and the shell's usual status (128 + SIGINT)
+            click.echo("Aborted!", err=True)
+            sys.exit(130)
+        sys.exit(done if isinstance(done, int) else 0)
+
+
+def usage_error_line(exc: click.ClickException) -> str:
+    """One line for a click error: its message, and for a usage error where to read the command's help."""
+    from kg.shared.errors import one_line
+
+    message = one_line(exc.format_message())
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        message = f"{message} (see '{ctx.command_path} --help')"
+    return f"Error: {message}"
 
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT)

@@ -10,9 +10,24 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from kg.shared.errors import InputError
+from kg.shared.errors import InputError, StoreError
 from kg.shared.paths import GraphLayout
 from kg.shared.results import QueryResult, to_result
+
+
+def service_failure(sparql: str, exc: OSError) -> str:
+    """One line for a SERVICE call that failed: which service, and why in a few words."""
+    from kg.shared.sparqltext import services
+
+    reasons = (("Connection refused", "connection refused"), ("lookup address", "unknown host"),
+               ("timed out", "no answer in time"), ("not allowed for HTTP", "port reserved for another use"))
+    text = str(exc)
+    reason = next((short for needle, short in reasons if needle in text), text.split(" (os error")[0])
+    named = services(sparql)
+    if len(named) == 1:
+        return f"SERVICE {named[0]}: cannot query it: {reason} (SERVICE SILENT ignores a failing service)"
+    where = f"one of the SERVICE clauses ({', '.join(named)})" if named else "a SERVICE clause"
+    return f"{where}: cannot query it: {reason} (SERVICE SILENT ignores a failing service)"
 
 
 class KnowledgeGraph:
@@ -110,9 +125,13 @@ class KnowledgeGraph:
 
         try:
             result = self.store.query(sparql, prefixes=PREFIXES)
+            return to_result(result, sparql)  # evaluation is lazy: a SERVICE call fails while reading rows
         except SyntaxError as exc:
             raise InputError(f"query does not parse: {exc}") from None
-        return to_result(result, sparql)
+        except OSError as exc:  # only a SERVICE clause reaches out of the embedded store
+            raise StoreError(service_failure(sparql, exc)) from None
+        except RuntimeError as exc:
+            raise InputError(f"query failed: {exc}") from None
 
     def files_asserting(self, triple: ox.Triple) -> list[str]:
         """Source files (relative paths like `data/organisations.ttl`) that assert a triple."""

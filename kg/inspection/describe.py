@@ -115,9 +115,12 @@ def _all_labels(kgraph: KnowledgeGraph) -> list[str]:
 
 def resolve(kgraph: KnowledgeGraph, text: str) -> ox.NamedNode:
     """An IRI, a prefixed name, or a label (exact, case-insensitive; rdfs:label, skos:prefLabel, altLabel)."""
+    from kg.shared.utf8 import check_utf8
+
     text = text.strip()
     if not text:
         raise InputError("give a name, a prefixed name or an IRI")
+    check_utf8(text, "the name")
     if text.startswith("<") or looks_like_iri(text):
         node = parse_iri(text)
         if not _exists(kgraph, node):
@@ -227,22 +230,18 @@ def _show(term: object, labeller: Callable[[object], str]) -> str:
     return labeller(term)
 
 
-COLUMN_MAX = 70  # wider cells are cut with "…" so that one long literal does not stretch every line
+def _columns(rows: list[list[str]], width: int | None, indent: str = "  ") -> list[str]:
+    """Aligned columns; on a terminal (`width`) they fit it, the long cells cut with "…"."""
+    from kg.output.columns import SEPARATOR, clip, fit_widths
 
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _columns(rows: list[list[str]], indent: str = "  ") -> list[str]:
     if not rows:
         return [f"{indent}(none)"]
-    rows = [[_clip(c, COLUMN_MAX) for c in r[:-1]] + [r[-1]] for r in rows]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    natural = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = fit_widths(natural, None if width is None else width - len(indent))
     out = []
     for row in rows:
-        cells = [c.ljust(w) for c, w in zip(row, widths, strict=False)] + [row[-1]]
-        out.append((indent + "  ".join(cells)).rstrip())
+        cells = [clip(c, w).ljust(w) for c, w in zip(row, widths, strict=True)]
+        out.append((indent + SEPARATOR.join(cells)).rstrip())
     return out
 
 
@@ -250,24 +249,26 @@ def _docs(stmt: Statement) -> str:
     return ", ".join(stmt.documents) if stmt.documents else "(no document cites its premises)"
 
 
-def render(desc: Description, labeller: Callable[[object], str], lang: str = "en") -> str:
-    """The description as text for the terminal, IRIs shown by label."""
+def render(desc: Description, labeller: Callable[[object], str], lang: str = "en",
+           width: int | None = None) -> str:
+    """The description as text, IRIs shown by label; fitted to `width` (the terminal's) when given, every
+    value whole otherwise."""
     name = labeller(desc.iri)
     short = prefixed(desc.iri)
     lines = [f"{name} ({short})" if name != short else short, f"<{desc.iri.value}>", ""]
     lines.append("Statements:")
     lines += _columns([[_show(s.predicate, labeller), _show(s.node, labeller), ", ".join(s.files)]
-                       for s in desc.outgoing])
+                       for s in desc.outgoing], width)
     lines += ["", "Referred to by:"]
     lines += _columns([[_show(s.node, labeller), _show(s.predicate, labeller), ", ".join(s.files)]
-                       for s in desc.incoming])
+                       for s in desc.incoming], width)
     if desc.reasoning != "none":
         lines += ["", f"Inferred statements ({desc.reasoning}; documents behind each proof):"]
         lines += _columns([[_show(s.predicate, labeller), _show(s.node, labeller), _docs(s)]
-                           for s in desc.inferred_outgoing])
+                           for s in desc.inferred_outgoing], width)
         lines += ["", f"Inferred references ({desc.reasoning}; documents behind each proof):"]
         lines += _columns([[_show(s.node, labeller), _show(s.predicate, labeller), _docs(s)]
-                           for s in desc.inferred_incoming])
+                           for s in desc.inferred_incoming], width)
     lines += ["", "Sources:"]
     if not desc.sources:
         lines.append("  (none)")

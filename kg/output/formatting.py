@@ -54,8 +54,10 @@ def check_format(fmt: str | None, kind: str) -> str:
 
 
 def render(result: QueryResult, fmt: str | None = None, *, run: Runner | None = None,
-           lang: str = "en") -> str:
-    """The whole text to print. `run` answers the label look-up for table/md (None: prefixed names)."""
+           lang: str = "en", width: int | None = None) -> str:
+    """The whole text to print. `run` answers the label look-up for table/md (None: prefixed names).
+    `width`: the terminal's columns, which a table then fits (long cells cut with "…"); None keeps every
+    value whole, as every other format always does."""
     if isinstance(result, AskResult):
         return render_ask(result, check_format(fmt, "ask"))
     if isinstance(result, GraphResult):
@@ -66,7 +68,9 @@ def render(result: QueryResult, fmt: str | None = None, *, run: Runner | None = 
     rows = ordered_rows(result)
     if fmt in HUMAN_FORMATS:
         labeller = Labeller.for_terms(run, (t for row in rows for t in row), lang)
-        return (render_table if fmt == "table" else render_markdown)(result.variables, rows, labeller)
+        if fmt == "table":
+            return render_table(result.variables, rows, labeller, width)
+        return render_markdown(result.variables, rows, labeller)
     writers = {"csv": render_csv, "tsv": render_tsv, "json": render_json, "xml": render_xml,
                "jsonl": render_jsonl}
     return writers[fmt](result.variables, rows)
@@ -88,12 +92,12 @@ def _cell(text: str) -> str:
     return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
-def render_table(variables: list[str], rows: list[tuple[object, ...]], labeller: Labeller) -> str:
+def render_table(variables: list[str], rows: list[tuple[object, ...]], labeller: Labeller,
+                 width: int | None = None) -> str:
+    from kg.output.columns import table_lines
+
     cells = [[_cell(labeller(t)) if t is not None else "" for t in row] for row in rows]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines = table_lines(variables, cells, width, rule=True)
     count = len(rows)
     lines.append(f"({count} row{'s' if count != 1 else ''})")
     return "\n".join(lines) + "\n"

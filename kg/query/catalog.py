@@ -21,7 +21,8 @@ from pathlib import Path
 from kg import REGIMES, __version__
 from kg.query.params import ParamSpec, bind, parse_type, parse_value, resolve, resolve_untyped
 from kg.shared import sparqltext
-from kg.shared.errors import InputError, ParameterError
+from kg.shared.errors import InputError, KgError, ParameterError
+from kg.shared.utf8 import check_utf8, shown
 
 HEADER_KEYS = ("summary", "description", "tags", "reasoning", "param")
 AD_HOC_ORIGIN = "<query>"
@@ -253,9 +254,12 @@ def _write_index(folder: Path, signature: list, queries: list[NamedQuery]) -> No
 def find(queries_dir: Path | str, name: str) -> NamedQuery:
     """One query by name, reading only its file (`kg query` need not parse the whole catalogue); an unknown
     name reads the folder's file names to suggest the closest."""
+    check_utf8(name, "the query name")
+    if not name.strip():
+        raise InputError("empty query name (kg queries lists them)")
     folder = Path(queries_dir)
     path = folder / f"{name}.rq"
-    if "/" not in name and "\\" not in name and path.is_file():
+    if "/" not in name and "\\" not in name and len(name) < 250 and path.is_file():
         return load_query_file(path)
     if not folder.is_dir():
         raise InputError(f"{folder}: no such queries directory")
@@ -267,13 +271,15 @@ def get(catalog: Mapping[str, NamedQuery], name: str) -> NamedQuery:
     """A query by name; an unknown name is an error that suggests the closest names."""
     if name in catalog:
         return catalog[name]
+    if len(name) > 250:  # no query is named so: spare difflib the comparison
+        raise InputError(f"unknown query {shown(name)} (kg queries lists them)")
     import difflib  # only on errors: it costs 6 ms to import
 
     close = difflib.get_close_matches(name, list(catalog), n=3, cutoff=0.5)
     if not close:
         close = [n for n in catalog if name.lower() in n.lower()][:3]
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    raise InputError(f"unknown query {name!r}{hint} (kg queries lists them)")
+    raise InputError(f"unknown query {shown(name)}{hint} (kg queries lists them)")
 
 
 def filter_by_tag(catalog: Mapping[str, NamedQuery], tag: str | None) -> list[NamedQuery]:
@@ -291,9 +297,17 @@ def check_syntax(text: str, origin: str = AD_HOC_ORIGIN) -> None:
 
     from kg.shared.namespaces import PREFIXES
 
-    try:
-        # parsing is eager and evaluation lazy: an empty store costs nothing
+    def parse() -> None:
+        # parsing is eager and evaluation lazy: an empty store costs nothing (but an ASK is evaluated at once)
         ox.Store().query(text, prefixes=PREFIXES)
+
+    try:
+        if sparqltext.services(text):  # an ASK would call its services: a parse fails fast, or it parsed
+            run_bounded(parse, SYNTAX_WAIT, lambda: None)
+        else:
+            parse()
+    except (OSError, RuntimeError, KgError):
+        return  # it parsed: an ASK is evaluated at once, and its SERVICE failed; the real run reports that
     except SyntaxError as exc:
         message = " ".join(str(exc.args[0] if exc.args else exc).split())
         if len(message) > 240:
@@ -307,6 +321,40 @@ def check_syntax(text: str, origin: str = AD_HOC_ORIGIN) -> None:
         raise InputError(f"{origin}: query does not parse: {message}") from None
 
 
+SYNTAX_WAIT = 1.0  # seconds: a query that does not parse fails well within this (parsing takes milliseconds)
+
+
+def run_bounded(call: object, timeout: float, on_timeout: object) -> object:
+    """`call()` in a worker thread, waited for at most `timeout` seconds; past that, `on_timeout()` (which
+    raises, or returns what to answer). pyoxigraph releases the GIL while it evaluates, and offers no
+    timeout of its own for SERVICE calls: a thread is how a silent service cannot hang kg. The abandoned
+    worker is a daemon thread, so the process still ends."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = call()  # type: ignore[operator]
+        except BaseException as exc:
+            # pyoxigraph's result objects must be freed by the thread that made them: drop the tracebacks
+            # (whose frames hold them) here, and hand over only the exceptions.
+            seen = exc
+            while seen is not None:
+                seen.__traceback__ = None
+                seen = seen.__context__ or seen.__cause__
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="kg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        return on_timeout()  # type: ignore[operator]
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("value")
+
+
 def prepare(query: NamedQuery, raw_params: Mapping[str, str]) -> str:
     """Check the query's syntax, then bind its typed parameters (untyped ones when it has no header)."""
     check_syntax(query.text, query.origin)
@@ -317,9 +365,12 @@ def prepare(query: NamedQuery, raw_params: Mapping[str, str]) -> str:
     return bind(query.text, bindings)
 
 
-def render_listing(queries: list[NamedQuery], fmt: str = "table") -> str:
-    """The catalogue for `kg queries`: a table of name, summary and parameters, or JSON."""
+def render_listing(queries: list[NamedQuery], fmt: str = "table", width: int | None = None) -> str:
+    """The catalogue for `kg queries`: a table of name, summary and parameters (fitted to `width`, the
+    terminal's, when given), or JSON."""
     import json
+
+    from kg.output.columns import table_lines
 
     if fmt == "json":
         return json.dumps([q.as_dict() for q in queries], indent=2, ensure_ascii=False) + "\n"
@@ -327,18 +378,75 @@ def render_listing(queries: list[NamedQuery], fmt: str = "table") -> str:
         return "(no queries)\n"
     rows = [(q.name, q.summary, ", ".join(f"{p.name} ({p.type_text}, {p.mode})" for p in q.params) or "-")
             for q in queries]
-    headers = ("NAME", "SUMMARY", "PARAMETERS")
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers[:2])]
-    lines = [f"{headers[0]:<{widths[0]}}  {headers[1]:<{widths[1]}}  {headers[2]}"]
-    lines += [f"{n:<{widths[0]}}  {s:<{widths[1]}}  {p}" for n, s, p in rows]
+    return "\n".join(table_lines(("NAME", "SUMMARY", "PARAMETERS"), rows, width)) + "\n"
+
+
+_EXAMPLES = {"iri": "ekd:cnrs", "string": "text", "langstring": "texte@fr", "integer": "42",
+             "decimal": "3.14", "date": "2024-01-31", "boolean": "true"}
+_EXAMPLE_IN_TEXT = r"\be\.g\.\s+(\S+?)[.,;)]?(?:\s|$)"
+
+
+def example_value(spec: ParamSpec) -> str:
+    """A value to show for a parameter: the one its description gives (`e.g. ekd:lix`), else a
+    placeholder of its type."""
+    match = re.search(_EXAMPLE_IN_TEXT, spec.description)
+    if match:
+        return match.group(1)
+    if spec.type == "string" and spec.lang:
+        return f"texte@{spec.lang}" if spec.lang == "fr" else f"text@{spec.lang}"
+    return _EXAMPLES.get(spec.type, "VALUE")
+
+
+def render_help(query: NamedQuery, width: int = 100) -> str:
+    """`kg query NAME --help`: what the query answers, its parameters with their types and examples, how to
+    run it. The generic options are left to `kg query --help`."""
+    import textwrap
+
+    def para(text: str, indent: str = "  ") -> list[str]:
+        return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+    lines = [f"Usage: kg query {query.name} [-p NAME=VALUE]... [OPTIONS]", ""]
+    lines += para(query.summary or "(no summary)")
+    if query.description:
+        lines += ["", *para(query.description)]
+    lines += ["", "Parameters (-p NAME=VALUE):" if query.params else "Parameters: none"]
+    if query.params:
+        rows = [(p.name, f"{p.type_text}, {p.mode}", p.description or "-", example_value(p))
+                for p in query.params]
+        name_w = max(len(r[0]) for r in rows)
+        kind_w = max(len(r[1]) for r in rows)
+        for name, kind, description, example in rows:
+            lines.append(f"  {name:<{name_w}}  {kind:<{kind_w}}  {description}")
+            if f"e.g. {example}" not in description:
+                lines.append(f"  {'':<{name_w}}  {'':<{kind_w}}  e.g. -p {name}={example}")
+    lines += ["", f"Reasoning: {query.reasoning} (--reasoning overrides it)"]
+    if query.tags:
+        lines.append(f"Tags: {', '.join(query.tags)}")
+    lines.append(f"File: {query.origin}")
+    lines += ["", "Examples:", f"  kg query {query.name}"]
+    required = [p for p in query.params if p.required]
+    sample = required or list(query.params[:1])
+    if sample:
+        assignments = " ".join(f"-p {p.name}={example_value(p)}" for p in sample)
+        lines.append(f"  kg query {query.name} {assignments}")
+    lines.append(f"  kg query {query.name} --format csv > {query.name}.csv")
+    lines += ["", "Options (--format, --lang, --reasoning, --endpoint…): kg query --help"]
     return "\n".join(lines) + "\n"
 
 
 # -- ad-hoc queries and execution --------------------------------------------------------------------
-def load_ad_hoc(arg: str, stdin_text: str | None = None) -> NamedQuery:
-    """`kg sparql` input: `-` (stdin), a file, or the query text itself. A `#+` header is honoured."""
+def load_ad_hoc(arg: str, stdin_text: str | bytes | None = None) -> NamedQuery:
+    """`kg sparql` input: `-` (stdin, text or the raw bytes read), a file, or the query text itself. A `#+`
+    header is honoured."""
     if arg == "-":
+        if isinstance(stdin_text, bytes):
+            stdin_text = decode_utf8(stdin_text, "<stdin>")
+        if not (stdin_text or "").strip():
+            raise InputError("<stdin>: empty query: pipe SPARQL text into kg sparql -")
         return parse_query_text(stdin_text or "", "<stdin>", "<stdin>", require_summary=False)
+    if not arg.strip():
+        raise InputError("empty query: give SPARQL text, a query file (.rq) or - to read stdin")
+    check_utf8(arg, "the query")
     path = Path(arg)
     looks_like_path = "\n" not in arg and not any(c in arg for c in "{}") and len(arg) < 4096
     if looks_like_path and path.is_file():
@@ -350,6 +458,16 @@ def load_ad_hoc(arg: str, stdin_text: str | None = None) -> NamedQuery:
     if looks_like_path and (path.suffix.lower() in (".rq", ".sparql") or path.is_dir()):
         raise InputError(f"{arg}: no such query file")
     return parse_query_text(arg, AD_HOC_ORIGIN, AD_HOC_ORIGIN, require_summary=False)
+
+
+def decode_utf8(data: bytes, origin: str) -> str:
+    """Text from UTF-8 bytes; invalid bytes are an InputError naming where they are."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{origin}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                         f"{exc.start})") from None
 
 
 class Execution:
@@ -390,7 +508,17 @@ def execute(sparql: str, *, reasoning: str = "none", engine: str = "rules", use_
     # A query needs only the default graph: per-file provenance is left to whoever needs it (the cache).
     kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=use_cache,
                         provenance=False)
-    return Execution(kgraph.query(sparql), kgraph.query)
+    services = sparqltext.services(sparql)
+    if not services:
+        return Execution(kgraph.query(sparql), kgraph.query)
+
+    def silent() -> object:
+        from kg.shared.errors import StoreError
+
+        named = services[0] if len(services) == 1 else f"one of {', '.join(services)}"
+        raise StoreError(f"SERVICE {named}: no answer within {timeout:g} s (--timeout sets how long to wait)")
+
+    return Execution(run_bounded(lambda: kgraph.query(sparql), timeout, silent), kgraph.query)
 
 
 def remote_default_graphs(reasoning: str) -> list[str]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from kg.shared import sparqltext
 from kg.shared.errors import InputError, ParameterError
 from kg.shared.namespaces import XSD
+from kg.shared.utf8 import invalid_utf8
 
 # pyoxigraph and kg.shared.terms are imported where terms are made: `kg queries` reads parameter specs from the
 # parsed catalogue (kg.query.catalog) without making any term.
@@ -160,6 +161,12 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
+        bad = invalid_utf8(pair)
+        if bad:
+            if sep and not invalid_utf8(name):
+                raise ParameterError(f"parameter {name.strip().lstrip('?$')}: the value is not valid UTF-8 "
+                                     f"({invalid_utf8(value)}); is the terminal's locale UTF-8?")
+            raise ParameterError(f"-p: the parameter name is not valid UTF-8 ({bad})")
         name = name.strip().lstrip("?$")
         if not sep or not name:
             raise ParameterError(f"-p {pair!r}: write -p NAME=VALUE")

@@ -32,3 +32,22 @@ class ParameterError(KgError):
 
 class StoreError(KgError):
     """A remote triplestore refused, failed or could not be reached."""
+
+
+LONG_WORD = 300  # characters: a longer run without spaces (a pasted blob, not an IRI) is cut in messages
+KEPT = 100  # characters of it that are kept
+
+
+def one_line(message: str) -> str:
+    """A message as the one line the CLI prints: line breaks become spaces, and a very long run without
+    spaces (a huge argument echoed back) is cut to its start and an ellipsis, keeping any closing quote."""
+    if "\n" in message or "\r" in message:
+        message = " ".join(message.split())
+    if len(message) <= LONG_WORD:
+        return message
+    words = message.split(" ")
+    for i, word in enumerate(words):
+        if len(word) > LONG_WORD:
+            closing = word[-1] if word[-1] in "'\")>" else ""
+            words[i] = word[:KEPT] + "…" + closing
+    return " ".join(words)

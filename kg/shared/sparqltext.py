@@ -136,3 +136,18 @@ def variables(text: str) -> set[str]:
     """Names of the variables a query mentions (without `?`/`$`), outside strings, IRIs and comments."""
     return {name[1:] for name in re.findall(_SKIP_OR_VARIABLE, text, re.DOTALL) if name}
 
+
+
+def services(text: str) -> list[str]:
+    """What each SERVICE clause names, as written (`<http://…>`, a prefixed name or a variable), in order."""
+    toks = significant_tokens(text)
+    out: list[str] = []
+    for i, (_, tok) in enumerate(toks):
+        if tok.upper() != "SERVICE":
+            continue
+        rest = [t for _, t in toks[i + 1:i + 3]]
+        if rest and rest[0].upper() == "SILENT":
+            rest = rest[1:]
+        if rest and rest[0] not in out:
+            out.append(rest[0])
+    return out

@@ -33,6 +33,28 @@ class AuthRefused(StoreError):
     """The server answered 401 or 403: the credentials (or their absence) were refused."""
 
 
+class Unreached(StoreError):
+    """The connection could not even be opened (refused, unknown host…): the request never reached the
+    server, so it cannot have written anything."""
+
+
+class DeadlineExceeded(StoreError):
+    """The whole operation's deadline (`kg load --deadline`) passed while waiting for the server.
+    `reached`: False when no try of the request ever reached the server (it cannot have written)."""
+
+    def __init__(self, message: str, reached: bool = True) -> None:
+        super().__init__(message)
+        self.reached = reached
+
+
+def wrote_nothing(exc: StoreError) -> bool:
+    """True when the failed request certainly changed nothing on the server."""
+    return isinstance(exc, Unreached | AuthRefused) or (isinstance(exc, DeadlineExceeded) and not exc.reached)
+
+
+NOTICE_AFTER = 5.0  # seconds a request may take before the client says what it is waiting for
+
+
 class NoAuth(AuthBase):
     """Send no credentials, and keep requests from picking some from ~/.netrc."""
 
@@ -130,7 +152,13 @@ class HttpClient:
         backoff: float = DEFAULT_BACKOFF,
         sleep: Callable[[float], None] = time.sleep,
         session: requests.Session | None = None,
+        deadline: float | None = None,
+        notify: Callable[[str], None] | None = None,
+        notice_after: float = NOTICE_AFTER,
     ) -> None:
+        """`deadline`: seconds from now after which no request is started and none waited for any longer
+        (every request's timeout is cut to the time left); None for no overall bound. `notify` gets one
+        line whenever a request has been waiting `notice_after` seconds (what, where, until when)."""
         self.session = session or requests.Session()
         self.auth: AuthBase = auth or NoAuth()
         self.timeout = timeout
@@ -138,6 +166,56 @@ class HttpClient:
         self.tries = max(1, tries)
         self.backoff = backoff
         self._sleep = sleep
+        self.deadline_seconds = deadline
+        self.deadline_at = None if deadline is None else time.monotonic() + deadline
+        self.reserve = 0.0
+        self.deadline_option = "--deadline"
+        self.notify = notify
+        self.notice_after = notice_after
+
+    def time_left(self) -> float | None:
+        """Seconds before the deadline (never negative), or None without one."""
+        return None if self.deadline_at is None else max(0.0, self.deadline_at - time.monotonic())
+
+    def set_deadline(self, seconds: float, *, start: float | None = None, reserve: float = 0.0,
+                     option: str = "--deadline") -> None:
+        """Give up `seconds` after `start` (time.monotonic(); default now), keeping the last `reserve`
+        seconds for the clean-up that grant_reserve() allows after a failure. `option` is the command-line
+        option that sets it, named in messages."""
+        start = time.monotonic() if start is None else start
+        self.deadline_option = option
+        self.deadline_seconds = seconds
+        self.deadline_at = start + seconds - reserve
+        self.reserve = reserve
+
+    def grant_reserve(self) -> None:
+        """After a failure, allow the time set aside for cleaning up (dropping staging graphs)."""
+        if self.deadline_at is not None and self.reserve:
+            self.deadline_at += self.reserve
+            self.reserve = 0.0
+
+    def _past_deadline(self, what: str, url: str, reached: bool = True, last: str = "") -> DeadlineExceeded:
+        if self.deadline_option == "--deadline":  # the whole command's bound, not this request's
+            why = f"the deadline of {self.deadline_seconds:g} s passed"
+        else:
+            why = f"no answer within {self.deadline_seconds:g} s"
+        before = f"; the last try: {last}" if last else ""
+        return DeadlineExceeded(
+            f"{what}: gave up waiting for {redact(url)}: {why} ({self.deadline_option}){before}", reached)
+
+    def _notice(self, what: str, url: str, timeout: float) -> object:
+        """A timer that says, on stderr through `notify`, what a slow request is waiting for."""
+        if self.notify is None:
+            return None
+        import threading
+
+        left = self.time_left()
+        until = f"; kg gives up in {left:.0f} s, {self.deadline_option}" if left is not None else ""
+        line = f"Waiting for {redact(url)} to answer the {what} (up to {timeout:.0f} s for this try{until})…"
+        timer = threading.Timer(min(self.notice_after, timeout / 2), self.notify, (line,))
+        timer.daemon = True
+        timer.start()
+        return timer
 
     @property
     def has_credentials(self) -> bool:
@@ -164,26 +242,43 @@ class HttpClient:
         """
         limit = max(1, tries or self.tries)
         attempt = 0
+        reached = False  # whether some try may have reached the server
+        last = ""  # how the previous try failed
         while True:
             attempt += 1
+            left = self.time_left()
+            if left is not None and left <= 0:
+                raise self._past_deadline(what, url, reached, last)
+            timeout = self.timeout if left is None else min(self.timeout, left)
+            notice = self._notice(what, url, timeout)
             try:
                 response = self.session.request(
                     method, url, params=params, data=data, headers=dict(headers or {}), auth=self.auth,
-                    timeout=self.timeout, verify=self.verify_tls,
+                    timeout=timeout, verify=self.verify_tls,
                 )
             except requests.exceptions.SSLError as exc:
                 raise StoreError(f"{what}: TLS error with {redact(url)}: {_tls_reason(exc)}") from None
             except (requests.ConnectionError, requests.Timeout) as exc:
-                if attempt < limit and (idempotent or _nothing_sent(exc)):
-                    self._sleep(self.backoff * 2 ** (attempt - 1))
+                reached = reached or not _nothing_sent(exc)
+                last = _reason(exc, timeout)
+                if attempt < limit and (idempotent or _nothing_sent(exc)) and self.time_left() != 0:
+                    self._pause(attempt)
                     continue
+                if self.time_left() == 0 and isinstance(exc, requests.Timeout):
+                    raise self._past_deadline(what, url, reached) from None
                 tried = "1 try" if attempt == 1 else f"{attempt} tries"
-                raise StoreError(
-                    f"{what}: cannot reach {redact(url)}: {_reason(exc, self.timeout)} (after {tried})"
+                kind = Unreached if _nothing_sent(exc) else StoreError
+                raise kind(
+                    f"{what}: cannot reach {redact(url)}: {_reason(exc, timeout)} (after {tried})"
                 ) from None
+            finally:
+                if notice is not None:
+                    notice.cancel()  # type: ignore[attr-defined]
             status = response.status_code
-            if status in RETRY_STATUS and attempt < limit and (idempotent or status == 503):
-                self._sleep(self.backoff * 2 ** (attempt - 1))
+            reached = True
+            last = f"{status} {response.reason or ''}".rstrip()
+            if status in RETRY_STATUS and attempt < limit and (idempotent or status == 503) and self.time_left() != 0:
+                self._pause(attempt)
                 continue
             if not check:
                 return response
@@ -195,6 +290,12 @@ class HttpClient:
                     + f": {server_message(response.text)}"
                 )
             return response
+
+    def _pause(self, attempt: int) -> None:
+        """The backoff before a retry, cut short by the deadline."""
+        wait = self.backoff * 2 ** (attempt - 1)
+        left = self.time_left()
+        self._sleep(wait if left is None else min(wait, left))
 
     def _refused(self, what: str, url: str, response: requests.Response) -> str:
         status = f"{response.status_code} {response.reason or ''}".strip()

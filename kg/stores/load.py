@@ -1,15 +1,22 @@
 """Load the graph into a remote triplestore without ever exposing a half-loaded live graph.
 
-Every named graph is first written to a fresh staging graph (`<live>.staging-<random>`), then each staging
-graph is counted against the number of distinct triples the engine holds, and only then swapped into place
-with SPARQL Update `MOVE`. Any failure before the swap drops the staging graphs and leaves the live graphs
-exactly as they were. Stores whose graph PUT is not atomic (Virtuoso) are safe because only staging graphs
-are ever PUT to.
+Every named graph is first written to a fresh staging graph (`<live>.staging-<random>-until-<time>`), then
+each staging graph is counted against the number of distinct triples the engine holds, and only then swapped
+into place with SPARQL Update `MOVE`. Any failure before the swap drops the staging graphs and leaves the live
+graphs exactly as they were. Stores whose graph PUT is not atomic (Virtuoso) are safe because only staging
+graphs are ever PUT to.
+
+A load killed outright (SIGKILL, power cut) cannot drop its staging graphs. Their names say when the load
+that wrote them had to give up (its deadline, as seconds since the epoch): once that time is past, no load
+can still be using them, and the next successful load of the same live graphs drops them. Staging graphs
+without that time (written by an older kg, or by a load without a deadline) are only reported.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -62,6 +69,9 @@ class LoadReport:
     method: str  # "gsp" (Graph Store Protocol) or "update" (INSERT DATA)
     graphs: list[GraphOutcome] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # live graphs removed (stale inferences)
+    swept: list[str] = field(default_factory=list)  # abandoned staging graphs of earlier loads, dropped
+    unclaimed: list[str] = field(default_factory=list)  # staging-like graphs nothing proves abandoned
+    sweep_error: str = ""  # why the search for abandoned staging graphs failed (the load itself succeeded)
 
     @property
     def total(self) -> int:
@@ -171,8 +181,28 @@ def insert_request(graph: str, chunk: Sequence[ox.Triple], ntriples: bytes) -> s
     return f"INSERT DATA {{ GRAPH <{graph}> {{\n{triples}}} }}"
 
 
+STALE_AFTER = 300  # seconds past a staging graph's deadline before it counts as abandoned (clock skew)
+CLEANUP_RESERVE = 10.0  # seconds of the deadline kept to drop the staging graphs of a failed load (at most)
+
+
 def staging_iri(live: str, token: str) -> str:
     return f"{live}.staging-{token}"
+
+
+def staging_token(until: float | None = None) -> str:
+    """A fresh token; with `until` (epoch seconds after which the load will have given up) it says so."""
+    random = secrets.token_hex(6)
+    return random if until is None else f"{random}-until-{int(until) + 1}"
+
+
+def stale_staging(live: str, graph: str, now: float) -> bool | None:
+    """Whether `graph` is a staging graph of `live` abandoned by its load: True when its deadline passed
+    long enough ago, False when its load may still be running, None when it is not a staging graph of
+    `live` in kg's form or carries no deadline (then nothing proves it is abandoned)."""
+    match = re.fullmatch(re.escape(live) + r"\.staging-[0-9a-f]{12}(?:-until-([0-9]{9,12}))?", graph)
+    if match is None or match.group(1) is None:
+        return None
+    return int(match.group(1)) + STALE_AFTER < now
 
 
 # -- the protocol -------------------------------------------------------------------------------------
@@ -195,9 +225,13 @@ class StagedLoader:
         self.endpoints = endpoints
         self.batch_size = batch_size
         self.progress = progress
-        self.token = token or secrets.token_hex(6)
+        if token is None:
+            left = client.time_left()
+            token = staging_token(None if left is None else time.time() + left + client.reserve)
+        self.token = token
         self._sent = 0
         self._total = 0
+        self._written: list[str] = []  # staging graphs a request may have written to
 
     @property
     def method(self) -> str:
@@ -230,18 +264,29 @@ class StagedLoader:
 
     def upload(self, payload: GraphPayload, staging: str) -> None:
         """Write a payload into its staging graph, chunk by chunk."""
+        from kg.stores.http import wrote_nothing
+
         what = f"upload of the {payload.part} graph"
         for i, chunk in enumerate(chunk_triples(payload.triples, self.batch_size)):
             body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
-            if self.endpoints.gsp_url:
-                # The first chunk PUTs (replaces) the staging graph; the next ones POST (append) to it.
-                method = "PUT" if i == 0 else "POST"
-                self.client.send(
-                    method, self.endpoints.gsp_url, what=what, params={"graph": staging}, data=body,
-                    headers={"Content-Type": NT_TYPE}, idempotent=method == "PUT",
-                )
-            else:
-                self.update(insert_request(staging, chunk, body), what=what)
+            try:
+                if self.endpoints.gsp_url:
+                    # The first chunk PUTs (replaces) the staging graph; the next ones POST (append) to it.
+                    method = "PUT" if i == 0 else "POST"
+                    self.client.send(
+                        method, self.endpoints.gsp_url, what=what, params={"graph": staging}, data=body,
+                        headers={"Content-Type": NT_TYPE}, idempotent=method == "PUT",
+                    )
+                else:
+                    self.update(insert_request(staging, chunk, body), what=what)
+            except StoreError as exc:
+                # A request that never reached the server, or whose credentials were refused, wrote
+                # nothing; any other failure (a timeout, an error half-way through a PUT) may have.
+                if not wrote_nothing(exc) and staging not in self._written:
+                    self._written.append(staging)
+                raise
+            if staging not in self._written:
+                self._written.append(staging)
             self._sent += len(chunk)
             if self.progress:
                 self.progress(self._sent, self._total)
@@ -251,13 +296,12 @@ class StagedLoader:
         """Stage, verify and swap every payload; also drop the live graphs in `drop` at swap time."""
         stage = {p.graph: staging_iri(p.graph, self.token) for p in payloads}
         to_drop = [g for g in drop if g not in stage]
-        staged: list[str] = []
+        staged = self._written = []
         self._sent, self._total = 0, sum(p.count for p in payloads)
         try:
             for payload in payloads:
                 if payload.count == 0:
                     continue  # an empty part is swapped in by dropping its live graph
-                staged.append(stage[payload.graph])
                 self.upload(payload, stage[payload.graph])
             for payload in payloads:
                 if payload.count:
@@ -268,12 +312,39 @@ class StagedLoader:
                             f"{found} triples, expected {payload.count}"
                         )
         except StoreError as exc:
+            self.client.grant_reserve()  # the time kept for this: a passed deadline still allows the drop
             raise type(exc)(f"{exc.message}; live graphs unchanged; {self._cleanup(staged, exc)}") from None
         except BaseException:
             self._drop_quietly(staged)
             raise
         self._swap(payloads, stage, to_drop)
         return self._check_live(payloads)
+
+    def sweep(self, lives: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Drop the abandoned staging graphs of these live graphs (see stale_staging); leave every other
+        graph alone. (dropped, staging-like graphs left because nothing proves them abandoned)."""
+        lives = list(lives)
+        test = " || ".join(f'STRSTARTS(STR(?g), "{live}.staging-")' for live in lives)
+        query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({test}) }}"
+        response = self.client.send(
+            "POST", self.endpoints.query_url, what="search for stale staging graphs", data={"query": query},
+            headers={"Accept": RESULTS_JSON}, tries=2,
+        )
+        try:
+            found = [row["g"]["value"] for row in response.json()["results"]["bindings"]]
+        except (ValueError, KeyError, TypeError):
+            raise StoreError("search for stale staging graphs: the store did not answer with SPARQL JSON "
+                             "results") from None
+        now = time.time()
+        mine = {staging_iri(live, self.token) for live in lives}
+        stale, kept = [], []
+        for graph in sorted(set(found) - mine):
+            verdicts = [stale_staging(live, graph, now) for live in lives]
+            (stale if True in verdicts else kept).append(graph)
+        if stale:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in stale),
+                        what="drop of stale staging graphs", idempotent=True, tries=2)
+        return stale, kept
 
     def _swap(self, payloads: Sequence[GraphPayload], stage: Mapping[str, str], drop: Sequence[str]) -> None:
         """MOVE every staging graph onto its live graph: one request where the store applies a request as a
@@ -352,7 +423,9 @@ class StagedLoader:
         if isinstance(cause, AuthRefused) and isinstance(failure, AuthRefused):
             return "nothing was written"  # the credentials that cannot drop could not write either
         names = ", ".join(f"<{g}>" for g in staged)
-        return f"could not drop the staging graphs (DROP SILENT GRAPH them): {names}"
+        later = ("the next successful kg load of these graphs drops them, or DROP SILENT GRAPH them"
+                 if "-until-" in self.token else "DROP SILENT GRAPH them")
+        return f"could not drop the staging graphs, which may remain ({later}): {names}"
 
 
 # -- one call for the CLI -----------------------------------------------------------------------------
@@ -385,19 +458,28 @@ def load_into_store(
     verify_tls: bool = True,
     progress: Progress | None = None,
     client: HttpClient | None = None,
+    deadline: float | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> LoadReport:
     """Load the ontology, data and (with `inferred`) inferred graphs into the store at BASE_URL.
 
     `store` None detects the server kind and falls back to generic. Without `inferred`, the live inferred
     graph is dropped at swap time, so the store never serves inferences computed from older data.
+    `deadline`: seconds from now for the whole load (no request starts or is waited for after it); the
+    last quarter of it, ten seconds at most, is kept for dropping the staging graphs of a failed load.
+    `notify` receives a line when a request is slow to answer. After a successful load, abandoned staging
+    graphs of earlier loads of the same live graphs are dropped (see stale_staging).
     """
     from kg.engine.graph import open_graph
-    from kg.stores.http import HttpClient, make_auth
-    from kg.stores.profiles import check_base_url, resolve_endpoints
+    from kg.stores.http import HttpClient
+    from kg.stores.profiles import check_base_url
 
+    started = time.monotonic()
     check_base_url(base_url)
     if batch_size < 1:
         raise ParameterError("--batch-size must be at least 1")
+    if deadline is not None and not deadline > 0:
+        raise ParameterError("--deadline must be a positive number of seconds")
     live = check_graph_iris(graphs or {})
     if reasoning not in (None, "none"):
         inferred = True
@@ -406,13 +488,37 @@ def load_into_store(
     payloads = payloads_from_graph(kgraph, live, inferred=inferred)
 
     http = client or HttpClient(timeout=timeout, verify_tls=verify_tls)
-    profile = store or detect_profile(http, base_url)
-    endpoints = resolve_endpoints(
-        base_url, profile, query_url=query_url, update_url=update_url, gsp_url=gsp_url, use_gsp=use_gsp
-    )
-    if client is None or auth is not None:
+    if deadline is not None:  # counted from the start: building the closure took some of it
+        http.set_deadline(deadline, start=started, reserve=min(CLEANUP_RESERVE, deadline / 4))
+    http.notify = notify or http.notify
+    try:
+        return _load(http, base_url, store, payloads, live, inferred=inferred, auth=auth,
+                     set_auth=client is None or auth is not None, batch_size=batch_size, progress=progress,
+                     urls={"query_url": query_url, "update_url": update_url, "gsp_url": gsp_url}, use_gsp=use_gsp)
+    finally:
+        if client is None:
+            http.session.close()  # no socket left open for the garbage collector to complain about
+
+
+def _load(http: HttpClient, base_url: str, store: str | None, payloads: list[GraphPayload],
+          live: Mapping[str, str], *, inferred: bool, auth: str | None, set_auth: bool, batch_size: int,
+          progress: Progress | None, urls: Mapping[str, str | None], use_gsp: bool) -> LoadReport:
+    from kg.stores.http import make_auth
+    from kg.stores.profiles import resolve_endpoints
+
+    try:
+        profile = store or detect_profile(http, base_url)
+    except StoreError as exc:
+        raise type(exc)(f"{exc.message}; live graphs unchanged; nothing was written") from None
+    endpoints = resolve_endpoints(base_url, profile, use_gsp=use_gsp, **urls)
+    if set_auth:
         http.auth = make_auth(auth or endpoints.profile.auth, endpoints.update_url)
     drop = [] if inferred else [live["inferred"]]
     loader = StagedLoader(http, endpoints, batch_size=batch_size, progress=progress)
     outcomes = loader.run(payloads, drop=drop)
-    return LoadReport(endpoints.profile.name, redact(endpoints.base_url), loader.method, outcomes, drop)
+    report = LoadReport(endpoints.profile.name, redact(endpoints.base_url), loader.method, outcomes, drop)
+    try:
+        report.swept, report.unclaimed = loader.sweep(live.values())
+    except StoreError as exc:
+        report.sweep_error = exc.message
+    return report

@@ -106,7 +106,11 @@ def run_query(
     accept = RESULTS_JSON if form in ("SELECT", "ASK") else GRAPH_ACCEPT
     data = [("query", text)] + [("default-graph-uri", g) for g in default_graphs]
     client = HttpClient(auth=_resolve_auth(auth, endpoint_url), timeout=timeout, verify_tls=verify_tls)
-    response = client.send("POST", endpoint_url, what="query", data=data, headers={"Accept": accept})
+    client.set_deadline(timeout, option="--timeout")  # the whole wait, retries included, not each try
+    try:
+        response = client.send("POST", endpoint_url, what="query", data=data, headers={"Accept": accept})
+    finally:
+        client.session.close()
 
     cap = response.headers.get("X-SPARQL-MaxRows")
     if cap:

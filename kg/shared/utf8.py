@@ -1,0 +1,32 @@
+"""Command-line text that is not UTF-8, caught before it reaches a parser, a store or a message.
+
+Bytes of a command line that do not decode reach Python as lone surrogates (surrogateescape); pyoxigraph and
+most codecs then fail with a traceback. Kept tiny and import-free: `kg query`'s fast path uses it."""
+
+from __future__ import annotations
+
+from kg.shared.errors import InputError
+
+SHOWN = 60  # characters of user text quoted in a message; the rest is cut with "…"
+
+
+def invalid_utf8(text: str) -> str:
+    """'' when the text is valid Unicode, else the offending bytes as Python shows them (b'\\xff\\xfe')."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raw = text[exc.start:exc.end].encode("utf-8", "surrogateescape")
+        return f"bytes {raw!r} at character {exc.start + 1}"
+    return ""
+
+
+def check_utf8(text: str, what: str) -> None:
+    """InputError `WHAT is not valid UTF-8 (bytes …)` when the text holds bytes that are not UTF-8."""
+    bad = invalid_utf8(text)
+    if bad:
+        raise InputError(f"{what} is not valid UTF-8 ({bad})")
+
+
+def shown(text: str, limit: int = SHOWN) -> str:
+    """User text for a one-line message: quoted like repr, and cut when long."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
