@@ -209,10 +209,18 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
     if quotes not in QUOTES:
         raise InputError(f"--quotes {quotes}: choose from {', '.join(QUOTES)}")
     target = Path(outdir)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise InputError(f"{target}: already exists and is not an empty folder")
-    if not target.parent.is_dir():
-        raise InputError(f"{target}: no such directory {target.parent}")
+    try:
+        if "\x00" in str(outdir):
+            raise ValueError("a NUL character")
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise InputError(f"{target}: already exists and is not an empty folder")
+        if not target.parent.is_dir():
+            raise InputError(f"{target}: no such directory {target.parent}")
+    except (OSError, ValueError) as exc:  # a name no file system takes (too long, a NUL), or unreadable
+        from kg.shared.utf8 import shown
+
+        raise InputError(f"{shown(str(outdir))}: cannot write a release there "
+                         f"({getattr(exc, 'strerror', None) or exc})") from None
     _, onto_version_iri = ontology_version(kgraph)
     issued = datetime.fromtimestamp(release_epoch(kgraph.layout), tz=UTC).strftime("%Y-%m-%d")
     release_iri = f"{BASE}release/{__version__}" + ("/no-quotes" if quotes == "none" else "")
@@ -311,7 +319,11 @@ def validate_description(turtle: str, shapes: Path = SHAPES_FILE) -> None:
     """Refuse a description that breaks our own shapes (a bug in kg, not in the data)."""
     conforms, text = check_description(turtle, shapes)
     if not conforms:
-        raise KgError(f"the release description does not conform to {shapes.name}: {text.strip()}")
+        import re
+
+        messages = sorted(set(re.findall(r"Message: (.*)", text)))
+        said = "; ".join(messages[:3]) + ("; …" if len(messages) > 3 else "") if messages else "see its shapes"
+        raise KgError(f"the release description does not conform to {shapes.name}: {said}")
 
 
 def check_description(turtle: str, shapes: Path = SHAPES_FILE) -> tuple[bool, str]:
