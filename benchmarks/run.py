@@ -106,7 +106,7 @@ class Run:
     result: dict | None = None  # the RESULT line of benchmarks/pipelines.py
     background_wall: float | None = None  # start → end of the last process it left behind (cache writer)
     background_rss_mb: float | None = None
-    cpu: float = 0.0  # the process and every descendant it waited for (wait4), plus the processes it left behind
+    cpu: float = 0.0  # the process and every descendant it waited for (wait4); not the processes it left behind
     background_cpu: float | None = None  # the processes it left behind, alone
     background_own_wall: float | None = None  # their own life: fork → exit (the cache writer's own time)
     stdout: str | None = None  # kept when asked for (rows compared with the floor's)
@@ -204,8 +204,8 @@ def _kill(pid: int) -> None:
 def run_process(argv: list[str], *, timeout: float, env: dict[str, str] | None = None,
                 memory_limit: int | None = None, ok_codes: tuple[int, ...] = (0,), keep_stdout: bool = False) -> Run:
     """Run argv with stdout to a file (read for RESULT lines, kept when asked); wall time around the process,
-    CPU time from wait4() (the process and the descendants it waited for, GNU time included) plus the processes
-    it left behind; peak RSS from GNU time when present (else wait4(), whose max RSS includes the harness's
+    CPU time from wait4() (the process and the descendants it waited for, GNU time included; the processes it
+    left behind apart); peak RSS from GNU time when present (else wait4(), whose max RSS includes the harness's
     own pages copied at fork)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile("w+", suffix=".time") as tf:
@@ -264,7 +264,7 @@ def run_process(argv: list[str], *, timeout: float, env: dict[str, str] | None =
         status_text = "oom"
     else:
         status_text = "error"
-    cpu = usage.ru_utime + usage.ru_stime + (left.cpu or 0.0)
+    cpu = usage.ru_utime + usage.ru_stime
     return Run(wall, rss_mb, status_text, proc.returncode, stderr[-2000:], result, left.end, left.peak_mb, cpu,
                left.cpu, left.own_wall, stdout if keep_stdout else None)
 
@@ -362,8 +362,9 @@ def compare_rows(kg_csv: str, floor_csv: str) -> str | None:
 
 
 class Bench:
-    def __init__(self, out: Path, skip_naive: bool, timeout: float) -> None:
+    def __init__(self, out: Path, skip_naive: bool, timeout: float, only_floor: bool = False) -> None:
         self.out = out
+        self.only_floor = only_floor
         self.skip_naive = skip_naive
         self.timeout = timeout
         self.results: dict = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -461,6 +462,8 @@ class Bench:
         self.versus_floor(size, root, meta, data, work, info)
         info["closure_triples"] = self.closure_size(size, data)
         info["query_rows"] = self.query_rows(size, data)
+        if self.only_floor:
+            return
 
         # export (asserted): the first run opens the graph without reasoning (its own cache entry)
         self.record(size, Measure.of("export turtle cold", self.kg(size, ["export", "--format", "turtle", *data]),
@@ -565,7 +568,8 @@ class Bench:
         cold, cold_loads = run_alternated({"query cold": kg_cold, "floor cold": floor_cold}, COLD_PAIRS)
         writer = [Run(r.background_own_wall, r.background_rss_mb or 0.0, r.status, r.rc, cpu=r.background_cpu or 0.0)
                   for r in cold["query cold"] if r.background_own_wall is not None]
-        until_cached = [Run(r.background_wall, max(r.rss_mb, r.background_rss_mb or 0.0), r.status, r.rc, cpu=r.cpu)
+        until_cached = [Run(r.background_wall, max(r.rss_mb, r.background_rss_mb or 0.0), r.status, r.rc,
+                            cpu=r.cpu + (r.background_cpu or 0.0))
                         for r in cold["query cold"] if r.background_wall is not None]
         pairs = {"load_average_per_pair": cold_loads}
         self.record(size, Measure.of("query cold", cold["query cold"], detail=pairs,
@@ -946,6 +950,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=1800.0,
                     help="seconds before a measurement is killed (the naive pipeline: 600)")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up measurements")
+    ap.add_argument("--only-floor", action="store_true",
+                    help="only kg against the floor (cold with the cache writer, warm, explain): no exports, "
+                         "validation, load or other pipelines")
+    ap.add_argument("--source", type=Path, default=REPO,
+                    help="the tree whose kg/ (and queries, ontology, data) is measured, e.g. an older checkout "
+                         "extracted with `git archive` (default: this repository)")
     args = ap.parse_args(argv)
     sizes = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
     for s in sizes:
@@ -962,14 +972,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out.mkdir(parents=True, exist_ok=True)
     try:
-        source = prepare_source(out)
+        source = prepare_source(out, args.source.resolve())
     except RuntimeError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     global SUBREAPER, SOURCE_ENV, CWD
     SOURCE_ENV, CWD = source, out
     SUBREAPER = become_subreaper()
-    bench = Bench(out, args.skip_naive, args.timeout)
+    bench = Bench(out, args.skip_naive, args.timeout, args.only_floor)
+    bench.results["machine"]["source"] = str(args.source)
     bench.results["machine"]["subreaper"] = SUBREAPER
     t = time.perf_counter()
     if not args.no_startup:
