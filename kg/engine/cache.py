@@ -167,9 +167,10 @@ def open_cached(layout: GraphLayout, reasoning: str, engine: str) -> KnowledgeGr
                           from_cache=True)
 
 
-def save(kgraph: KnowledgeGraph) -> KnowledgeGraph:
-    """Persist an in-memory graph into the cache and return the cached (read-only) graph. The entry always
-    knows which file asserts what: per-file graphs still pending are written from the files (_write_store).
+def save(kgraph: KnowledgeGraph, reopen: bool = True) -> KnowledgeGraph:
+    """Persist an in-memory graph into the cache and return the cached (read-only) graph (with `reopen=False`,
+    the in-memory one: the background writer has no use for the entry it wrote). The entry always knows which
+    file asserts what: per-file graphs still pending are written from the files (_write_store).
 
     If the cache directory cannot be written, the in-memory graph is returned unchanged: the cache is an
     optimisation, never a reason to fail.
@@ -213,6 +214,8 @@ def save(kgraph: KnowledgeGraph) -> KnowledgeGraph:
     except (OSError, SyntaxError, ValueError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         _warn(f"cannot write the cache in {root} ({getattr(exc, 'strerror', None) or exc}); going on without it")
+        return kgraph
+    if not reopen:
         return kgraph
     cached = open_cached(kgraph.layout, kgraph.reasoning, kgraph.engine)
     if cached is None:
@@ -271,7 +274,7 @@ def save_in_background(kgraph: KnowledgeGraph) -> bool:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         os.setsid()
-        save(kgraph)
+        save(kgraph, reopen=False)
     finally:
         os._exit(0)
 
