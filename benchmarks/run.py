@@ -2,12 +2,14 @@
 pipelines people would otherwise write, on the project graph and on synthetic graphs of 10k, 100k and 1M
 asserted triples shaped like it (benchmarks/synth.py).
 
-    python benchmarks/run.py [--sizes project,10k,100k,1m] [--out benchmarks/out] [--skip-naive]
+    python benchmarks/run.py [--sizes project,10k,100k,1m] [--out DIR] [--skip-naive] [--only-floor]
 
-Every measurement runs in its own process; its wall time is taken around the process (interpreter start
-included) and its peak memory is the process's max RSS as the kernel reports it to wait4(). Results go to
-OUT/results.json and OUT/results.md, rewritten after each measurement so an interrupted run keeps what it has.
-See benchmarks/README.md for what each line measures and docs/performance.md for the findings.
+Every measurement runs in its own process: wall time around the process (interpreter start included), CPU time
+of its process tree, peak RSS. kg and the floor alternate run by run; every answer's rows are compared with the
+floor's; targets (TARGETS, the list docs/performance.md is checked against) pass only on wall and CPU time
+alike. What is measured is a byte-compiled copy of kg in OUT/src: nothing is written into the source tree.
+Results go to OUT/results.json and OUT/results.md, rewritten after each measurement so an interrupted run keeps
+what it has. See benchmarks/README.md for what each line measures and docs/performance.md for the findings.
 """
 
 from __future__ import annotations
