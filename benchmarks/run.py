@@ -92,6 +92,24 @@ def prepare_source(out: Path, repo: Path | None = None) -> dict[str, str]:
     return env
 
 
+_LOCK: list = []  # the open lock file of the output directory, held until the process ends
+
+
+def lock_output(out: Path) -> bool:
+    """Hold an exclusive lock on OUT/.lock for the rest of the run; False when another run holds it (two runs
+    in one directory delete each other's stores mid-load)."""
+    import fcntl
+
+    fh = (out / ".lock").open("w")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        return False
+    _LOCK.append(fh)
+    return True
+
+
 # -- measuring one process -------------------------------------------------------------------------------
 
 
@@ -973,6 +991,10 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
+    if not lock_output(out):
+        print(f"Error: --out: another benchmark is running in {out} (its caches and stores would be deleted "
+              "under it); wait for it or choose another directory", file=sys.stderr)
+        return 2
     try:
         source = prepare_source(out, args.source.resolve())
     except RuntimeError as exc:

@@ -104,3 +104,13 @@ def test_the_docs_list_exactly_the_targets_the_harness_judges(run):
     every_ratio = {t.label for t in run.TARGETS}
     judged = {"warm kg / warm floor, both CSV", "cache writer / oxigraph load", "cold kg / cold floor"}
     assert judged <= every_ratio
+
+
+def test_a_second_run_in_the_same_output_directory_is_refused(run, tmp_path, capsys):
+    import fcntl
+
+    with (tmp_path / ".lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a run in progress
+        assert run.main(["--out", str(tmp_path), "--sizes", "project", "--no-startup"]) == 2
+    assert "another benchmark is running" in capsys.readouterr().err
+    assert not (tmp_path / "src").exists()  # refused before copying or measuring anything
