@@ -886,7 +886,9 @@ def render_markdown(results: dict) -> str:
         f"Python {m.get('python')}; kg {m.get('ecosystem-kg')} (commit {m.get('git_commit')}"
         f"{', kg/ modified' if m.get('git_dirty') else ''}), pyoxigraph {m.get('pyoxigraph')}, "
         f"{m.get('oxigraph_cli')}, rdflib {m.get('rdflib')}, owlrl {m.get('owlrl')}, pyshacl {m.get('pyshacl')}, "
-        f"reasonable {m.get('reasonable')}.",
+        f"reasonable {m.get('reasonable')}."
+        + (f" Measured: the kg of {m['source']}, not this commit's." if m.get("source") not in (None, str(REPO))
+           else ""),
         "",
         f"Each cell: wall seconds / peak RSS of the process (CPU seconds: user + system of the process tree). "
         f"kg and the floor alternate run by run: cold {COLD_PAIRS} pairs, warm {WARM_PAIRS} pairs, medians shown; "
