@@ -230,7 +230,7 @@ def _write_store(kgraph: KnowledgeGraph, path: Path) -> None:
     A graph opened only to be queried (build_graph's `provenance=False`) holds no per-file graphs yet: their
     quads are streamed into the same bulk load straight from the source files (unchanged: the key hashes them)
     instead of being parsed into the in-memory store first and copied from there, which held a second copy of
-    the data in memory (0.5 GB more at 1M triples). One bulk load, not one per file: each costs a flush and an
+    the data in memory (about 0.4 GB more at 1M triples). One bulk load, not one per file: each costs a flush and an
     ingestion of its own. Blank nodes get the labels of this parse, as they did when the copy went through
     memory."""
     from itertools import chain
