@@ -68,7 +68,8 @@ def profile(data_dir: str, query: str) -> list[tuple[str, float, str]]:
     def lookup_label(*_: object) -> str:
         lookups.append(1)
         return ("cache lookup (key: hash of sources)" if len(lookups) == 1
-                else "write the cache (copy into a disk store, flush, fingerprint)")
+                else "write the cache (bulk load of the in-memory quads and of the per-file graphs, flush, "
+                     "fingerprint)")
 
     wrap(cache, "save", lambda *_: "reopen the written cache read-only")
     wrap(cache, "open_cached", lookup_label)
