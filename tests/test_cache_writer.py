@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from kg.engine import cache
 from kg.engine.graph import build_graph
-from kg.paths import layout
+from kg.shared.paths import layout
 
 FIXTURE = Path("tests/fixtures/engine/data")
 
