@@ -19,6 +19,7 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("explain", "explain", "explain_command"),
     ("load", "load", "load"),
     ("cache", "cache", "cache_group"),
+    ("serve", "serve", "serve_command"),
 ]
 
 
