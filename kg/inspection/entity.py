@@ -46,10 +46,10 @@ class SourceRef(Record):
 class Node(Record):
     """A term as the page shows it: term; text (label, literal value or fact sentence as text); link (local
     name under the data namespace, or None); ontology (local name of an ekg: term, or None); sentence (the
-    segments of a fact node, or None); lang (a literal's language)."""
+    segments of a fact node, or None); lang (a literal's language); name (the label alone, short, for proofs)."""
 
-    _fields = ("term", "text", "link", "ontology", "sentence", "lang")
-    _defaults = {"link": None, "ontology": None, "sentence": None, "lang": ""}  # noqa: RUF012
+    _fields = ("term", "text", "link", "ontology", "sentence", "lang", "name")
+    _defaults = {"link": None, "ontology": None, "sentence": None, "lang": "", "name": ""}  # noqa: RUF012
     __slots__ = _fields
 
 
@@ -120,6 +120,7 @@ class PageBuilder:
         self._types: dict[str, list[str]] = {}
         self._docs: dict[str, tuple[str, str]] = {}
         self._nodes: dict[tuple[str, str], Node] = {}  # (term, language) → Node: labels and sentences
+        self._proofs: dict[tuple[str, str], tuple[ProofView | None, list[SourceRef]]] = {}
 
     # -- small look-ups ----------------------------------------------------------------------------
     def types_of(self, term: object) -> list[str]:
@@ -191,15 +192,16 @@ class PageBuilder:
 
     def _make_node(self, term: object, lang: str) -> Node:
         if isinstance(term, ox.Literal):
-            return Node(term, " ".join(term.value.split()), lang=term.language or "")
+            text = " ".join(term.value.split())
+            return Node(term, text, lang=term.language or "", name=text)
         if not isinstance(term, ox.NamedNode):
-            return Node(term, str(term))
+            return Node(term, "(list)" if isinstance(term, ox.BlankNode) else str(term), name="(list)")
         iri = term.value
         link = iri[len(EKD):] if iri.startswith(EKD) else None
         ontology = iri[len(EKG):] if iri.startswith(EKG) else None
         sentence = self.fact_sentence(term, lang) if link else None
-        text = facts.as_text(sentence) if sentence else self.label(term, lang)
-        return Node(term, text, link, ontology, sentence)
+        name = self.label(term, lang)
+        return Node(term, facts.as_text(sentence) if sentence else name, link, ontology, sentence, name=name)
 
     def fact_sentence(self, term: ox.NamedNode, lang: str) -> list[facts.Segment] | None:
         kind = facts.fact_class(self.types_of(term))
@@ -323,12 +325,25 @@ class PageBuilder:
             if self.is_attestation(other):
                 continue
             triple = ox.Triple(iri, p, other) if outgoing else ox.Triple(other, p, iri)
-            proof = self.explainer.explain(triple) if self.explainer is not None else None
-            view = self.proof_view(proof, lang) if proof is not None else None
-            documents = [SourceRef(s.document, s.identifier, s.title, s.quotes, None, s.via)
-                         for s in supporting_documents(proof)] if proof is not None else []
+            view, documents = self.proof_of(triple, lang)
             groups.setdefault(p.value, []).append(Row(self.node(other, lang), [], [], view, documents))
         return self._sorted_groups(groups, lang)
+
+    def proof_of(self, triple: ox.Triple, lang: str) -> tuple[ProofView | None, list[SourceRef]]:
+        """The proof of an inferred triple, ready to show, and the documents it ends in (remembered: the graph is
+        read-only, and the Explainer remembers the proofs themselves already)."""
+        key = (str(triple), lang)
+        found = self._proofs.get(key)
+        if found is None:
+            proof = self.explainer.explain(triple) if self.explainer is not None else None
+            if proof is None:
+                found = (None, [])
+            else:
+                found = (self.proof_view(proof, lang),
+                         [SourceRef(s.document, s.identifier, s.title, s.quotes, None, s.via)
+                          for s in supporting_documents(proof)])
+            self._proofs[key] = found
+        return found
 
     def proof_view(self, proof: Proof, lang: str) -> ProofView:
         t = proof.triple
