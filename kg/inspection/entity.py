@@ -121,6 +121,9 @@ class PageBuilder:
         self._docs: dict[str, tuple[str, str]] = {}
         self._nodes: dict[tuple[str, str], Node] = {}  # (term, language) → Node: labels and sentences
         self._proofs: dict[tuple[str, str], tuple[ProofView | None, list[SourceRef]]] = {}
+        self._sources: dict[str, list[SourceRef]] = {}  # fact or attestation node → its citation
+        self._stated: dict[str, tuple[str, str, str] | None] = {}  # attestation → the statement it attests
+        self._graphs: dict[str, tuple[str | None, int | None]] = {}  # graph name → (file, round)
 
     # -- small look-ups ----------------------------------------------------------------------------
     def types_of(self, term: object) -> list[str]:
@@ -172,6 +175,12 @@ class PageBuilder:
 
     def own_sources(self, node: ox.NamedNode) -> list[SourceRef]:
         """The citation a fact or attestation node carries: its document, quotes and sentence."""
+        found = self._sources.get(node.value)
+        if found is None:
+            found = self._sources[node.value] = self._own_sources(node)
+        return found
+
+    def _own_sources(self, node: ox.NamedNode) -> list[SourceRef]:
         out = []
         quotes = sorted(v.value for v in self.values(node, EKG + "quote") if isinstance(v, ox.Literal))
         index = next((int(v.value) for v in self.values(node, EKG + "sentenceIndex")
@@ -279,10 +288,12 @@ class PageBuilder:
             if isinstance(other, ox.BlankNode):
                 continue
             key = (q.predicate, other)
-            file = file_of_graph(g)
-            if file is not None:
-                asserted.setdefault(key, set()).add(file)
-            elif round_of_graph(g):
+            kind = self._graphs.get(g.value)
+            if kind is None:
+                kind = self._graphs[g.value] = (file_of_graph(g), round_of_graph(g))
+            if kind[0] is not None:
+                asserted.setdefault(key, set()).add(kind[0])
+            elif kind[1]:
                 inferred.setdefault(key, set())
         for key in asserted:
             inferred.pop(key, None)
@@ -296,12 +307,13 @@ class PageBuilder:
                 att = q.subject
                 if not isinstance(att, ox.NamedNode) or not self.is_attestation(att):
                     continue
-                s = next(iter(self.values(att, RDF + "subject")), None)
-                p = next(iter(self.values(att, RDF + "predicate")), None)
-                o = next(iter(self.values(att, RDF + "object")), None)
-                if s is None or p is None or o is None:
-                    continue
-                out.setdefault((str(s), str(p), str(o)), []).extend(self.own_sources(att))
+                if att.value not in self._stated:
+                    s, p, o = (next(iter(self.values(att, RDF + part)), None)
+                               for part in ("subject", "predicate", "object"))
+                    self._stated[att.value] = None if None in (s, p, o) else (str(s), str(p), str(o))
+                stated = self._stated[att.value]
+                if stated is not None:
+                    out.setdefault(stated, []).extend(self.own_sources(att))
         for refs in out.values():
             refs.sort(key=lambda r: (r.identifier, r.sentence or 0, r.via))
         return out

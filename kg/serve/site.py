@@ -78,7 +78,8 @@ class Site:
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(local=local_path, doc_href=html.doc_href, inferred_table=html.inferred_table)
+        self.env.globals.update(local=local_path, doc_href=html.doc_href, inferred_table=html.inferred_table,
+                                statements_table=html.statements_table)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def render(self, request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
