@@ -387,3 +387,26 @@ def test_markup_in_the_graph_is_shown_as_text(hostile_client: TestClient, path: 
     assert "onerror=\"" not in r.text and "onmouseover=\"" not in r.text and "<b>" not in r.text
     if path.startswith("/id/evil-corp"):
         assert "&lt;script&gt;window.__pwned" in r.text or "&lt;img src=x" in r.text
+
+
+def test_page_proofs_are_the_proofs_kg_explain_prints(builder: PageBuilder) -> None:
+    from kg.engine.explain import Explainer
+
+    explainer = Explainer(builder.kgraph)  # a fresh one, as `kg explain` makes
+
+    def shape_of_view(v) -> tuple:  # type: ignore[no-untyped-def]
+        return (str(v.subject.term), str(v.predicate.term), str(v.object.term), v.rule, v.round,
+                tuple(shape_of_view(p) for p in v.premises))
+
+    def shape_of_proof(p) -> tuple:  # type: ignore[no-untyped-def]
+        t = p.triple
+        return (str(t.subject), str(t.predicate), str(t.object), p.rule, p.round,
+                tuple(shape_of_proof(q) for q in p.premises))
+
+    page = builder.page(iri("cnrs"), "en")
+    rows = [(g, r) for g in page.inferred_outgoing for r in g.rows]
+    assert len(rows) > 10
+    for g, r in rows:
+        proof = explainer.explain(ox.Triple(page.iri, g.predicate.term, r.node.term))
+        assert shape_of_view(r.proof) == shape_of_proof(proof)
+
