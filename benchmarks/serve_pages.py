@@ -7,6 +7,12 @@ first view (proofs searched then), and the median and 90th percentile of the fol
 
     .venv/bin/python benchmarks/serve_pages.py                  # 200 requests per page after the first views
     .venv/bin/python benchmarks/serve_pages.py --requests 50
+    .venv/bin/python benchmarks/serve_pages.py --in-process     # no HTTP: wall and CPU time of building and
+                                                                # rendering each page in this process
+
+On a shared machine the wall times over HTTP grow with the load average (printed); the CPU time of the
+in-process run (time.thread_time around the same page function the server calls) is what one request costs
+when the machine is otherwise idle.
 
 The server keeps no response cache: each request builds the page (statements, sources, facts, proofs already
 found) and renders it. What the server does remember for the life of its read-only graph is what the graph
@@ -64,10 +70,52 @@ def get(conn: http.client.HTTPConnection, path: str) -> tuple[float, int, int]:
     return (time.perf_counter() - start) * 1000, response.status, len(body)
 
 
+def in_process(requests: int) -> int:
+    from starlette.requests import Request
+
+    from kg.serve.app import create_app
+    from kg.serve.config import ServeConfig
+    from kg.shared.namespaces import EKD
+
+    app = create_app(ServeConfig())
+    state = app.state.kg
+
+    def page(name: str, lang: str) -> tuple[float, float, int]:
+        request = Request({"type": "http", "method": "GET", "path": f"/id/{name}", "headers": [],
+                           "query_string": f"lang={lang}".encode()})
+        wall, cpu = time.perf_counter(), time.thread_time()
+        response = state.render_entity_html(request, EKD + name)
+        return (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000, len(response.body)
+
+    first = {name: page(name, "en") for name in PAGES}
+    walls: dict[str, list[float]] = {name: [] for name in PAGES}
+    cpus: dict[str, list[float]] = {name: [] for name in PAGES}
+    for i in range(requests):
+        for name in PAGES:
+            wall, cpu, _ = page(name, "fr" if i % 2 else "en")
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    load = os.getloadavg()
+    print(f"in process; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} cores; "
+          f"{requests} pages each after the first view")
+    print("| page | size | first view | p50 wall | p50 CPU | p90 CPU | target p50 |")
+    print("|---|---|---|---|---|---|---|")
+    for name in PAGES:
+        c = sorted(cpus[name])
+        p50 = statistics.median(c)
+        print(f"| /id/{name} | {first[name][2] // 1024} KiB | {first[name][0]:.0f} ms | "
+              f"{statistics.median(walls[name]):.1f} ms | {p50:.1f} ms | {c[int(len(c) * 0.9) - 1]:.1f} ms | "
+              f"≤ {TARGET_MS:.0f} ms: {'met' if p50 <= TARGET_MS else 'NOT met'} |")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="Requests per page after the first view.")
+    parser.add_argument("--in-process", action="store_true", help="Time the page function itself, no HTTP.")
     args = parser.parse_args()
+    if args.in_process:
+        return in_process(args.requests)
     port = free_port()
     env = dict(os.environ)
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], cwd=REPO, env=env)

@@ -122,6 +122,13 @@ def test_attestations_never_appear_as_entities(builder: PageBuilder) -> None:
         assert not [s for s in shown if s and s.startswith("att-")]
 
 
+def test_an_attestation_page_shows_the_statement_and_its_source(builder: PageBuilder) -> None:
+    page = builder.page(iri("att-alexandre-zapolsky-type-person-000"), "en")
+    assert page.kind == "attestation" and not page.outgoing and not page.neighbours
+    assert [n.text for n in page.attests] == ["Alexandre Zapolsky", "rdf:type", "person"]
+    assert page.sources and page.sources[0].identifier.startswith("000_")
+
+
 def test_incoming_fact_nodes_are_sentences_not_rows(builder: PageBuilder) -> None:
     page = builder.page(iri("antoine-petit"), "en")
     rows = [r.node.link for g in page.incoming for r in g.rows]

@@ -95,14 +95,15 @@ class EntityPage(Record):
     """iri; lang; label; labels (language → label); alt_labels; descriptions; types (Nodes); fact (the entity's
     own sentence when it is a fact node); kind (entity, fact, document, attestation); outgoing, incoming (Groups of
     asserted statements); facts (FactViews); inferred_outgoing, inferred_incoming (Groups); neighbours; sources
-    (the entity's own SourceRefs, for a fact node); reasoning."""
+    (the entity's own SourceRefs, for a fact node); reasoning; attests (subject, predicate, object Nodes: the
+    statement an attestation records, shown instead of its own triples)."""
 
     _fields = ("iri", "lang", "label", "labels", "alt_labels", "descriptions", "types", "fact", "kind",
                "outgoing", "incoming", "facts", "inferred_outgoing", "inferred_incoming", "neighbours", "sources",
-               "reasoning")
+               "reasoning", "attests")
     _defaults = {"labels": {}, "alt_labels": [], "descriptions": [], "types": [], "fact": None,  # noqa: RUF012
                  "kind": "entity", "outgoing": [], "incoming": [], "facts": [], "inferred_outgoing": [],
-                 "inferred_incoming": [], "neighbours": [], "sources": [], "reasoning": "none"}
+                 "inferred_incoming": [], "neighbours": [], "sources": [], "reasoning": "none", "attests": None}
     __slots__ = _fields
 
     def statement_count(self) -> int:
@@ -236,6 +237,12 @@ class PageBuilder:
         page.fact = self.fact_sentence(iri, lang)
         if page.kind in ("fact", "attestation"):
             page.sources = self.own_sources(iri)
+        if page.kind == "attestation":  # a provenance record, not an entity: the statement and its source only
+            parts = [next(iter(self.values(iri, RDF + part)), None) for part in ("subject", "predicate", "object")]
+            if None not in parts:
+                page.attests = tuple(self.node(t, lang) for t in parts)
+            page.types = [self.node(ox.NamedNode(t), lang) for t in types]
+            return page
 
         out_asserted, out_inferred = self._scan(self.store.quads_for_pattern(iri, None, None, None), outgoing=True)
         in_asserted, in_inferred = self._scan(self.store.quads_for_pattern(None, None, iri, None), outgoing=False)
