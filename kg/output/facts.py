@@ -59,6 +59,8 @@ KIND_NAMES = {
            "Participation": "participations", "Deployment": "deployments", "Quotation": "quotations"},
 }
 CONJUNCTION = {"fr": " et ", "en": " and "}
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMBER_TYPES = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float", XSD + "long", XSD + "int"}
 
 Segment = str | tuple[str, str]  # text, or (IRI, label) to link
 _PLACEHOLDER = r"\{([A-Za-z]+)\}"
@@ -83,8 +85,21 @@ def _values(terms: Sequence[object], lang: str, label: Callable[[ox.NamedNode], 
             chosen = tagged
         literals = [t for t in literals if not t.language] + chosen
     out: list[Segment] = [(t.value, label(t)) for t in terms if isinstance(t, ox.NamedNode)]
-    out += [" ".join(t.value.split()) for t in sorted(literals, key=lambda x: x.value)]
+    out += [_literal(t, lang) for t in sorted(literals, key=lambda x: x.value)]
     return out
+
+
+def _literal(term: ox.Literal, lang: str) -> str:
+    """A literal's text; numbers with their digits grouped (13 000 000 in French, 13,000,000 in English)."""
+    if term.datatype.value in NUMBER_TYPES:
+        try:
+            number = float(term.value)
+        except ValueError:
+            return term.value
+        if number == int(number) and abs(number) >= 10_000:
+            grouped = f"{int(number):,}"
+            return grouped.replace(",", "\u202f") if lang == "fr" else grouped
+    return " ".join(term.value.split())
 
 
 def _join(items: list[Segment], lang: str) -> list[Segment]:
