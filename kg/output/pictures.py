@@ -81,13 +81,14 @@ class Point(Record):
     __slots__ = _fields
 
 
-def timeline_svg(points: Sequence[Point], *, width: int = 900, row: int = 22) -> str:
-    """Dated items on a horizontal time axis, one row each, oldest first."""
+def timeline_svg(points: Sequence[Point], *, width: int = 1150, row: int = 22) -> str:
+    """Dated items on a horizontal time axis, one row each, oldest first (the labels get the room right of the
+    axis's end)."""
     points = sorted(points, key=lambda p: (p.value, p.label))
     if not points:
         return ""
     low, high = math.floor(points[0].value), math.floor(points[-1].value) + 1
-    left, right = 90, width - 20
+    left, right = 40, width - 480
     height = 40 + row * len(points)
 
     def x(v: float) -> float:
