@@ -40,7 +40,6 @@ SERVER = """
 import sys
 import uvicorn
 from starlette.routing import Route
-from starlette.concurrency import run_in_threadpool
 from kg.serve.app import create_app
 from kg.serve.config import ServeConfig
 from kg.shared.namespaces import EKD
@@ -50,7 +49,7 @@ state = app.state.kg
 if not any(getattr(r, "path", "") == "/id/{name:path}" for r in app.router.routes):
     # before the endpoint's /id/ route is merged: call the same hook it calls for text/html
     async def entity(request):
-        return await run_in_threadpool(state.render_entity_html, request, EKD + request.path_params["name"])
+        return await state.render_entity_html(request, EKD + request.path_params["name"])
     app.router.routes.append(Route("/id/{name:path}", entity))
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
@@ -84,7 +83,7 @@ def in_process(requests: int) -> int:
         request = Request({"type": "http", "method": "GET", "path": f"/id/{name}", "headers": [],
                            "query_string": f"lang={lang}".encode()})
         wall, cpu = time.perf_counter(), time.thread_time()
-        response = state.render_entity_html(request, EKD + name)
+        response = state.site.entity(request, EKD + name)
         return (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000, len(response.body)
 
     first = {name: page(name, "en") for name in PAGES}

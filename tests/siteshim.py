@@ -16,9 +16,7 @@ def create_site_app(config):  # type: ignore[no-untyped-def]
     state = app.state.kg
     if not any(getattr(r, "path", "") == "/id/{name:path}" for r in app.router.routes):
         async def entity(request):  # type: ignore[no-untyped-def]
-            from starlette.concurrency import run_in_threadpool
-
-            return await run_in_threadpool(state.render_entity_html, request, EKD + request.path_params["name"])
+            return await state.render_entity_html(request, EKD + request.path_params["name"])
 
         app.router.routes.append(Route("/id/{name:path}", entity))
     return app

@@ -346,7 +346,7 @@ def test_query_page_runs_with_parameters(client: TestClient) -> None:
     table = r.text[r.text.index('id="results"'):]
     assert 'href="/id/antoine-petit' in table and "Chair and CEO of CNRS" in table
     # the query's own `lang` parameter (language of the titles) is also the page's language
-    assert 'href="/queries/people-roles?person=ekd%3Aantoine-petit&amp;lang=en&amp;format=csv"' in r.text
+    assert 'href="/queries/people-roles.csv?person=ekd%3Aantoine-petit&amp;lang=en"' in r.text
     assert 'id="permalink" href="/query/people-roles?person=ekd%3Aantoine-petit&amp;lang=en"' in r.text
 
 
@@ -372,9 +372,19 @@ def test_editor_predeclares_prefixes_and_posts_to_the_endpoint(client: TestClien
     assert "PREFIX ekg: &lt;https://w3id.org/ecosystem-kg/ontology#&gt;" in html
 
 
-def test_entity_hook_is_set_for_the_endpoint(client: TestClient) -> None:
+def test_hooks_for_the_endpoint_render_pages(client: TestClient) -> None:
+    import asyncio
+
+    from starlette.requests import Request
+
     state = client.app.state.kg
-    assert callable(state.render_entity_html)
+    request = Request({"type": "http", "method": "GET", "path": "/x", "headers": [], "query_string": b""})
+    entity = asyncio.run(state.render_entity_html(request, EKD + "lix"))
+    assert entity.status_code == 200 and b"<h1>LIX</h1>" in entity.body
+    query = asyncio.run(state.render_query_html(request, state.site.catalog["founders"]))
+    assert query.status_code == 200 and b'id="results"' in query.body
+    assert b'href="/query/founders"' in asyncio.run(state.render_queries_html(request)).body
+    assert b'action="/sparql"' in asyncio.run(state.render_sparql_html(request)).body
 
 
 # -- hostile input -------------------------------------------------------------------------------------------------

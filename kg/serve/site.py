@@ -9,11 +9,13 @@ is ever referenced, and a Content-Security-Policy header says so to the browser 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -24,7 +26,7 @@ from kg.inspection.describe import query_part
 from kg.inspection.entity import PageBuilder
 from kg.inspection.results import result_table
 from kg.output.pictures import Spot, neighbourhood_svg
-from kg.query.catalog import load_catalog, prepare
+from kg.query.catalog import NamedQuery, load_catalog, prepare
 from kg.query.search import SearchIndex
 from kg.serve import html
 from kg.shared.errors import KgError
@@ -148,10 +150,13 @@ class Site:
                            queries=sorted(self.catalog.values(), key=lambda q: q.name))
 
     def query(self, request: Request) -> Response:
-        lang = pick_lang(request)
         named = self.catalog.get(request.path_params["name"])
         if named is None:
             return self.not_found(request, f"No named query is called {request.path_params['name']!r}.")
+        return self.query_page(request, named)
+
+    def query_page(self, request: Request, named: NamedQuery) -> Response:
+        lang = pick_lang(request)
         raw = {p.name: request.query_params[p.name] for p in named.params
                if request.query_params.get(p.name, "").strip()}
         error, table, status = None, None, 200
@@ -163,7 +168,8 @@ class Site:
         except KgError as exc:
             error, status = exc.message, 400
         encoded = urlencode(raw)
-        downloads = [(fmt, f"/queries/{named.name}?{urlencode({**raw, 'format': fmt})}") for fmt in FORMATS]
+        # the endpoint's API: /queries/NAME.FORMAT with the query's own parameters only
+        downloads = [(fmt, f"/queries/{named.name}.{fmt}" + (f"?{encoded}" if encoded else "")) for fmt in FORMATS]
         permalink = f"/query/{named.name}?{urlencode({**raw, 'lang': lang})}"
         note = None
         if named.reasoning not in ("none", self.kgraph.reasoning):
@@ -210,9 +216,23 @@ def local_path(iri: str) -> str | None:
     return None
 
 
+def _in_threads(function: Callable[..., Response]) -> Callable[..., Awaitable[Response]]:
+    """A page function as a coroutine the endpoint awaits, run off the event loop (pages are CPU work)."""
+
+    async def run(*args: object) -> Response:
+        return await run_in_threadpool(function, *args)
+
+    return run
+
+
 def routes(state: object) -> list[BaseRoute]:
     site = Site(state)
-    state.render_entity_html = site.entity  # type: ignore[attr-defined]  # the endpoint's /id/ calls it for HTML
+    # The endpoint owns /id/NAME, /queries, /queries/NAME and /sparql and negotiates their formats; for a browser
+    # it calls these (awaiting what they return).
+    state.render_entity_html = _in_threads(site.entity)  # type: ignore[attr-defined]
+    state.render_query_html = _in_threads(site.query_page)  # type: ignore[attr-defined]
+    state.render_queries_html = _in_threads(site.queries)  # type: ignore[attr-defined]
+    state.render_sparql_html = _in_threads(site.editor)  # type: ignore[attr-defined]
     state.site = site  # type: ignore[attr-defined]
     return [
         Route("/", site.home),
