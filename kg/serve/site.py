@@ -45,7 +45,7 @@ WORDS = {
            "types": "Types", "source": "Source", "proof": "proof", "documents_behind": "documents behind the proof",
            "neighbourhood": "Neighbourhood", "open_picture": "open the picture", "no_results": "No match.",
            "also_known": "Also known as", "run": "Run", "download": "Download", "permalink": "Permalink",
-           "rows": "rows", "cut": "rows shown; the result was cut at", "sentence": "Sentence",
+           "rows": "rows", "entities": "Entities", "cut": "rows shown; the result was cut at", "sentence": "Sentence",
            "full_text": "Full text, quoted passages marked", "not_found_quotes": "quotes not found in the text",
            "asserted_in": "asserted in", "round": "round", "none": "(none)", "parameters": "Parameters",
            "home_intro": "A knowledge graph of the French open-source and sovereign AI ecosystem, built from five "
@@ -57,7 +57,8 @@ WORDS = {
            "types": "Types", "source": "Source", "proof": "preuve", "documents_behind": "documents à l’origine",
            "neighbourhood": "Voisinage", "open_picture": "ouvrir l’image", "no_results": "Aucun résultat.",
            "also_known": "Autres noms", "run": "Exécuter", "download": "Télécharger", "permalink": "Lien permanent",
-           "rows": "lignes", "cut": "lignes affichées ; le résultat a été coupé à", "sentence": "Phrase",
+           "rows": "lignes", "entities": "Entités", "cut": "lignes affichées ; le résultat a été coupé à",
+           "sentence": "Phrase",
            "full_text": "Texte intégral, passages cités surlignés",
            "not_found_quotes": "citations absentes du texte", "asserted_in": "déclaré dans", "round": "tour",
            "none": "(aucun)", "parameters": "Paramètres",
