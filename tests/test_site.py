@@ -136,6 +136,15 @@ def test_incoming_fact_nodes_are_sentences_not_rows(builder: PageBuilder) -> Non
     assert any(f.node.link == "role-antoine-petit-cnrs-000" for f in page.facts)
 
 
+def test_home_page_entities_are_the_most_connected(builder: PageBuilder) -> None:
+    from kg.query.search import SearchIndex
+
+    index = SearchIndex.from_runner(builder.kgraph.query)
+    top = [n.value.rsplit("/", 1)[1] for n in builder.most_connected(index.types, 5)]
+    assert len(top) == 5 and {"linagora", "cnrs"} <= set(top)
+    assert not [t for t in top if t.startswith(("att-", "doc-", "role-", "fig-"))]
+
+
 def test_label_language_and_fallback(builder: PageBuilder) -> None:
     assert builder.page(iri("free-software"), "fr").label == "logiciel libre"
     assert builder.page(iri("free-software"), "en").label == "free software"

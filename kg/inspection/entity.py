@@ -401,3 +401,16 @@ class PageBuilder:
                 for r in g.rows:
                     add(r.node, g.predicate.text, outgoing)
         return list(seen.values())[:NEIGHBOURS_MAX]
+
+    def most_connected(self, iris: Iterable[str], limit: int = 8) -> list[ox.NamedNode]:
+        """The entities (not facts, documents or provenance records) with the most statements, for a home page."""
+        scored = []
+        for value in set(iris):
+            node = ox.NamedNode(value)
+            types = self.types_of(node)
+            if not types or ATTESTATION in types or DOCUMENT in types or facts.fact_class(types):
+                continue
+            count = sum(1 for _ in self.store.quads_for_pattern(node, None, None, DEFAULT))
+            count += sum(1 for _ in self.store.quads_for_pattern(None, None, node, DEFAULT))
+            scored.append((-count, value))
+        return [ox.NamedNode(v) for _, v in sorted(scored)[:limit]]

@@ -78,6 +78,7 @@ class Site:
         self.builder = PageBuilder(self.kgraph)
         self.index = SearchIndex.from_runner(self.kgraph.query)
         self.catalog = load_catalog(state.layout.queries_dir)  # type: ignore[attr-defined]
+        self.featured = self.builder.most_connected(self.index.types, 10)
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
@@ -91,10 +92,10 @@ class Site:
         lq = "" if lang == default_lang(request) else f"?lang={lang}"  # links keep a language the user chose
         query = dict(request.query_params)
         query["lang"] = other
-        html = self.env.get_template(template).render(
+        text = self.env.get_template(template).render(
             lang=lang, other_lang=other, lq=lq, switch_href=f"{request.url.path}?{urlencode(query)}", w=WORDS[lang],
             request=request, **context)
-        return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
+        return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": CSP})
 
     def not_found(self, request: Request, message: str) -> HTMLResponse:
         return self.render(request, "error.html", 404, title="Not found", message=message)
@@ -102,9 +103,7 @@ class Site:
     # -- pages -----------------------------------------------------------------------------------------
     def home(self, request: Request) -> Response:
         lang = pick_lang(request)
-        featured = [self.builder.node(ox.NamedNode(EKD + n), lang)
-                    for n in ("linagora", "cnrs", "linto", "lucie", "openllm-france", "jean-zay", "bloom", "pepr-ia")
-                    if self.builder.types_of(ox.NamedNode(EKD + n))]
+        featured = [self.builder.node(n, lang) for n in self.featured]
         return self.render(request, "home.html", title="ecosystem-kg", documents=docs.documents(self.builder, lang),
                            featured=featured, queries=sorted(self.catalog.values(), key=lambda q: q.name)[:8])
 
