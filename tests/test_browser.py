@@ -38,7 +38,7 @@ def _serve(config: ServeConfig) -> Iterator[str]:
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # the first start of a session reasons (a fresh cache); the machine is shared
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the test server did not start")
@@ -71,7 +71,7 @@ def browser():
         missing("Playwright is not installed (pip install -e '.[test]')")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-                                     args=CHROMIUM_ARGS)
+                                     args=CHROMIUM_ARGS, timeout=120_000)
         try:
             yield chromium
         finally:
@@ -106,6 +106,7 @@ class Watch:
 @pytest.fixture()
 def tab(browser, site):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(90_000)  # a page's first view searches its proofs; the machine is shared
     page = context.new_page()
     watch = Watch(page, site)
     yield page, watch
@@ -212,6 +213,7 @@ def test_a_readers_walk_through_the_site(tab, site: str) -> None:  # type: ignor
 
 def test_hostile_markup_never_runs(browser, hostile_site: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context()
+    context.set_default_timeout(90_000)
     page = context.new_page()
     watch = Watch(page, hostile_site)
     try:
