@@ -59,8 +59,8 @@ def source(s: SourceRef) -> str:
 
 def statements_table(groups: list[Group], table_id: str, words: dict[str, str], lq: str) -> str:
     """Asserted statements: property, value, the documents and words that state it (or the files)."""
-    out = [f'<table class="statements" id="{escape(table_id)}"><thead><tr><th>property</th><th>value</th>'
-           f'<th>{escape(words["source"])}</th></tr></thead><tbody>']
+    out = [f'<table class="statements" id="{escape(table_id)}"><thead><tr><th>{escape(words["property"])}</th>'
+           f'<th>{escape(words["value"])}</th><th>{escape(words["source"])}</th></tr></thead><tbody>']
     for g in groups:
         for i, r in enumerate(g.rows):
             out.append("<tr>")
@@ -115,8 +115,8 @@ def proof(p: ProofView, words: dict[str, str], lq: str, out: list[str]) -> None:
 
 def inferred_table(groups: list[Group], table_id: str, words: dict[str, str], lq: str) -> str:
     """The table of inferred statements: property, value with its folded proof, the documents behind it."""
-    out = [f'<table class="statements inferred" id="{escape(table_id)}"><thead><tr><th>property</th><th>value</th>'
-           f'<th>{escape(words["documents_behind"])}</th></tr></thead><tbody>']
+    out = [f'<table class="statements inferred" id="{escape(table_id)}"><thead><tr><th>{escape(words["property"])}</th>'
+           f'<th>{escape(words["value"])}</th><th>{escape(words["documents_behind"])}</th></tr></thead><tbody>']
     for g in groups:
         for i, r in enumerate(g.rows):
             out.append("<tr>")
