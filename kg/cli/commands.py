@@ -13,6 +13,7 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("query", "query", "query_command"),
     ("sparql", "query", "sparql_command"),
     ("describe", "describe", "describe_command"),
+    ("search", "search", "search_command"),
     ("stats", "stats", "stats_command"),
     ("export", "export", "export_command"),
     ("validate", "validate", "validate_cmd"),
@@ -23,6 +24,7 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("explain", "explain", "explain_command"),
     ("load", "load", "load"),
     ("cache", "cache", "cache_group"),
+    ("serve", "serve", "serve_command"),
 ]
 
 

@@ -114,7 +114,8 @@ def _all_labels(kgraph: KnowledgeGraph) -> list[str]:
 
 
 def resolve(kgraph: KnowledgeGraph, text: str) -> ox.NamedNode:
-    """An IRI, a prefixed name, or a label (exact, case-insensitive; rdfs:label, skos:prefLabel, altLabel)."""
+    """An IRI, a prefixed name, or a label: exact (case-insensitive; rdfs:label, skos:prefLabel, altLabel), else
+    the one best match of the search index (kg.query.search), else the candidates are named in the error."""
     from kg.shared.utf8 import check_utf8
 
     text = text.strip()
@@ -141,6 +142,17 @@ def resolve(kgraph: KnowledgeGraph, text: str) -> ox.NamedNode:
         guess = None
     if guess is not None and " " not in text and _exists(kgraph, guess):
         return guess
+    # Free text: the search index (case, accents and punctuation ignored), built only now, so that names and
+    # exact labels (kg explain's usual input) never pay for it. A match is taken only when it is the one best.
+    from kg.query.search import SearchIndex
+
+    hits = SearchIndex.from_runner(kgraph.query).unique(text)
+    if len(hits) == 1:
+        return ox.NamedNode(hits[0].iri)
+    if len(hits) > 1:
+        names = ", ".join(f"{prefixed(ox.NamedNode(h.iri))} ({h.label})" for h in hits[:10])
+        more = f" and {len(hits) - 10} more" if len(hits) > 10 else ""
+        raise InputError(f"{text!r} is ambiguous: it matches {names}{more} (give one of these)")
     labels = _all_labels(kgraph)
     by_fold = {label.casefold(): label for label in labels}
     import difflib  # only when nothing matched: it costs a millisecond to import

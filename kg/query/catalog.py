@@ -8,6 +8,11 @@ The header lives in SPARQL comments, so each file still runs unchanged in any SP
     #+ reasoning: none
     #+ param: lab | iri | optional | The laboratory (IRI or prefixed name), e.g. ekd:lix
     #+ param: lang | string | default=fr | Language of the labels
+    #+ view: table
+
+`view` says how the web pages show the result, as Wikidata's `#defaultView` does: `table` (the default),
+`timeline` (rows on a time axis, by the first column holding dates) or `bar` (a bar per row, by the first
+numeric column; one chart per unit when the result has a `unit` column).
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from kg.shared import sparqltext
 from kg.shared.errors import InputError, KgError, ParameterError
 from kg.shared.utf8 import check_utf8, shown
 
-HEADER_KEYS = ("summary", "description", "tags", "reasoning", "param")
+HEADER_KEYS = ("summary", "description", "tags", "reasoning", "param", "view")
+VIEWS = ("table", "timeline", "bar")
 AD_HOC_ORIGIN = "<query>"
 
 # Regular expressions as text, compiled on first use (re caches them): compiling every module's patterns
@@ -33,16 +39,16 @@ _HEADER = r"^#\+\s*([A-Za-z_-]+)\s*:\s?(.*)$"
 _POSITION = r"^error at (\d+):(\d+):\s*(.*)$"
 
 
-_QueryFields = namedtuple("NamedQuery", "name text origin summary description tags reasoning params has_header",
-                          defaults=(AD_HOC_ORIGIN, "", "", (), "none", (), False))
+_QueryFields = namedtuple("NamedQuery", "name text origin summary description tags reasoning params has_header view",
+                          defaults=(AD_HOC_ORIGIN, "", "", (), "none", (), False, "table"))
 
 
 class NamedQuery(_QueryFields):
     """A query and what its header says about it.
 
     Fields: name, text, origin (the file as shown to the user, or <query>), summary, description, tags,
-    reasoning, params (ParamSpecs), has_header. A named tuple rather than a dataclass, to keep `kg query`'s
-    imports light."""
+    reasoning, params (ParamSpecs), has_header, view (table, timeline, bar: how the web pages show it). A named
+    tuple rather than a dataclass, to keep `kg query`'s imports light."""
 
     __slots__ = ()
 
@@ -62,6 +68,7 @@ class NamedQuery(_QueryFields):
             "description": self.description,
             "tags": list(self.tags),
             "reasoning": self.reasoning,
+            "view": self.view,
             "form": self.form,
             "params": [
                 {"name": p.name, "type": p.type_text, "mode": p.mode, "description": p.description}
@@ -120,6 +127,13 @@ def parse_query_text(text: str, name: str, origin: str = AD_HOC_ORIGIN, *, requi
         if reasoning not in REGIMES:
             raise InputError(f"{origin}:{reasoning_entry[0]}: unknown reasoning {reasoning_entry[1]!r} "
                              f"(choose from {', '.join(REGIMES)})")
+    view_entry = single("view")
+    view = "table"
+    if view_entry is not None:
+        view = view_entry[1].lower()
+        if view not in VIEWS:
+            raise InputError(f"{origin}:{view_entry[0]}: unknown view {view_entry[1]!r} "
+                             f"(choose from {', '.join(VIEWS)})")
     tags: list[str] = []
     for _, value in fields["tags"]:
         tags.extend(t.strip() for t in value.split(",") if t.strip())
@@ -141,6 +155,7 @@ def parse_query_text(text: str, name: str, origin: str = AD_HOC_ORIGIN, *, requi
         reasoning=reasoning,
         params=tuple(params),
         has_header=has_header,
+        view=view,
     )
 
 
@@ -205,7 +220,7 @@ def load_catalog(queries_dir: Path | str) -> dict[str, NamedQuery]:
 
 
 # -- the parsed catalogue, remembered ---------------------------------------------------------------
-_INDEX_FORMAT = 1
+_INDEX_FORMAT = 2
 
 
 def _index_signature(paths: list[Path]) -> list:
@@ -232,8 +247,9 @@ def _read_index(folder: Path, signature: list, shown: str) -> list[NamedQuery] |
         if not entry or entry["signature"] != signature:
             return None
         return [NamedQuery(name, text, f"{shown}{name}.rq", summary, description, tuple(tags), reasoning,
-                           tuple(ParamSpec(*spec) for spec in params), has_header)
-                for name, text, summary, description, tags, reasoning, params, has_header in entry["queries"]]
+                           tuple(ParamSpec(*spec) for spec in params), has_header, view)
+                for name, text, summary, description, tags, reasoning, params, has_header, view
+                in entry["queries"]]
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # stale or damaged: parse the files
 
@@ -246,7 +262,7 @@ def _write_index(folder: Path, signature: list, queries: list[NamedQuery]) -> No
     index[str(folder.resolve())] = {
         "signature": signature,
         "queries": [[q.name, q.text, q.summary, q.description, list(q.tags), q.reasoning,
-                     [list(p) for p in q.params], q.has_header] for q in queries],
+                     [list(p) for p in q.params], q.has_header, q.view] for q in queries],
     }
     write_remembered(path, index)
 

@@ -1,0 +1,138 @@
+"""Pictures drawn on the server as SVG text (no JavaScript, nothing fetched): an entity's neighbourhood as a
+clickable node-link drawing, a timeline of dated rows, and bars of figures.
+
+Every text and attribute that comes from the graph is escaped here; links are local paths only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from html import escape
+
+from kg.shared.records import Record
+
+
+class Spot(Record):
+    """One drawn node: text (label), href (local path or None), via (the edge's label), outgoing."""
+
+    _fields = ("text", "href", "via", "outgoing")
+    _defaults = {"via": "", "outgoing": True}  # noqa: RUF012
+    __slots__ = _fields
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def neighbourhood_svg(centre: str, spots: Sequence[Spot], *, width: int = 760, height: int = 460,
+                      label_width: int = 26) -> str:
+    """The entity in the middle, its neighbours on a ring (two rings when crowded), one labelled edge each."""
+    cx, cy = width / 2, height / 2
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="neighbourhood" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="{escape(centre)}: neighbourhood">']
+    n = len(spots)
+    positions = []
+    for i in range(n):
+        ring = 1 if n <= 12 or i % 2 == 0 else 0.62
+        angle = 2 * math.pi * i / max(n, 1) - math.pi / 2
+        positions.append((cx + math.cos(angle) * (width / 2 - 110) * ring,
+                          cy + math.sin(angle) * (height / 2 - 40) * ring))
+    for spot, (x, y) in zip(spots, positions, strict=True):
+        parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" class="edge"/>')
+        mx, my = (cx + x) / 2, (cy + y) / 2
+        arrow = "→" if spot.outgoing else "←"
+        parts.append(f'<text x="{mx:.1f}" y="{my:.1f}" class="edge-label">{escape(arrow + " " + _clip(spot.via, 22))}'
+                     f'</text>')
+    for spot, (x, y) in zip(spots, positions, strict=True):
+        node = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" class="node"/>'
+                f'<text x="{x:.1f}" y="{y - 11:.1f}" class="node-label">{escape(_clip(spot.text, label_width))}</text>')
+        if spot.href:
+            node = f'<a href="{escape(spot.href)}"><title>{escape(spot.text)}</title>{node}</a>'
+        parts.append(node)
+    parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="12" class="centre"/>'
+                 f'<text x="{cx:.1f}" y="{cy - 17:.1f}" class="centre-label">{escape(_clip(centre, 40))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# -- charts of query results -------------------------------------------------------------------------
+_DATE = r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?"
+
+
+def date_position(text: str) -> float | None:
+    """A date, year-month or year as a fractional year (2024-07-01 → 2024.5); None for what has no year."""
+    match = re.match(_DATE, text.strip())
+    if not match:
+        return None
+    year = int(match.group(1))
+    month = int(match.group(2) or 1)
+    day = int(match.group(3) or 1)
+    return year + (month - 1) / 12 + (day - 1) / 365
+
+
+class Point(Record):
+    """One item of a chart: label, value (number or fractional year), text (the value as shown), href."""
+
+    _fields = ("label", "value", "text", "href")
+    _defaults = {"href": None}  # noqa: RUF012
+    __slots__ = _fields
+
+
+def timeline_svg(points: Sequence[Point], *, width: int = 1150, row: int = 22) -> str:
+    """Dated items on a horizontal time axis, one row each, oldest first (the labels get the room right of the
+    axis's end)."""
+    points = sorted(points, key=lambda p: (p.value, p.label))
+    if not points:
+        return ""
+    low, high = math.floor(points[0].value), math.floor(points[-1].value) + 1
+    left, right = 40, width - 480
+    height = 40 + row * len(points)
+
+    def x(v: float) -> float:
+        return left + (v - low) / max(high - low, 1) * (right - left)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="timeline">',
+             f'<line x1="{left}" y1="20" x2="{right}" y2="20" class="axis"/>']
+    step = max(1, (high - low) // 10)
+    for year in range(low, high + 1, step):
+        parts.append(f'<line x1="{x(year):.1f}" y1="16" x2="{x(year):.1f}" y2="{height}" class="tick"/>'
+                     f'<text x="{x(year):.1f}" y="12" class="tick-label">{year}</text>')
+    for i, p in enumerate(points):
+        y = 40 + i * row
+        dot = f'<circle cx="{x(p.value):.1f}" cy="{y - 4}" r="4" class="dot"/>'
+        label = (f'<text x="{x(p.value) + 8:.1f}" y="{y}" class="point-label">'
+                 f'{escape(p.text)} — {escape(_clip(p.label, 60))}</text>')
+        item = dot + label
+        if p.href:
+            item = f'<a href="{escape(p.href)}"><title>{escape(p.label)}</title>{item}</a>'
+        parts.append(item)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bars_svg(points: Sequence[Point], *, title: str = "", width: int = 900, row: int = 22) -> str:
+    """Horizontal bars, longest first, on one linear scale (callers group values of one unit together)."""
+    points = sorted(points, key=lambda p: (-p.value, p.label))
+    if not points:
+        return ""
+    top = max(p.value for p in points) or 1
+    left, right = 300, width - 160
+    height = 30 + row * len(points)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="{escape(title or "bars")}">',
+             f'<text x="4" y="14" class="chart-title">{escape(title)}</text>']
+    for i, p in enumerate(points):
+        y = 24 + i * row
+        length = max(1.0, max(p.value, 0) / top * (right - left))
+        item = (f'<text x="{left - 6}" y="{y + 13}" class="bar-label">{escape(_clip(p.label, 48))}</text>'
+                f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{row - 6}" class="bar"/>'
+                f'<text x="{left + length + 6:.1f}" y="{y + 13}" class="bar-value">{escape(p.text)}</text>')
+        if p.href:
+            item = f'<a href="{escape(p.href)}"><title>{escape(p.label)}</title>{item}</a>'
+        parts.append(item)
+    parts.append("</svg>")
+    return "".join(parts)

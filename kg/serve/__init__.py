@@ -1,0 +1,9 @@
+"""`kg serve`: the graph as a Linked Data site and a SPARQL 1.1 endpoint, over the same embedded graph, cache and
+named queries as the command line.
+
+Owns: `config` (the server's settings), `app` (assembles the Starlette application from the route modules),
+`endpoint` (the SPARQL protocol, named queries as an API, RDF content negotiation, query workers with time
+limits), `site` (the HTML pages: entities, documents, queries, search), templates and vendored static files.
+The web layer is thin: pages and answers are built by library functions (kg.inspection, kg.query, kg.output…)
+that tests call directly. May import everything below it; nothing imports kg.serve but kg.cli.serve.
+"""

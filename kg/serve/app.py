@@ -1,0 +1,45 @@
+"""Assemble the web application: open the graph once (the cached closure; no reasoning per request), then mount
+the routes of the endpoint and of the site."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+
+from kg.serve.config import ServeConfig
+
+
+class ServerState:
+    """What every request reads: the settings and the opened graph (read-only)."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        from kg.engine.graph import open_graph
+        from kg.shared.paths import layout
+
+        self.config = config
+        self.layout = layout(config.data_dir)
+        self.kgraph = open_graph(self.layout, reasoning=config.reasoning)
+        self.kgraph.ensure_provenance()
+
+
+def create_app(config: ServeConfig) -> Starlette:
+    """The application for one graph and one set of settings (tests build it directly)."""
+    from kg.serve import endpoint, site
+
+    state = ServerState(config)
+    resources = [endpoint.Resources(state)]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+        for resource in resources:
+            resource.start()
+        try:
+            yield
+        finally:
+            for resource in resources:
+                resource.stop()
+
+    app = Starlette(routes=endpoint.routes(state, resources[0]) + site.routes(state), lifespan=lifespan)
+    app.state.kg = state
+    return app

@@ -1,0 +1,247 @@
+"""The HTML site: home, entity pages (documents included), query pages, search, the SPARQL editor, the
+neighbourhood picture. Thin: the pages' data come from kg.inspection (entity, documents, results) and kg.query
+(catalog, search); this module only reads requests and fills templates.
+
+The /id/{name} route itself belongs to the endpoint (it negotiates RDF formats); for HTML it calls
+`state.render_entity_html(request, iri)`, set here. Everything a page uses is served from /static: no other host
+is ever referenced, and a Content-Security-Policy header says so to the browser too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from kg.inspection import documents as docs
+from kg.inspection.describe import query_part
+from kg.inspection.entity import PageBuilder
+from kg.inspection.results import result_table
+from kg.output.pictures import Spot, neighbourhood_svg
+from kg.query.catalog import NamedQuery, load_catalog, prepare
+from kg.query.search import SearchIndex
+from kg.serve import html
+from kg.shared.errors import KgError
+from kg.shared.namespaces import EKD, EKG, sparql_prefix_block
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("en", "fr")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+SEARCH_LIMIT = 30
+FORMATS = ("json", "xml", "csv", "tsv")
+WORDS = {
+    "en": {"search": "Search", "queries": "Queries", "editor": "SPARQL editor", "documents": "Documents",
+           "ontology": "Ontology", "statements": "Statements", "incoming": "Referred to by",
+           "inferred": "Inferred statements", "inferred_in": "Inferred references", "facts": "Facts",
+           "types": "Types", "source": "Source", "proof": "proof", "documents_behind": "documents behind the proof",
+           "neighbourhood": "Neighbourhood", "open_picture": "open the picture", "no_results": "No match.",
+           "also_known": "Also known as", "run": "Run", "download": "Download", "permalink": "Permalink",
+           "rows": "rows", "entities": "Entities",
+           "property": "property", "value": "value", "cut": "rows shown; the result was cut at", "sentence": "Sentence",
+           "full_text": "Full text, quoted passages marked", "not_found_quotes": "quotes not found in the text",
+           "asserted_in": "asserted in", "round": "round", "none": "(none)", "parameters": "Parameters",
+           "home_intro": "A knowledge graph of the French open-source and sovereign AI ecosystem, built from five "
+                         "press texts: every statement shows the document and the words behind it, every "
+                         "inferred one its proof."},
+    "fr": {"search": "Rechercher", "queries": "Requêtes", "editor": "Éditeur SPARQL", "documents": "Documents",
+           "ontology": "Ontologie", "statements": "Déclarations", "incoming": "Cité par",
+           "inferred": "Déclarations déduites", "inferred_in": "Références déduites", "facts": "Faits",
+           "types": "Types", "source": "Source", "proof": "preuve", "documents_behind": "documents à l’origine",
+           "neighbourhood": "Voisinage", "open_picture": "ouvrir l’image", "no_results": "Aucun résultat.",
+           "also_known": "Autres noms", "run": "Exécuter", "download": "Télécharger", "permalink": "Lien permanent",
+           "rows": "lignes", "entities": "Entités",
+           "property": "propriété", "value": "valeur", "cut": "lignes affichées ; le résultat a été coupé à",
+           "sentence": "Phrase",
+           "full_text": "Texte intégral, passages cités surlignés",
+           "not_found_quotes": "citations absentes du texte", "asserted_in": "déclaré dans", "round": "tour",
+           "none": "(aucun)", "parameters": "Paramètres",
+           "home_intro": "Un graphe de connaissances de l’écosystème français de l’IA ouverte et souveraine, tiré "
+                         "de cinq textes de presse : chaque déclaration montre le document et les mots qui la "
+                         "fondent, chaque déduction sa preuve."},
+}
+
+
+class Site:
+    """What the pages share: the templates, the page builder (labels, proofs), the search index, the catalogue."""
+
+    def __init__(self, state: object) -> None:
+        self.state = state
+        self.kgraph = state.kgraph  # type: ignore[attr-defined]
+        self.config = state.config  # type: ignore[attr-defined]
+        self.builder = PageBuilder(self.kgraph)
+        self.index = SearchIndex.from_runner(self.kgraph.query)
+        self.catalog = load_catalog(state.layout.queries_dir)  # type: ignore[attr-defined]
+        self.featured = self.builder.most_connected(self.index.types, 10)
+        self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
+                               autoescape=select_autoescape(default=True, default_for_string=True),
+                               trim_blocks=True, lstrip_blocks=True)
+        self.env.globals.update(local=local_path, doc_href=html.doc_href, inferred_table=html.inferred_table,
+                                statements_table=html.statements_table)
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def render(self, request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
+        lang = pick_lang(request)
+        other = "fr" if lang == "en" else "en"
+        lq = "" if lang == default_lang(request) else f"?lang={lang}"  # links keep a language the user chose
+        query = dict(request.query_params)
+        query["lang"] = other
+        text = self.env.get_template(template).render(
+            lang=lang, other_lang=other, lq=lq, switch_href=f"{request.url.path}?{urlencode(query)}", w=WORDS[lang],
+            request=request, **context)
+        return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": CSP})
+
+    def not_found(self, request: Request, message: str) -> HTMLResponse:
+        return self.render(request, "error.html", 404, title="Not found", message=message)
+
+    # -- pages -----------------------------------------------------------------------------------------
+    def home(self, request: Request) -> Response:
+        lang = pick_lang(request)
+        featured = [self.builder.node(n, lang) for n in self.featured]
+        return self.render(request, "home.html", title="ecosystem-kg", documents=docs.documents(self.builder, lang),
+                           featured=featured, queries=sorted(self.catalog.values(), key=lambda q: q.name)[:8])
+
+    def entity(self, request: Request, iri: str) -> Response:
+        """The page of any node under the data namespace: an entity, a fact, or a source document."""
+        lang = pick_lang(request)
+        node = ox.NamedNode(iri)
+        if not iri.startswith(EKD) or not any(True for _ in self.kgraph.store.quads_for_pattern(node, None, None)):
+            return self.not_found(request, f"Nothing in the graph is about <{iri}>.")
+        if docs.is_document(self.builder, node):
+            page = docs.document_page(self.builder, node, lang, self.config.sources_path())
+            return self.render(request, "document.html", title=page.label, page=page)
+        page = self.builder.page(node, lang)
+        lq = lang_query(request, lang)
+        spots = [Spot(n.node.text, f"/id/{n.node.link}{lq}", n.via, n.outgoing) for n in page.neighbours]
+        picture = neighbourhood_svg(page.label, spots)
+        return self.render(request, "entity.html", title=page.label, page=page, picture=picture,
+                           name=iri[len(EKD):])
+
+    def graph(self, request: Request) -> Response:
+        lang = pick_lang(request)
+        name = request.path_params["name"]
+        node = ox.NamedNode(EKD + name)
+        if not self.builder.types_of(node):
+            return self.not_found(request, f"Nothing in the graph is about ekd:{name}.")
+        page = self.builder.page(node, lang)
+        lq = lang_query(request, lang)
+        spots = [Spot(n.node.text, f"/graph/{n.node.link}{lq}", n.via, n.outgoing) for n in page.neighbours]
+        picture = neighbourhood_svg(page.label, spots, width=1100, height=720, label_width=34)
+        return self.render(request, "graph.html", title=page.label, page=page, picture=picture, name=name)
+
+    def search(self, request: Request) -> Response:
+        lang = pick_lang(request)
+        text = request.query_params.get("q", "")[:200]
+        hits = self.index.search(text, limit=SEARCH_LIMIT, lang=lang) if text.strip() else []
+        if wants_json(request):
+            return JSONResponse({"query": text, "hits": [dict(h.as_dict(), page=f"/id/{h.iri[len(EKD):]}")
+                                                         for h in hits]})
+        return self.render(request, "search.html", title=f"{WORDS[lang]['search']}: {text}", text=text,
+                           hits=[(h, h.iri[len(EKD):]) for h in hits])
+
+    def queries(self, request: Request) -> Response:
+        return self.render(request, "queries.html", title=WORDS[pick_lang(request)]["queries"],
+                           queries=sorted(self.catalog.values(), key=lambda q: q.name))
+
+    def query(self, request: Request) -> Response:
+        named = self.catalog.get(request.path_params["name"])
+        if named is None:
+            return self.not_found(request, f"No named query is called {request.path_params['name']!r}.")
+        return self.query_page(request, named)
+
+    def query_page(self, request: Request, named: NamedQuery) -> Response:
+        lang = pick_lang(request)
+        raw = {p.name: request.query_params[p.name] for p in named.params
+               if request.query_params.get(p.name, "").strip()}
+        error, table, status = None, None, 200
+        try:
+            sparql = prepare(named, raw)
+            part = "asserted" if named.reasoning == "none" else "all"
+            result = query_part(self.kgraph, sparql, part)
+            table = result_table(self.builder, result, lang, self.config.max_rows, named.view)
+        except KgError as exc:
+            error, status = exc.message, 400
+        encoded = urlencode(raw)
+        # the endpoint's API: /queries/NAME.FORMAT with the query's own parameters only
+        downloads = [(fmt, f"/queries/{named.name}.{fmt}" + (f"?{encoded}" if encoded else "")) for fmt in FORMATS]
+        permalink = f"/query/{named.name}?{urlencode({**raw, 'lang': lang})}"
+        note = None
+        if named.reasoning not in ("none", self.kgraph.reasoning):
+            note = (f"This query asks for {named.reasoning} reasoning; the server holds the "
+                    f"{self.kgraph.reasoning} closure.")
+        return self.render(request, "query.html", status, title=named.name, q=named, raw=raw, error=error,
+                           table=table, downloads=downloads, permalink=permalink, encoded=encoded, note=note)
+
+    def editor(self, request: Request) -> Response:
+        default = (sparql_prefix_block() + "\nSELECT ?s ?label WHERE {\n  ?s a ekg:Organisation ; rdfs:label ?label .\n"
+                   "  FILTER(LANG(?label) = \"en\")\n} ORDER BY ?label LIMIT 50\n")
+        return self.render(request, "editor.html", title=WORDS[pick_lang(request)]["editor"],
+                           text=request.query_params.get("query", default), formats=FORMATS)
+
+
+def pick_lang(request: Request) -> str:
+    """?lang= when given, else the browser's first language when it is French, else English."""
+    lang = request.query_params.get("lang", "")
+    return lang if lang in LANGS else default_lang(request)
+
+
+def default_lang(request: Request) -> str:
+    accept = request.headers.get("accept-language", "")
+    return "fr" if accept.lower().startswith("fr") else "en"
+
+
+def lang_query(request: Request, lang: str) -> str:
+    return "" if lang == default_lang(request) else f"?lang={lang}"
+
+
+def wants_json(request: Request) -> bool:
+    if request.query_params.get("format") == "json":
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def local_path(iri: str) -> str | None:
+    """The local page of an IRI: /id/NAME for data, /ontology#Term for ontology terms; None for others."""
+    if iri.startswith(EKD):
+        return "/id/" + iri[len(EKD):]
+    if iri.startswith(EKG):
+        return "/ontology#" + iri[len(EKG):]
+    return None
+
+
+def _in_threads(function: Callable[..., Response]) -> Callable[..., Awaitable[Response]]:
+    """A page function as a coroutine the endpoint awaits, run off the event loop (pages are CPU work)."""
+
+    async def run(*args: object) -> Response:
+        return await run_in_threadpool(function, *args)
+
+    return run
+
+
+def routes(state: object) -> list[BaseRoute]:
+    site = Site(state)
+    # The endpoint owns /id/NAME, /queries, /queries/NAME and /sparql and negotiates their formats; for a browser
+    # it calls these (awaiting what they return).
+    state.render_entity_html = _in_threads(site.entity)  # type: ignore[attr-defined]
+    state.render_query_html = _in_threads(site.query_page)  # type: ignore[attr-defined]
+    state.render_queries_html = _in_threads(site.queries)  # type: ignore[attr-defined]
+    state.render_sparql_html = _in_threads(site.editor)  # type: ignore[attr-defined]
+    state.site = site  # type: ignore[attr-defined]
+    return [
+        Route("/", site.home),
+        Route("/search", site.search),
+        Route("/query/", site.queries),
+        Route("/query/{name}", site.query),
+        Route("/editor", site.editor),
+        Route("/graph/{name:path}", site.graph),
+        Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
