@@ -76,12 +76,13 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
 def _quality(accepted: list[tuple[str, float]], fmt: str) -> tuple[float, int]:
     """How much the client wants `fmt`: the q of the most specific matching range (exact > type/* > */*)."""
     best: tuple[int, float] | None = None  # (specificity, q)
+    primary = ALIASES[fmt][0]
     for mtype in ALIASES[fmt]:
         main = mtype.split("/")[0]
         for rng, q in accepted:
             if rng == mtype:
                 spec = 3
-            elif rng == f"{main}/*":
+            elif rng == f"{main}/*" and mtype == primary:  # we answer with the primary type: it must fit
                 spec = 2
             elif rng == "*/*":
                 spec = 1
