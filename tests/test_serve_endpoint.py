@@ -599,3 +599,23 @@ def test_path_traversal_is_404(kg_server: ServerHandle, path: str) -> None:
     assert response.status_code == 404, (path, response.status_code)
     assert "root:" not in response.text and "[project]" not in response.text
 
+
+
+@pytest.mark.server
+def test_a_post_offering_http2_keeps_its_body(kg_server: ServerHandle) -> None:
+    """Java's HTTP client (Jena) offers `Upgrade: h2c` on every POST; the server answers in HTTP/1.1 with the
+    query it was sent (uvicorn's fast parser used to drop the body)."""
+    import socket
+
+    host, port = urllib.parse.urlsplit(kg_server.base_url).netloc.split(":")
+    body = urllib.parse.urlencode({"query": "ASK { ekd:linagora ?p ?o }"}).encode()
+    request = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+               b"HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+               b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert answer.endswith(b'{"head": {}, "boolean": true}\n')

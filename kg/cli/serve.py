@@ -34,16 +34,15 @@ def serve_command(data_dir: str | None, host: str, port: int, reasoning: str, ba
       kg serve                          then open http://127.0.0.1:8000/
       kg serve --port 8080 --sources ../shared/seeds
     """
-    import uvicorn
-
     import kg
 
     kg.BACKGROUND_CACHE = False  # the workers open the closure from the cache: write it before serving
     from kg.serve.app import create_app
     from kg.serve.config import ServeConfig
+    from kg.serve.protocol import serve
 
     config = ServeConfig(data_dir=data_dir, host=host, port=port, reasoning=reasoning, base_url=base_url,
                          timeout=timeout, max_rows=max_rows, sources_dir=sources_dir, workers=workers)
     app = create_app(config)
     click.echo(f"Serving the graph on http://{host}:{port}/ (SPARQL: /sparql); Ctrl-C stops.", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    serve(app, host, port)
