@@ -619,3 +619,16 @@ def test_a_post_offering_http2_keeps_its_body(kg_server: ServerHandle) -> None:
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 200 ")
     assert answer.endswith(b'{"head": {}, "boolean": true}\n')
+
+
+@pytest.mark.server
+def test_browser_clients_may_call_the_endpoint(kg_server: ServerHandle) -> None:
+    """CORS: a query page on another origin (YASGUI…) can send a preflighted POST and read the limit header."""
+    url = kg_server.base_url + "/sparql"
+    preflight = httpx.options(url, headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
+                                            "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] in ("*", "https://yasgui.example")
+    response = httpx.get(url, params={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "x-kg-truncated" in response.headers["access-control-expose-headers"].lower()

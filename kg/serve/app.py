@@ -48,6 +48,13 @@ def create_app(config: ServeConfig) -> Starlette:
             for resource in reversed(started):
                 await _maybe_await(resource.stop())
 
-    app = Starlette(routes=endpoint.routes(state, resources[0]) + site.routes(state), lifespan=lifespan)
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+
+    # Read-only public data: any web page may query the endpoint (YASGUI and other browser clients need it).
+    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
+                      allow_headers=["Accept", "Content-Type"], expose_headers=["X-KG-Truncated", "X-KG-Rows"])
+    app = Starlette(routes=endpoint.routes(state, resources[0]) + site.routes(state), lifespan=lifespan,
+                    middleware=[cors])
     app.state.kg = state
     return app
