@@ -165,7 +165,7 @@ def test_select_content_negotiation(kg_server: ServerHandle, accept: str, ctype:
     response = httpx.get(kg_server.base_url + "/sparql", params={"query": QUERY}, headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == ctype
-    assert response.headers["vary"] == "Accept"
+    assert "Accept" in response.headers["vary"].split(", ")
     assert check(response.text)
 
 
@@ -584,10 +584,15 @@ def test_oversized_requests_are_refused(kg_server: ServerHandle) -> None:
     assert response.status_code == 413
     import http.client
 
-    connection = http.client.HTTPConnection(urllib.parse.urlsplit(url).netloc, timeout=30)
-    connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": "ASK {} #" + "x" * 70_000}))
-    assert connection.getresponse().status in (413, 414, 431)  # ours, or uvicorn's own limit on a request line
-    connection.close()
+    def get(length: int) -> http.client.HTTPResponse:
+        connection = http.client.HTTPConnection(urllib.parse.urlsplit(url).netloc, timeout=30)
+        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": "ASK {} #" + "x" * length}))
+        return connection.getresponse()
+
+    response = get(40_000)
+    assert response.status == 414
+    assert response.read() == b"Error: the request's query string is over 32768 bytes; POST the query\n"
+    assert 400 <= get(70_000).status < 500  # past uvicorn's own limit on a request line: refused before us
     assert httpx.get(url, params={"query": "ASK {}"}).status_code == 200  # still serving
 
 

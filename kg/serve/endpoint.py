@@ -32,7 +32,7 @@ from kg.shared.errors import KgError
 from kg.shared.namespaces import EKD, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY_IRI
 
 MAX_BODY = 1 << 20  # bytes of a POSTed query: far above any real query, far below a memory problem
-MAX_QUERY_STRING = 64 * 1024
+MAX_QUERY_STRING = 32 * 1024  # below uvicorn's own 64 KiB limit on a request line (a bare 400)
 RESULT_FORMATS = tuple(conneg.RESULT_TYPES)
 GRAPH_FORMATS = tuple(conneg.GRAPH_TYPES)
 _UPDATE = re.compile(
