@@ -637,3 +637,42 @@ def test_browser_clients_may_call_the_endpoint(kg_server: ServerHandle) -> None:
     response = httpx.get(url, params={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"})
     assert response.headers["access-control-allow-origin"] == "*"
     assert "x-kg-truncated" in response.headers["access-control-expose-headers"].lower()
+
+
+@pytest.mark.server
+def test_a_busy_port_is_one_error_line() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        run = subprocess.run([_kg_binary(), "serve", "--port", str(port)], capture_output=True, text=True,
+                             timeout=120)
+    assert run.returncode == 2
+    assert run.stderr == (f"Error: --host 127.0.0.1 --port {port}: cannot listen there (Address already in use)\n")
+
+
+@pytest.mark.server
+def test_port_zero_says_which_port(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([_kg_binary(), "serve", "--port", "0"], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while "Serving the graph on" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        line = log.read_text().splitlines()[0]
+        port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+        assert port > 0
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}).status_code == 200
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)

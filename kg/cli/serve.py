@@ -39,10 +39,13 @@ def serve_command(data_dir: str | None, host: str, port: int, reasoning: str, ba
     kg.BACKGROUND_CACHE = False  # the workers open the closure from the cache: write it before serving
     from kg.serve.app import create_app
     from kg.serve.config import ServeConfig
-    from kg.serve.protocol import serve
+    from kg.serve.protocol import bind, serve
 
+    sock = bind(host, port)
+    port = sock.getsockname()[1]
     config = ServeConfig(data_dir=data_dir, host=host, port=port, reasoning=reasoning, base_url=base_url,
                          timeout=timeout, max_rows=max_rows, sources_dir=sources_dir, workers=workers)
     app = create_app(config)
-    click.echo(f"Serving the graph on http://{host}:{port}/ (SPARQL: /sparql); Ctrl-C stops.", err=True)
-    serve(app, host, port)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving the graph on http://{shown}:{port}/ (SPARQL: /sparql); Ctrl-C stops.", err=True)
+    serve(app, sock)

@@ -10,6 +10,7 @@ it right but halves the endpoint's throughput. A server may ignore an upgrade it
 from __future__ import annotations
 
 import re
+import socket
 
 _H2C = re.compile(rb"(?im)^upgrade(\s*:\s*h2c)")
 
@@ -32,8 +33,26 @@ def _protocol_class() -> object:
     return Http11Only
 
 
-def serve(app: object, host: str, port: int) -> None:
-    """Serve until Ctrl-C (uvicorn stops cleanly on SIGINT and SIGTERM, running the app's shutdown)."""
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything starts: a busy port is one `Error:` line (exit 2), not a
+    traceback after the workers started, and port 0 gets its real number for the message."""
+    from kg.shared.errors import KgError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise KgError(f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc})") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(app: object, sock: socket.socket) -> None:
+    """Serve on a bound socket until Ctrl-C (uvicorn stops cleanly on SIGINT and SIGTERM, running the app's
+    shutdown, which stops the query workers)."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", http=_protocol_class())  # type: ignore[arg-type]
+    uvicorn.run(app, fd=sock.fileno(), log_level="warning", http=_protocol_class())  # type: ignore[arg-type]
