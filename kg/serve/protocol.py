@@ -55,4 +55,7 @@ def serve(app: object, sock: socket.socket) -> None:
     shutdown, which stops the query workers)."""
     import uvicorn
 
-    uvicorn.run(app, fd=sock.fileno(), log_level="warning", http=_protocol_class())  # type: ignore[arg-type]
+    # The socket object itself, not its descriptor: uvicorn re-wraps a descriptor as a Unix socket, and the event
+    # loop then leaves Nagle's algorithm on (40 ms stalls per answer with delayed ACKs).
+    config = uvicorn.Config(app, log_level="warning", http=_protocol_class())  # type: ignore[arg-type]
+    uvicorn.Server(config).run(sockets=[sock])
