@@ -58,4 +58,7 @@ def serve(app: object, sock: socket.socket) -> None:
     # The socket object itself, not its descriptor: uvicorn re-wraps a descriptor as a Unix socket, and the event
     # loop then leaves Nagle's algorithm on (40 ms stalls per answer with delayed ACKs).
     config = uvicorn.Config(app, log_level="warning", http=_protocol_class())  # type: ignore[arg-type]
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled, once the server has stopped
+        pass
