@@ -148,7 +148,7 @@ def _content_type(fmt: str) -> str:
     return mtype if mtype.endswith("json") else f"{mtype}; charset=utf-8"
 
 
-def _answer(header: dict, body: bytes, timeout: float) -> Response:
+def _answer(header: dict, body: bytes) -> Response:
     status = int(header.get("status", 500))
     if status != 200:
         return error(status, str(header.get("message", "query failed")))
@@ -169,7 +169,7 @@ async def _run_query(resources: Resources, job: dict[str, object]) -> Response:
         return error(500, str(exc))
     if header.get("status") == 400 and _UPDATE.match(str(job["query"])):
         return error(403, "SPARQL Update is refused: this endpoint is read-only")
-    return _answer(header, body, timeout)
+    return _answer(header, body)
 
 
 async def _delegate(function: object, *args: object) -> Response:
