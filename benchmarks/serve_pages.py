@@ -36,23 +36,6 @@ REPO = Path(__file__).resolve().parent.parent
 PAGES = ("linagora", "cnrs")
 TARGET_MS = 50.0
 
-SERVER = """
-import sys
-import uvicorn
-from starlette.routing import Route
-from kg.serve.app import create_app
-from kg.serve.config import ServeConfig
-from kg.shared.namespaces import EKD
-
-app = create_app(ServeConfig())
-state = app.state.kg
-if not any(getattr(r, "path", "") == "/id/{name:path}" for r in app.router.routes):
-    # before the endpoint's /id/ route is merged: call the same hook it calls for text/html
-    async def entity(request):
-        return await state.render_entity_html(request, EKD + request.path_params["name"])
-    app.router.routes.append(Route("/id/{name:path}", entity))
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
-"""
 
 
 def free_port() -> int:
@@ -117,7 +100,8 @@ def main() -> int:
         return in_process(args.requests)
     port = free_port()
     env = dict(os.environ)
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], cwd=REPO, env=env)
+    server = subprocess.Popen([str(Path(sys.executable).parent / "kg"), "serve", "--port", str(port)],
+                              cwd=REPO, env=env)
     try:
         deadline = time.monotonic() + 300
         while True:

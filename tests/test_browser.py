@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 import pytest
 from seedtext import SEEDS_DIR
 from servers import free_port, missing
-from siteshim import create_site_app
 
+from kg.serve.app import create_app
 from kg.serve.config import ServeConfig
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def _serve(config: ServeConfig) -> Iterator[str]:
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_site_app(config), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

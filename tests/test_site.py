@@ -10,7 +10,6 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from seedtext import SEEDS_DIR, require_seeds
-from siteshim import create_site_app
 from starlette.testclient import TestClient
 
 from kg.cli.main import cli
@@ -20,6 +19,7 @@ from kg.inspection.results import result_table
 from kg.output import facts
 from kg.output.pictures import Point, Spot, bars_svg, date_position, neighbourhood_svg, timeline_svg
 from kg.query.catalog import parse_query_text, prepare
+from kg.serve.app import create_app
 from kg.serve.config import ServeConfig
 from kg.shared.errors import InputError
 from kg.shared.namespaces import EKD, EKG
@@ -38,8 +38,8 @@ def builder(project_graphs) -> PageBuilder:
 
 @pytest.fixture(scope="module")
 def client():
-    app = create_site_app(ServeConfig())
-    with TestClient(app) as c:
+    app = create_app(ServeConfig())
+    with TestClient(app, headers={"Accept": "text/html"}) as c:  # as a browser asks
         yield c
 
 
@@ -299,7 +299,7 @@ def test_explain_resolves_free_text() -> None:
 # -- pages over HTTP -------------------------------------------------------------------------------------------
 PAGES = ["/", "/id/linagora", "/id/linagora?lang=fr", "/id/cnrs", "/id/doc-001", "/id/fig-linagora-revenue-2023",
          "/query/", "/query/timeline", "/query/figures", "/query/people-roles?person=ekd%3Aantoine-petit",
-         "/editor", "/graph/linagora", "/search?q=cnrs"]
+         "/editor", "/graph/linagora", "/search?q=cnrs", "/ontology", "/ontology?lang=fr"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -307,6 +307,7 @@ def test_pages_reference_no_other_host(client: TestClient, path: str) -> None:
     r = client.get(path)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert "script-src 'self'" in r.headers["content-security-policy"]
     targets = re.findall(r'\b(?:href|src|action|srcset|poster|data)\s*=\s*"([^"]*)"', r.text)
     assert targets
     foreign = [t for t in targets if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", t, re.I)
@@ -399,8 +400,8 @@ def test_hooks_for_the_endpoint_render_pages(client: TestClient) -> None:
 # -- hostile input -------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def hostile_client():
-    app = create_site_app(ServeConfig(data_dir=str(HOSTILE), sources_dir=str(HOSTILE)))
-    with TestClient(app) as c:
+    app = create_app(ServeConfig(data_dir=str(HOSTILE), sources_dir=str(HOSTILE)))
+    with TestClient(app, headers={"Accept": "text/html"}) as c:  # as a browser asks
         yield c
 
 
@@ -436,3 +437,17 @@ def test_page_proofs_are_the_proofs_kg_explain_prints(builder: PageBuilder) -> N
         proof = explainer.explain(ox.Triple(page.iri, g.predicate.term, r.node.term))
         assert shape_of_view(r.proof) == shape_of_proof(proof)
 
+
+
+def test_ontology_page_is_the_release_documentation(client: TestClient) -> None:
+    """One renderer for both: the server's /ontology is kg.publish.ontodoc's page, anchors and all."""
+    from kg.publish.ontodoc import render_ontology_html
+
+    state = client.app.state.kg
+    r = client.get("/ontology")
+    assert r.status_code == 200
+    assert r.text == render_ontology_html(state.kgraph, lang="en", base="/ontology",
+                                          other_language_href="/ontology?lang=fr", external_links=False)
+    assert 'id="Organisation"' in r.text and 'href="/ontology#University"' in r.text
+    fr = client.get("/ontology?lang=fr").text
+    assert '<html lang="fr">' in fr

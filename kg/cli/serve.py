@@ -22,9 +22,11 @@ from kg.cli.common import data_option, handle_errors
               help="Rows above this are cut (and the response says so).")
 @click.option("--sources", "sources_dir", metavar="DIR", default=None,
               help="Folder holding the source documents' texts, to show them with the quoted passages.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Query worker processes (a query past its time limit is stopped by killing its worker).")
 @handle_errors
 def serve_command(data_dir: str | None, host: str, port: int, reasoning: str, base_url: str | None,
-                  timeout: float, max_rows: int, sources_dir: str | None) -> None:
+                  timeout: float, max_rows: int, sources_dir: str | None, workers: int) -> None:
     """Serve the graph as web pages and a SPARQL endpoint.
 
     \b
@@ -32,13 +34,18 @@ def serve_command(data_dir: str | None, host: str, port: int, reasoning: str, ba
       kg serve                          then open http://127.0.0.1:8000/
       kg serve --port 8080 --sources ../shared/seeds
     """
-    import uvicorn
+    import kg
 
+    kg.BACKGROUND_CACHE = False  # the workers open the closure from the cache: write it before serving
     from kg.serve.app import create_app
     from kg.serve.config import ServeConfig
+    from kg.serve.protocol import bind, serve
 
+    sock = bind(host, port)
+    port = sock.getsockname()[1]
     config = ServeConfig(data_dir=data_dir, host=host, port=port, reasoning=reasoning, base_url=base_url,
-                         timeout=timeout, max_rows=max_rows, sources_dir=sources_dir)
+                         timeout=timeout, max_rows=max_rows, sources_dir=sources_dir, workers=workers)
     app = create_app(config)
-    click.echo(f"Serving the graph on http://{host}:{port}/ (SPARQL: /sparql); Ctrl-C stops.", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving the graph on http://{shown}:{port}/ (SPARQL: /sparql); Ctrl-C stops.", err=True)
+    serve(app, sock)

@@ -278,9 +278,10 @@ def _environment():
 
 
 def render_ontology_html(kgraph: KnowledgeGraph, *, lang: str = "en", base: str = "",
-                         other_language_href: str | None = None) -> str:
+                         other_language_href: str | None = None, external_links: bool = True) -> str:
     """The documentation page in `lang` (fr or en). `base` prefixes the in-page links (`{base}#Organisation`);
-    `other_language_href`, when given, links to the page in the other language."""
+    `other_language_href`, when given, links to the page in the other language; `external_links=False` shows
+    other hosts' addresses (the licence) as text, for a server whose pages link to no other host."""
     if lang not in LANGUAGES:
         raise InputError(f"--lang {lang}: choose from {', '.join(LANGUAGES)}")
     groups = collect_terms(kgraph, lang, base)
@@ -290,4 +291,5 @@ def render_ontology_html(kgraph: KnowledgeGraph, *, lang: str = "en", base: str 
     other = "fr" if lang == "en" else "en"
     return _environment().get_template("ontology.html.j2").render(
         lang=lang, other=other, words=WORDS[lang], header=_header(kgraph, lang), sections=sections,
-        base=base, version=__version__, ontology_iri=ONTOLOGY_IRI, other_language_href=other_language_href)
+        base=base, version=__version__, ontology_iri=ONTOLOGY_IRI, other_language_href=other_language_href,
+        external_links=external_links)

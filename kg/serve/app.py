@@ -3,6 +3,7 @@ the routes of the endpoint and of the site."""
 
 from __future__ import annotations
 
+import inspect
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -23,6 +24,11 @@ class ServerState:
         self.kgraph.ensure_provenance()
 
 
+async def _maybe_await(value: object) -> None:
+    if inspect.isawaitable(value):
+        await value
+
+
 def create_app(config: ServeConfig) -> Starlette:
     """The application for one graph and one set of settings (tests build it directly)."""
     from kg.serve import endpoint, site
@@ -32,14 +38,23 @@ def create_app(config: ServeConfig) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
-        for resource in resources:
-            resource.start()
+        started = []
         try:
+            for resource in resources:
+                await _maybe_await(resource.start())
+                started.append(resource)
             yield
         finally:
-            for resource in resources:
-                resource.stop()
+            for resource in reversed(started):
+                await _maybe_await(resource.stop())
 
-    app = Starlette(routes=endpoint.routes(state, resources[0]) + site.routes(state), lifespan=lifespan)
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+
+    # Read-only public data: any web page may query the endpoint (YASGUI and other browser clients need it).
+    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
+                      allow_headers=["Accept", "Content-Type"], expose_headers=["X-KG-Truncated", "X-KG-Rows"])
+    app = Starlette(routes=endpoint.routes(state, resources[0]) + site.routes(state), lifespan=lifespan,
+                    middleware=[cors])
     app.state.kg = state
     return app

@@ -81,6 +81,7 @@ class Site:
         self.index = SearchIndex.from_runner(self.kgraph.query)
         self.catalog = load_catalog(state.layout.queries_dir)  # type: ignore[attr-defined]
         self.featured = self.builder.most_connected(self.index.types, 10)
+        self._ontology_pages: dict[str, str] = {}
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
@@ -98,6 +99,22 @@ class Site:
             lang=lang, other_lang=other, lq=lq, switch_href=f"{request.url.path}?{urlencode(query)}", w=WORDS[lang],
             request=request, **context)
         return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": CSP})
+
+    def ontology(self, request: Request, iri: str) -> Response:
+        """The ontology's documentation, one page with an anchor per term (`/ontology#Organisation`): the very
+        renderer `kg release` and `kg docs` use (kg.publish.ontodoc), made once per language (the graph is
+        read-only). Its style sheet is inline, hence the one relaxed directive."""
+        lang = pick_lang(request)
+        page = self._ontology_pages.get(lang)
+        if page is None:
+            from kg.publish.ontodoc import render_ontology_html
+
+            other = "fr" if lang == "en" else "en"
+            page = self._ontology_pages[lang] = render_ontology_html(
+                self.kgraph, lang=lang, base="/ontology", other_language_href=f"/ontology?lang={other}",
+                external_links=False)
+        csp = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+        return HTMLResponse(page, headers={"Content-Security-Policy": csp})
 
     def not_found(self, request: Request, message: str) -> HTMLResponse:
         return self.render(request, "error.html", 404, title="Not found", message=message)
@@ -235,6 +252,7 @@ def routes(state: object) -> list[BaseRoute]:
     state.render_query_html = _in_threads(site.query_page)  # type: ignore[attr-defined]
     state.render_queries_html = _in_threads(site.queries)  # type: ignore[attr-defined]
     state.render_sparql_html = _in_threads(site.editor)  # type: ignore[attr-defined]
+    state.render_ontology_html = _in_threads(site.ontology)  # type: ignore[attr-defined]
     state.site = site  # type: ignore[attr-defined]
     return [
         Route("/", site.home),
