@@ -108,8 +108,8 @@ def test_clear_removes_every_entry(cache_dir, tmp_path) -> None:
 
     load_catalog(lay.queries_dir)
     assert (cache_dir / "digests.json").is_file() and (cache_dir / "catalogue.json").is_file()
-    root, removed = clear()
-    assert root == cache_dir and removed == 2
+    done = clear()
+    assert done.root == cache_dir and done.removed == 2
     assert entries() == []
     assert not [p.name for p in cache_dir.iterdir()]  # the digests and the catalogue too
 

@@ -192,15 +192,15 @@ def validate(kgraph: KnowledgeGraph, shapes_files: list[Path]) -> ValidationRepo
 def check(data_dir: str | None = None, *, reasoning: str = "none", engine: str = "rules",
           use_cache: bool = True) -> ValidationReport:
     """Open the graph in DIR (or the project graph) and validate it against its layout's shapes."""
-    from kg.engine.graph import open_graph
+    from kg.engine.graph import open_graph, recovering
     from kg.shared.paths import layout
 
     lay = layout(data_dir)
     shapes_files = lay.shapes_files()
     if not shapes_files:
         raise InputError(f"{lay.ontology_dir}: no SHACL shapes file (shapes.ttl or *-shapes.ttl)")
-    kgraph = open_graph(lay, reasoning=reasoning, engine=engine, use_cache=use_cache)
-    return validate(kgraph, shapes_files)
+    return recovering(lambda: validate(open_graph(lay, reasoning=reasoning, engine=engine, use_cache=use_cache),
+                                       shapes_files))
 
 
 def _results(report: rdflib.Graph, data: rdflib.Graph, kgraph: KnowledgeGraph) -> list[ValidationResult]:
