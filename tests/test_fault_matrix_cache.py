@@ -283,3 +283,96 @@ def test_leftovers_of_killed_writes_are_listed_and_reclaimed_but_live_writes_kep
     finally:
         writer.kill()
         writer.wait()
+
+
+# ==== export =================================================================================================
+EXPORT = ["export", "--data", str(MINI), "--no-cache", "--format", "nt"]
+
+
+def test_export_onto_a_symlink_writes_through_to_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "graph.nt"
+    target.parent.mkdir()
+    target.write_text("stale\n", encoding="utf-8")
+    link = tmp_path / "graph.nt"
+    link.symlink_to(target)
+    result = kg(*EXPORT, "-o", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text(encoding="utf-8") == kg(*EXPORT).stdout
+    assert sorted(p.name for p in target.parent.iterdir()) == ["graph.nt"]  # no temporary file left
+
+
+def test_export_onto_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "graph.nt"
+    link.symlink_to("made.nt")
+    assert kg(*EXPORT, "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and (tmp_path / "made.nt").read_text(encoding="utf-8") == kg(*EXPORT).stdout
+
+
+def test_export_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "graph.nt"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    assert kg(*EXPORT, "-o", str(target)).exit_code == 0
+    assert (target.stat().st_mode & 0o777) == 0o640
+    assert target.read_text(encoding="utf-8") == kg(*EXPORT).stdout
+
+
+def test_export_refuses_to_replace_a_read_only_file(tmp_path: Path) -> None:
+    target = tmp_path / "graph.nt"
+    target.write_text("keep me\n", encoding="utf-8")
+    target.chmod(0o444)
+    result = kg(*EXPORT, "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {target}: is read-only; not replaced (make it writable, or choose another file)\n"
+    assert target.read_text(encoding="utf-8") == "keep me\n" and (target.stat().st_mode & 0o777) == 0o444
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.nt"]
+
+
+def test_export_refuses_an_empty_output_path(tmp_path: Path) -> None:
+    result = kg(*EXPORT, "-o", "")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: -o: empty file name (leave -o out, or write -o -, for the standard output)\n"
+    assert result.stdout == ""
+    dash = kg(*EXPORT, "-o", "-")
+    assert dash.exit_code == 0 and dash.stdout == kg(*EXPORT).stdout
+
+
+def test_export_reclaims_the_temporary_file_of_a_killed_export_but_not_a_live_one(tmp_path: Path) -> None:
+    target = tmp_path / "graph.nt"
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout.strip()
+        stale = tmp_path / f".graph.nt.{dead}.0badf00d.tmp"
+        live = tmp_path / f".graph.nt.{writer.pid}.0cafe000.tmp"
+        mine = tmp_path / "notes.txt"
+        for path in (stale, live, mine):
+            path.write_text("half a graph\n", encoding="utf-8")
+        assert kg(*EXPORT, "-o", str(target)).exit_code == 0
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, "graph.nt", "notes.txt"])
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_export_killed_while_writing_leaves_the_old_file_and_a_reclaimable_temporary(tmp_path: Path) -> None:
+    """A real SIGKILL in the middle of the write: the old file is intact, and the next export removes what the
+    killed one left."""
+    import signal
+    import time
+
+    target = tmp_path / "graph.nt"
+    target.write_text("old\n", encoding="utf-8")
+    code = ("import sys, time; from kg.publish.export import write_atomic\n"
+            "def chunks():\n    yield 'x' * 1000\n    print('writing', flush=True)\n    time.sleep(60)\n    yield 'y'\n"
+            "write_atomic(chunks(), sys.argv[1])")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "writing\n"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    time.sleep(0.05)
+    (leftover,) = [p for p in tmp_path.iterdir() if p.name.startswith(".graph.nt.")]
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert kg(*EXPORT, "-o", str(target)).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.nt"] and not leftover.exists()

@@ -30,6 +30,7 @@ from kg.shared.paths import (
     ENV_CACHE_DIR,
     cache_root,
     file_signature,
+    pid_alive,
     read_remembered,
     write_remembered,
 )
@@ -380,21 +381,6 @@ def _writer_pid(path: Path) -> int | None:
             if pid.isdigit() and rand and _HEX.issuperset(rand) and not path.is_symlink():
                 return int(pid)
     return None
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process of that id runs on this machine (a process of another user counts)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
 
 
 def size_of(path: Path) -> int:

@@ -181,3 +181,19 @@ def write_remembered(path: Path, data: dict) -> None:
             tmp.unlink(missing_ok=True)
         except OSError:  # e.g. the cache directory is a regular file
             pass
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process of that id runs on this machine (another user's counts): a temporary file named after
+    its writer's id is a leftover to reclaim only when that writer is gone."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
