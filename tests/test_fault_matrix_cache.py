@@ -376,3 +376,131 @@ def test_export_killed_while_writing_leaves_the_old_file_and_a_reclaimable_tempo
     assert target.read_text(encoding="utf-8") == "old\n"
     assert kg(*EXPORT, "-o", str(target)).exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.nt"] and not leftover.exists()
+
+
+# ==== progress ===============================================================================================
+class FakeTerminal:
+    """A stderr that says it is a terminal and keeps what is written."""
+
+    def __init__(self, tty: bool = True) -> None:
+        self.parts: list[str] = []
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture()
+def quiet_ticker(monkeypatch):
+    """No ticker thread: what is drawn then depends only on the calls and the fake clock."""
+    from kg.shared import progress
+
+    monkeypatch.setattr(progress, "TICK", None)
+    monkeypatch.delenv(progress.ENV, raising=False)
+    return progress
+
+
+def test_progress_on_a_terminal_shows_a_long_step_in_place_and_sums_it_up(quiet_ticker) -> None:
+    progress = quiet_ticker
+    term, clock = FakeTerminal(), Clock()
+    with progress.Step("Parsing data", total=4, unit="files", stream=term, clock=clock) as p:
+        p.advance()  # within the first second: nothing
+        assert term.text == ""
+        clock.now += 1.5
+        p.advance()
+        clock.now += 0.05
+        p.advance()  # too soon after the last draw: not redrawn
+        clock.now += 1.0
+        p.advance()
+    assert term.parts == ["\r\x1b[KParsing data: 2/4 files (50%), 1.5 s",
+                          "\r\x1b[KParsing data: 4/4 files (100%), 2.5 s",
+                          "\r\x1b[KParsing data: 4/4 files (100%), 2.5 s\n"]
+
+
+def test_progress_of_a_quick_step_leaves_no_trace(quiet_ticker) -> None:
+    term, clock = FakeTerminal(), Clock()
+    with quiet_ticker.Step("Reasoning", stream=term, clock=clock) as p:
+        p.detail("round 1")
+        clock.now += 0.5
+        p.detail("round 2")
+    assert term.text == ""
+
+
+def test_progress_is_silent_when_stderr_is_not_a_terminal_unless_forced(quiet_ticker, monkeypatch) -> None:
+    progress = quiet_ticker
+    piped, clock = FakeTerminal(tty=False), Clock()
+    with progress.Step("Validating", stream=piped, clock=clock) as p:
+        clock.now += 10
+        p.detail("still going")
+    progress.note("a note", stream=piped)
+    assert piped.text == ""
+    monkeypatch.setenv(progress.ENV, "1")  # forced: plain lines, no carriage returns
+    with progress.Step("Writing graph.nt", unit="bytes", stream=piped, clock=clock) as p:
+        clock.now += 2
+        p.advance(3_500_000)
+    progress.note("a note", stream=piped)
+    assert piped.text == "Writing graph.nt: 3.5 MB, 2.0 s\nWriting graph.nt: 3.5 MB, 2.0 s\na note\n"
+    monkeypatch.setenv(progress.ENV, "0")  # and silenced even on a terminal
+    term = FakeTerminal()
+    with progress.Step("Reasoning", stream=term, clock=clock) as p:
+        clock.now += 10
+        p.detail("round 9")
+    assert term.text == ""
+
+
+def test_progress_of_a_step_that_fails_says_it_stopped(quiet_ticker) -> None:
+    term, clock = FakeTerminal(), Clock()
+    with pytest.raises(RuntimeError), quiet_ticker.Step("Validating", stream=term, clock=clock) as p:
+        clock.now += 3
+        p.detail("shape 2 of 5")
+        raise RuntimeError("boom")
+    assert term.parts[-1] == "\r\x1b[KValidating: stopped after 3.0 s\n"
+
+
+def test_progress_ticker_shows_a_step_that_cannot_count(monkeypatch) -> None:
+    import time
+
+    from kg.shared import progress
+
+    monkeypatch.delenv(progress.ENV, raising=False)
+    monkeypatch.setattr(progress, "TICK", 0.01)
+    term = FakeTerminal()
+    with progress.step("Validating 12 triples (SHACL)", stream=term, delay=0.02):
+        time.sleep(0.3)  # one opaque call: no advance, no detail
+    assert term.parts[0].startswith("\r\x1b[KValidating 12 triples (SHACL): ")
+    assert term.text.endswith(" s\n")
+
+
+def test_a_cold_command_shows_its_long_steps_when_forced(tmp_path: Path, cache_dir: Path, monkeypatch) -> None:
+    """The steps are wired in: parsing, reasoning and writing the cache report themselves (delay 0 here)."""
+    from kg.shared import progress
+
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    result = kg("query", "lab-parents", "--data", str(mini_graph(tmp_path)), "--reasoning", "owlrl",
+                env={progress.ENV: "1"})
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    for start in ("Parsing ontology (1 file): ", "Parsing data (2 files): ", "Reasoning (owlrl, engine rules): round",
+                  "Writing the cache: "):
+        assert any(line.startswith(start) for line in lines), (start, result.stderr)
+    assert kg("query", "lab-parents", "--data", str(mini_graph(tmp_path / "again")), "--reasoning", "owlrl",
+              ).stderr == ""  # not forced, not a terminal: nothing

@@ -61,7 +61,10 @@ def open_graph(
 
         if kg.BACKGROUND_CACHE and cache.save_in_background(kgraph):
             return kgraph
-        return cache.save(kgraph)
+        from kg.shared import progress
+
+        with progress.step("Writing the cache"):
+            return cache.save(kgraph)
     return kgraph
 
 

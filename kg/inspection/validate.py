@@ -171,12 +171,16 @@ def validate(kgraph: KnowledgeGraph, shapes_files: list[Path]) -> ValidationRepo
     """Validate the graph's data (with closure types) against the shapes, SHACL Core, inference off."""
     import pyshacl
 
+    from kg.shared import progress
+
     shapes = load_shapes(shapes_files)
-    data = data_graph(kgraph, shape_classes(shapes))
-    conforms, report_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
-        allow_infos=True, allow_warnings=True,
-    )
+    with progress.step("Collecting the data to validate"):
+        data = data_graph(kgraph, shape_classes(shapes))
+    with progress.step(f"Validating {len(data):,} triples (SHACL)"):
+        conforms, report_graph, _text = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
+            allow_infos=True, allow_warnings=True,
+        )
     _bind(report_graph)
     results = _results(report_graph, data, kgraph)
     return ValidationReport(

@@ -74,7 +74,10 @@ def export(kgraph: KnowledgeGraph, fmt: str, *, inferred: bool = False) -> Itera
     the other formats write their union."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"--format {fmt}: unknown format (choose from {', '.join(EXPORT_FORMATS)})")
-    parts = export_lines(kgraph, inferred=inferred)
+    from kg.shared import progress
+
+    with progress.step("Collecting the triples to export"):
+        parts = export_lines(kgraph, inferred=inferred)
     if fmt in QUAD_FORMATS:
         graphs = canonical(parts)
         return nquads_chunks(graphs) if fmt == "nq" else trig_chunks(graphs)
@@ -131,10 +134,14 @@ def write_atomic(chunks: Iterable[str], path: str | os.PathLike[str]) -> Path:
         fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         raise InputError(f"{shown}: cannot write: {exc.strerror or exc}") from None
+    from kg.shared import progress
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle, \
+                progress.step(f"Writing {shown}", unit="bytes") as shown_progress:
             for chunk in chunks:
                 handle.write(chunk)
+                shown_progress.advance(len(chunk))
             handle.flush()
             os.fsync(handle.fileno())
         if st is None:
