@@ -8,9 +8,16 @@ Why: parsing and reasoning cost seconds to minutes; opening a RocksDB store cost
 - Writes are atomic: the store is written into a temporary directory beside the entry, its manifest last, then
   the directory is renamed into place. Readers never see a half-written entry; a concurrent writer that loses
   the race drops its copy.
-- A manifest lists every file of the store with its size and a digest of its first and last 4 KiB. A truncated
-  or corrupted entry fails that check (or fails to open) and is deleted and rebuilt, never used. RocksDB's own
-  block checksums catch corruption inside a file when it is read.
+- A manifest lists every file of the store with its size, a digest of its first and last 4 KiB and a digest of
+  the whole file. Sizes and edges are checked on every open; the whole files once (by the writer, which opens
+  what it wrote), after which their signatures stand for them (verified.json in the entry; any write changes a
+  file's change time). A truncated or corrupted entry fails those checks (or fails to open) and is deleted and
+  rebuilt, never used. Damage that no write made (a failing disk) is caught by RocksDB's block checksums when a
+  query reads it: kg.engine.graph.recovering deletes the entry and runs the command again.
+- Ownership: an entry is a folder named by a 40-digit key holding kg's manifest (or store); temporary folders
+  and files are named after their writer's process (`.tmp-KEY-PID-RAND`, `.digests.json.PID.RAND`). `clear`
+  deletes only those (temporary ones when their process is gone) and the remembered files, never anything else
+  in the directory.
 """
 
 from __future__ import annotations
