@@ -205,12 +205,16 @@ def test_an_entry_is_read_whole_once_then_known_by_its_files_signatures(tmp_path
     from kg.shared.paths import layout
 
     lay = layout(mini_graph(tmp_path, units=300))
-    open_graph(lay, reasoning="none")  # the writer opens what it wrote, so reads it whole (off a query's path)
-    (entry,) = _entries(cache_dir)
-    assert (entry / "verified.json").is_file()
     read_whole: list[str] = []
     digest = cache._file_digest
     monkeypatch.setattr(cache, "_file_digest", lambda path: read_whole.append(str(path)) or digest(path))
+    open_graph(lay, reasoning="none")  # the writer reads each store file whole once, for the manifest
+    store_reads = [p for p in read_whole if "/store/" in p]
+    assert store_reads and len(store_reads) == len(set(store_reads))
+    (entry,) = _entries(cache_dir)
+    assert (entry / "verified.json").is_file()
+    monkeypatch.setattr(cache, "_hashed", set())  # as another process: it knows only verified.json
+    read_whole.clear()
     assert open_graph(lay, reasoning="none").from_cache
     assert not [p for p in read_whole if "/store/" in p]  # a warm open reads no store file whole
     (entry / "verified.json").unlink()

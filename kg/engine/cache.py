@@ -9,11 +9,12 @@ Why: parsing and reasoning cost seconds to minutes; opening a RocksDB store cost
   the directory is renamed into place. Readers never see a half-written entry; a concurrent writer that loses
   the race drops its copy.
 - A manifest lists every file of the store with its size, a digest of its first and last 4 KiB and a digest of
-  the whole file. Sizes and edges are checked on every open; the whole files once (by the writer, which opens
-  what it wrote), after which their signatures stand for them (verified.json in the entry; any write changes a
-  file's change time). A truncated or corrupted entry fails those checks (or fails to open) and is deleted and
-  rebuilt, never used. Damage that no write made (a failing disk) is caught by RocksDB's block checksums when a
-  query reads it: kg.engine.graph.recovering deletes the entry and runs the command again.
+  the whole file. Sizes and edges are checked on every open; the whole files once (the writer, which opens what
+  it wrote, knows them from writing the manifest), after which their signatures stand for them (verified.json in
+  the entry; any write changes a file's change time). A truncated or corrupted entry fails those checks (or fails
+  to open) and is deleted and rebuilt, never used. Damage that no write made (a failing disk) is caught by
+  RocksDB's block checksums when a query reads it: kg.engine.graph.recovering deletes the entry and runs the
+  command again.
 - Ownership: an entry is a folder named by a 40-digit key holding kg's manifest (or store); temporary folders
   and files are named after their writer's process (`.tmp-KEY-PID-RAND`, `.digests.json.PID.RAND`). `clear`
   deletes only those (temporary ones when their process is gone) and the remembered files, never anything else
@@ -159,8 +160,18 @@ def _store_fingerprint(store_dir: Path, full: bool = True) -> dict[str, list]:
     for rel in _store_files(store_dir):
         path = os.path.join(store_dir, rel)
         size = os.path.getsize(path)
-        out[rel] = [size, _edges_digest(path, size)] + ([_file_digest(path)] if full else [])
+        out[rel] = [size, _edges_digest(path, size)]
+        if full:
+            signature = file_signature(path)
+            out[rel].append(_file_digest(path))
+            if file_signature(path) == signature:
+                _hashed.add((rel, *signature))
     return out
+
+
+# Files this process read whole to write a manifest, by signature: the writer then need not read the entry it
+# has just written a second time to check it (the signatures survive the entry's rename into place).
+_hashed: set[tuple] = set()
 
 
 _VERIFIED_FILE = "verified.json"  # in an entry: the signatures of its store files when they were last read whole
@@ -188,7 +199,7 @@ def _check_store(entry: Path, listed: dict) -> None:
         size, edges, whole = listed[rel]
         if signature[0] != size or _edges_digest(path, size) != edges:
             raise ValueError(f"store file {rel} differs from the manifest (truncated or modified)")
-        if verified.get(rel) != signature:
+        if verified.get(rel) != signature and (rel, *signature) not in _hashed:
             if _file_digest(path) != whole:
                 raise ValueError(f"store file {rel} differs from the manifest inside (modified)")
             if file_signature(path) != signature:

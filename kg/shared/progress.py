@@ -150,6 +150,7 @@ class Step:
 
     def __enter__(self) -> Step:
         _ACTIVE.append(self)
+        self._maybe_draw()  # at once when there is no delay
         if self._on and TICK:
             self._ticker = threading.Thread(target=self._tick, name="kg-progress", daemon=True)
             self._ticker.start()
