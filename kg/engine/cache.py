@@ -14,7 +14,8 @@ Why: parsing and reasoning cost seconds to minutes; opening a RocksDB store cost
   the entry; any write changes a file's change time). A truncated or corrupted entry fails those checks (or fails
   to open) and is deleted and rebuilt, never used. Damage that no write made (a failing disk) is caught by
   RocksDB's block checksums when a query reads it: kg.engine.graph.recovering deletes the entry and runs the
-  command again.
+  command again. (pyoxigraph 0.5 can loop on such an error inside a SPARQL scan instead of raising it: the
+  reason every entry is read whole before it is first used.)
 - Ownership: an entry is a folder named by a 40-digit key holding kg's manifest (or store); temporary folders
   and files are named after their writer's process (`.tmp-KEY-PID-RAND`, `.digests.json.PID.RAND`). `clear`
   deletes only those (temporary ones when their process is gone) and the remembered files, never anything else
