@@ -289,6 +289,27 @@ def test_leftovers_of_killed_writes_are_listed_and_reclaimed_but_live_writes_kep
         writer.wait()
 
 
+def test_a_cold_run_reclaims_the_leftovers_of_killed_cache_writes(tmp_path: Path, cache_dir: Path) -> None:
+    cache_dir.mkdir()
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout.strip()
+        stale = cache_dir / f".tmp-0123456789ab-{dead}-deadbeef"
+        live = cache_dir / f".tmp-0123456789ab-{writer.pid}-cafe0123"
+        for folder in (stale, live):
+            (folder / "store").mkdir(parents=True)
+        (cache_dir / "notes.txt").write_text("mine\n", encoding="utf-8")
+        result = kg("query", "lab-parents", "--data", str(mini_graph(tmp_path)))
+        assert result.exit_code == 0 and result.stderr == ""
+        assert not stale.exists() and live.is_dir() and (cache_dir / "notes.txt").is_file()
+        assert kg("query", "lab-parents", "--data", str(mini_graph(tmp_path / "b"))).exit_code == 0
+        assert live.is_dir()
+    finally:
+        writer.kill()
+        writer.wait()
+
+
 # ==== export =================================================================================================
 EXPORT = ["export", "--data", str(MINI), "--no-cache", "--format", "nt"]
 

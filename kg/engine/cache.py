@@ -56,7 +56,8 @@ if TYPE_CHECKING:
 
 CACHE_FORMAT = 3  # 3: and whole-file digests; 2: fingerprints over 4 KiB edges (1: 64 KiB)
 __all__ = ["ENV_CACHE_DIR", "cache_key", "cache_root", "check_root", "clear", "discard_damaged", "engine_version",
-           "entries", "file_digests", "open_cached", "save", "save_in_background", "size_of", "survey", "usable"]
+           "entries", "file_digests", "open_cached", "reclaim_leftovers", "save", "save_in_background", "size_of",
+           "survey", "usable"]
 # Bytes digested at each end of every store file: where truncation and a torn write show (an SST file's footer
 # and index blocks are at its end); RocksDB checks the blocks in between against their own checksums.
 _EDGE = 4 * 1024
@@ -451,6 +452,18 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
+
+
+def reclaim_leftovers() -> list[str]:
+    """Delete the temporary folders and files of cache writes that were killed (their process is gone), and
+    return their names; writes under way are left alone. Called by a cold run, before it writes an entry."""
+    try:
+        leftovers = survey()["leftovers"]
+    except OSError:
+        return []
+    for path in leftovers:
+        _remove(path)
+    return [p.name for p in leftovers]
 
 
 def clear() -> Cleared:

@@ -54,6 +54,7 @@ def open_graph(
         cached = cache.open_cached(lay, reasoning, engine)
         if cached is not None:
             return cached
+        cache.reclaim_leftovers()  # a cold run only: the leftovers of killed writes, whose process is gone
     kgraph = build_graph(lay, reasoning=reasoning, engine=engine, store=ox.Store(), provenance=provenance)
     if use_cache:
         import kg
