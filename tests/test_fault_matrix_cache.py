@@ -529,3 +529,20 @@ def test_a_cold_command_shows_its_long_steps_when_forced(tmp_path: Path, cache_d
         assert any(line.startswith(start) for line in lines), (start, result.stderr)
     assert kg("query", "lab-parents", "--data", str(mini_graph(tmp_path / "again")), "--reasoning", "owlrl",
               ).stderr == ""  # not forced, not a terminal: nothing
+
+
+def test_export_to_a_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path: Path) -> None:
+    import stat
+    import threading
+
+    fifo = tmp_path / "graph.nt"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = kg(*EXPORT, "-o", str(fifo))
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    assert received == [kg(*EXPORT).stdout.encode()]
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.nt"]
