@@ -51,7 +51,7 @@ def mini_graph(tmp_path: Path, units: int = 0) -> Path:
 
 
 # ==== data ===================================================================================================
-@pytest.mark.parametrize("cache", ["--cache", "--no-cache"])
+@pytest.mark.parametrize("cache", ["cached", "--no-cache"])
 def test_a_folder_named_like_a_turtle_file_is_a_folder(tmp_path: Path, cache_dir: Path, cache: str) -> None:
     root = mini_graph(tmp_path)
     (root / "data" / "bogus.ttl").mkdir()
@@ -62,7 +62,7 @@ def test_a_folder_named_like_a_turtle_file_is_a_folder(tmp_path: Path, cache_dir
     assert result.stderr == ""
 
 
-@pytest.mark.parametrize("cache", ["--cache", "--no-cache"])
+@pytest.mark.parametrize("cache", ["cached", "--no-cache"])
 def test_a_dangling_symlink_is_one_error_line_with_or_without_the_cache(tmp_path: Path, cache_dir: Path,
                                                                         cache: str, monkeypatch) -> None:
     root = mini_graph(tmp_path)
