@@ -87,7 +87,7 @@ def test_a_flipped_byte_is_detected(cache_dir, tmp_path) -> None:
     lay = layout(_copy_fixture(tmp_path))
     open_graph(lay, reasoning="owlrl")
     manifest = json.loads((_entry(cache_dir) / "manifest.json").read_text(encoding="utf-8"))
-    name = next(n for n, (size, _d) in manifest["files"].items() if size > 10)
+    name = next(n for n, (size, *_digests) in manifest["files"].items() if size > 10)
     path = _entry(cache_dir) / "store" / name
     data = bytearray(path.read_bytes())
     data[-1] ^= 0xFF
@@ -108,8 +108,8 @@ def test_clear_removes_every_entry(cache_dir, tmp_path) -> None:
 
     load_catalog(lay.queries_dir)
     assert (cache_dir / "digests.json").is_file() and (cache_dir / "catalogue.json").is_file()
-    root, removed = clear()
-    assert root == cache_dir and removed == 2
+    done = clear()
+    assert done.root == cache_dir and done.removed == 2
     assert entries() == []
     assert not [p.name for p in cache_dir.iterdir()]  # the digests and the catalogue too
 

@@ -14,6 +14,15 @@ def answer_explain(subject: str, predicate: str, object_: str, *, reasoning: str
                    data_dir: str | None = None) -> Answer:
     """Why SUBJECT PREDICATE OBJECT holds: the shortest proof (or every rule instance, `show_all`) as text or
     JSON; exit status 1 when the triple neither holds nor follows. Raises KgError on bad input."""
+    from kg.engine.graph import recovering
+
+    return recovering(lambda: _answer_explain(subject, predicate, object_, reasoning=reasoning, engine=engine,
+                                              show_all=show_all, fmt=fmt, use_cache=use_cache, lang=lang,
+                                              data_dir=data_dir))
+
+
+def _answer_explain(subject: str, predicate: str, object_: str, *, reasoning: str, engine: str, show_all: bool,
+                    fmt: str, use_cache: bool, lang: str, data_dir: str | None) -> Answer:
     import json
 
     import pyoxigraph as ox

@@ -48,8 +48,16 @@ def answer(named: NamedQuery, params: Sequence[str] = (), *, reasoning: str | No
     from kg.shared.results import AskResult
 
     sparql = prepare(named, parse_assignments(params))
-    done = execute(sparql, reasoning=reasoning or named.reasoning, engine=engine,
-                   use_cache=use_cache, data_dir=data_dir, endpoint=endpoint, auth=auth, timeout=timeout)
-    text = render(done.result, fmt, run=done.run, lang=lang, width=width)  # type: ignore[arg-type]
-    false_ask = isinstance(done.result, AskResult) and not done.result.value
-    return Answer(text, EXIT_FALSE if false_ask else EXIT_OK)
+
+    def work() -> Answer:  # reads the store up to the last label: run again if a cached store is damaged
+        done = execute(sparql, reasoning=reasoning or named.reasoning, engine=engine,
+                       use_cache=use_cache, data_dir=data_dir, endpoint=endpoint, auth=auth, timeout=timeout)
+        text = render(done.result, fmt, run=done.run, lang=lang, width=width)  # type: ignore[arg-type]
+        false_ask = isinstance(done.result, AskResult) and not done.result.value
+        return Answer(text, EXIT_FALSE if false_ask else EXIT_OK)
+
+    if endpoint:
+        return work()
+    from kg.engine.graph import recovering
+
+    return recovering(work)

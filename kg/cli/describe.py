@@ -36,16 +36,18 @@ def describe_command(name: str, lang: str, reasoning: str, engine: str, no_cache
       kg describe ekd:lix --reasoning owlrl
       kg describe '<https://w3id.org/ecosystem-kg/id/cnrs>' --format json
     """
-    from kg.engine.graph import open_graph
+    from kg.engine.graph import open_graph, recovering
     from kg.inspection import describe
     from kg.output.labels import Labeller
     from kg.shared.paths import layout
     from kg.shared.terminal import terminal_width
 
-    kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=not no_cache)
-    desc = describe.describe(kgraph, describe.resolve(kgraph, name))
-    if fmt == "json":
-        click.echo(json.dumps(desc.as_dict(), indent=2, ensure_ascii=False))
-        return
-    labeller = Labeller.for_terms(kgraph.query, desc.terms(), lang)
-    click.echo(describe.render(desc, labeller, lang, terminal_width()), nl=False)
+    def work() -> str:  # everything read before anything is printed: run again if a cached store is damaged
+        kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=not no_cache)
+        desc = describe.describe(kgraph, describe.resolve(kgraph, name))
+        if fmt == "json":
+            return json.dumps(desc.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        labeller = Labeller.for_terms(kgraph.query, desc.terms(), lang)
+        return describe.render(desc, labeller, lang, terminal_width())
+
+    click.echo(recovering(work), nl=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from kg.cli.common import data_option, engine_options, handle_errors
@@ -20,7 +22,9 @@ EXPORT_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml")
               help="Regime of the closure added by --inferred.")
 @engine_options
 @click.option("-o", "--output", metavar="FILE", default=None,
-              help="Write to FILE (atomically: a temporary file, then a rename) instead of stdout.")
+              help="Write to FILE (atomically: a temporary file, then a rename; through a symbolic link to its "
+                   "target; an existing file keeps its mode, a read-only one is refused) instead of stdout "
+                   "(also -o -).")
 @data_option
 @handle_errors
 def export_command(fmt: str | None, inferred: bool, reasoning: str, engine: str, no_cache: bool,
@@ -39,19 +43,27 @@ def export_command(fmt: str | None, inferred: bool, reasoning: str, engine: str,
       kg export --inferred --format trig -o graph.trig
       kg export -o graph.nt --data path/to/graph
     """
-    from kg.engine.graph import open_graph
+    from kg.engine.graph import open_graph, recovering
     from kg.publish import export
     from kg.shared.paths import layout
 
+    if output == "-":
+        output = None
+    if output is not None:
+        export.check_target(output)  # before the work: a read-only or misspelt target fails at once
     fmt = fmt or export.format_for_path(output) or "turtle"
-    kgraph = open_graph(layout(data_dir), reasoning=reasoning if inferred else "none", engine=engine,
-                        use_cache=not no_cache)
-    chunks = export.export(kgraph, fmt, inferred=inferred)
-    if output:
+
+    def work():  # the store is read whole here (the lines are sets); only the writing is lazy
+        kgraph = open_graph(layout(data_dir), reasoning=reasoning if inferred else "none", engine=engine,
+                            use_cache=not no_cache)
+        return export.export(kgraph, fmt, inferred=inferred)
+
+    chunks = recovering(work)
+    if output is not None:
         path = export.write_atomic(chunks, output)
         click.echo(f"wrote {path}", err=True)
         return
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     for chunk in chunks:
         stream.write(chunk)
     stream.flush()

@@ -29,17 +29,19 @@ def stats_command(reasoning: str, engine: str, no_cache: bool, data_dir: str | N
       kg stats --reasoning owlrl --lang fr
       kg stats --format json
     """
-    from kg.engine.graph import open_graph
+    from kg.engine.graph import open_graph, recovering
     from kg.inspection import stats
     from kg.output.labels import Labeller
     from kg.shared.paths import layout
 
-    kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=not no_cache)
-    counts = stats.compute(kgraph)
-    if fmt == "json":
-        click.echo(json.dumps(counts.as_dict(), indent=2))
-        return
-    import pyoxigraph as ox
+    def work() -> str:  # everything read before anything is printed: run again if a cached store is damaged
+        kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=not no_cache)
+        counts = stats.compute(kgraph)
+        if fmt == "json":
+            return json.dumps(counts.as_dict(), indent=2) + "\n"
+        import pyoxigraph as ox
 
-    terms = [ox.NamedNode(c.iri) for c in counts.classes + counts.properties]
-    click.echo(stats.render(counts, Labeller.for_terms(kgraph.query, terms, lang)), nl=False)
+        terms = [ox.NamedNode(c.iri) for c in counts.classes + counts.properties]
+        return stats.render(counts, Labeller.for_terms(kgraph.query, terms, lang))
+
+    click.echo(recovering(work), nl=False)

@@ -7,13 +7,26 @@ changes this package only.
 
 from __future__ import annotations
 
+import sys
+
 import pyoxigraph as ox
 
 from kg import DEFAULT_ENGINE, ENGINES, REGIMES
 from kg.engine.knowledge import KnowledgeGraph
-from kg.shared.errors import InputError
+from kg.shared.errors import InputError, KgError
 from kg.shared.paths import GraphLayout
 from kg.shared.paths import layout as default_layout
+
+TYPE_CHECKING = False  # typing is not imported on a warm query's path
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
+
+class CacheError(KgError):
+    """The cache cannot be read even after a rebuild (a failing disk)."""
 
 
 def open_graph(
@@ -36,9 +49,12 @@ def open_graph(
     if use_cache:
         from kg.engine import cache
 
+        use_cache = cache.usable()
+    if use_cache:
         cached = cache.open_cached(lay, reasoning, engine)
         if cached is not None:
             return cached
+        cache.reclaim_leftovers()  # a cold run only: the leftovers of killed writes, whose process is gone
     kgraph = build_graph(lay, reasoning=reasoning, engine=engine, store=ox.Store(), provenance=provenance)
     if use_cache:
         import kg
@@ -46,9 +62,31 @@ def open_graph(
 
         if kg.BACKGROUND_CACHE and cache.save_in_background(kgraph):
             return kgraph
-        return cache.save(kgraph)
+        from kg.shared import progress
+
+        with progress.step("Writing the cache"):
+            return cache.save(kgraph)
     return kgraph
 
+
+def recovering(work: Callable[[], T]) -> T:
+    """Run `work` (which opens the graph and reads it); if reading a cached store fails (RocksDB finds a block
+    that does not match its checksum only when a query reaches it), delete that entry and run `work` again,
+    which rebuilds it. Everything `work` returns must have been computed from the store, not streamed out
+    before the failure. A second failure is one line, not a traceback."""
+    try:
+        return work()
+    except (OSError, RuntimeError) as exc:
+        cache = sys.modules.get("kg.engine.cache")  # not imported: no cached store was opened
+        if cache is None or not cache.discard_damaged(exc):
+            raise
+    try:
+        return work()
+    except (OSError, RuntimeError) as exc:
+        if not cache.discard_damaged(exc):
+            raise
+        raise CacheError(f"the rebuilt cache entry cannot be read either ({exc}); "
+                         "check the disk, or run with --no-cache") from None
 
 
 def build_graph(lay: GraphLayout, *, reasoning: str, engine: str, store: ox.Store,

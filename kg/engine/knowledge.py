@@ -6,6 +6,7 @@ Nothing outside kg.engine knows which reasoner ran or how the closure was cached
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -128,9 +129,12 @@ class KnowledgeGraph:
             return to_result(result, sparql)  # evaluation is lazy: a SERVICE call fails while reading rows
         except SyntaxError as exc:
             raise InputError(f"query does not parse: {exc}") from None
-        except OSError as exc:  # only a SERVICE clause reaches out of the embedded store
-            raise StoreError(service_failure(sparql, exc)) from None
-        except RuntimeError as exc:
+        except (OSError, RuntimeError) as exc:
+            cache = sys.modules.get("kg.engine.cache")  # loaded when a cached store was opened
+            if cache is not None and cache.points_at_damage(exc):
+                raise  # a damaged cache entry: kg.engine.graph.recovering discards and rebuilds it
+            if isinstance(exc, OSError):  # only a SERVICE clause reaches out of the embedded store
+                raise StoreError(service_failure(sparql, exc)) from None
             raise InputError(f"query failed: {exc}") from None
 
     def files_asserting(self, triple: ox.Triple) -> list[str]:

@@ -50,16 +50,30 @@ def load_files(store: ox.Store, kind: str, files: Iterable[Path], root: Path,
                into_default: bool = False) -> list[ox.NamedNode]:
     """Load each file into its own graph (or, with `into_default`, straight into the default graph); on the
     first parse error nothing of that file is kept."""
+    from kg.shared import progress
+
     graphs: list[ox.NamedNode] = []
-    for path in files:
-        graph = file_graph(kind, path, root)
-        try:
-            # Store.load is transactional: a file that fails to parse leaves nothing behind.
-            store.load(path=str(path), format=ox.RdfFormat.TURTLE,
-                       to_graph=ox.DefaultGraph() if into_default else graph)
-        except SyntaxError as exc:
-            raise InputError(parse_error_line(path, exc)) from None
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{display_path(path)}: {exc}") from None
-        graphs.append(graph)
+    files = list(files)
+    sizes = [_size(path) for path in files]
+    with progress.step(f"Parsing {kind} ({len(files)} file{'s' if len(files) != 1 else ''})", total=sum(sizes),
+                       unit="bytes") as shown:
+        for path, size in zip(files, sizes, strict=True):
+            graph = file_graph(kind, path, root)
+            try:
+                # Store.load is transactional: a file that fails to parse leaves nothing behind.
+                store.load(path=str(path), format=ox.RdfFormat.TURTLE,
+                           to_graph=ox.DefaultGraph() if into_default else graph)
+            except SyntaxError as exc:
+                raise InputError(parse_error_line(path, exc)) from None
+            except (OSError, ValueError) as exc:
+                raise InputError(f"{display_path(path)}: {exc}") from None
+            graphs.append(graph)
+            shown.advance(size)
     return graphs
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # said by the load itself

@@ -16,7 +16,7 @@ Engines:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -52,19 +52,26 @@ def materialise(store: ox.Store, ontology_graphs: list[ox.NamedNode], *,
     """
     if regime == "none":
         return []
-    if engine == "rules":
-        graphs = run_rules(store, rules_for(regime, property_chains(store, ontology_graphs)),
-                           record_rounds=record_rounds)
-    elif engine == "owlrl":
-        graphs = _load_inferred(store, owlrl_inferred(store, regime), "owlrl")
-    elif engine == "reasonable":
-        graphs = _load_inferred(store, reasonable_inferred(store, ontology_graphs, regime), "reasonable")
-        # reasonable 0.4 skips some rules our ontology needs (property chains among them, measured on the
-        # test fixture): complete its closure with the rule table so every engine gives the same answers.
-        graphs += run_rules(store, rules_for(regime, property_chains(store, ontology_graphs)))
-    else:
-        raise KgError(f"unknown engine {engine!r}")
-    check_consistency(store)
+    from kg.shared import progress
+
+    with progress.step(f"Reasoning ({regime}, engine {engine})") as shown:
+        def on_round(n: int) -> None:
+            shown.detail(f"round {n}")
+
+        if engine == "rules":
+            graphs = run_rules(store, rules_for(regime, property_chains(store, ontology_graphs)),
+                               record_rounds=record_rounds, on_round=on_round)
+        elif engine == "owlrl":
+            graphs = _load_inferred(store, owlrl_inferred(store, regime), "owlrl")
+        elif engine == "reasonable":
+            graphs = _load_inferred(store, reasonable_inferred(store, ontology_graphs, regime), "reasonable")
+            # reasonable 0.4 skips some rules our ontology needs (property chains among them, measured on the
+            # test fixture): complete its closure with the rule table so every engine gives the same answers.
+            graphs += run_rules(store, rules_for(regime, property_chains(store, ontology_graphs)),
+                                on_round=on_round)
+        else:
+            raise KgError(f"unknown engine {engine!r}")
+        check_consistency(store)
     return graphs
 
 
@@ -137,7 +144,7 @@ def strata(rules: list[Rule]) -> list[list[Rule]]:
 
 
 def run_rules(store: ox.Store, rules: list[Rule], max_rounds: int = 1000,
-              record_rounds: bool = True) -> list[ox.NamedNode]:
+              record_rounds: bool = True, on_round: Callable[[int], None] | None = None) -> list[ox.NamedNode]:
     """Apply rules stratum by stratum, round after round until a round adds nothing; return the round graphs.
 
     Round N's triples land in graph N and then in the default graph; rules of round N read only rounds < N,
@@ -154,6 +161,8 @@ def run_rules(store: ox.Store, rules: list[Rule], max_rounds: int = 1000,
             n = len(graphs) + 1
             if n > max_rounds:
                 raise KgError(f"reasoning did not finish within {max_rounds} rounds")
+            if on_round is not None:
+                on_round(n)
             graph = round_graph(n)
             target = f"<{graph.value}>"
             delta = None if n == first_round else f"<{round_graph(n - 1).value}>"

@@ -171,12 +171,16 @@ def validate(kgraph: KnowledgeGraph, shapes_files: list[Path]) -> ValidationRepo
     """Validate the graph's data (with closure types) against the shapes, SHACL Core, inference off."""
     import pyshacl
 
+    from kg.shared import progress
+
     shapes = load_shapes(shapes_files)
-    data = data_graph(kgraph, shape_classes(shapes))
-    conforms, report_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
-        allow_infos=True, allow_warnings=True,
-    )
+    with progress.step("Collecting the data to validate"):
+        data = data_graph(kgraph, shape_classes(shapes))
+    with progress.step(f"Validating {len(data):,} triples (SHACL)"):
+        conforms, report_graph, _text = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
+            allow_infos=True, allow_warnings=True,
+        )
     _bind(report_graph)
     results = _results(report_graph, data, kgraph)
     return ValidationReport(
@@ -192,15 +196,15 @@ def validate(kgraph: KnowledgeGraph, shapes_files: list[Path]) -> ValidationRepo
 def check(data_dir: str | None = None, *, reasoning: str = "none", engine: str = "rules",
           use_cache: bool = True) -> ValidationReport:
     """Open the graph in DIR (or the project graph) and validate it against its layout's shapes."""
-    from kg.engine.graph import open_graph
+    from kg.engine.graph import open_graph, recovering
     from kg.shared.paths import layout
 
     lay = layout(data_dir)
     shapes_files = lay.shapes_files()
     if not shapes_files:
         raise InputError(f"{lay.ontology_dir}: no SHACL shapes file (shapes.ttl or *-shapes.ttl)")
-    kgraph = open_graph(lay, reasoning=reasoning, engine=engine, use_cache=use_cache)
-    return validate(kgraph, shapes_files)
+    return recovering(lambda: validate(open_graph(lay, reasoning=reasoning, engine=engine, use_cache=use_cache),
+                                       shapes_files))
 
 
 def _results(report: rdflib.Graph, data: rdflib.Graph, kgraph: KnowledgeGraph) -> list[ValidationResult]:

@@ -74,7 +74,10 @@ def export(kgraph: KnowledgeGraph, fmt: str, *, inferred: bool = False) -> Itera
     the other formats write their union."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"--format {fmt}: unknown format (choose from {', '.join(EXPORT_FORMATS)})")
-    parts = export_lines(kgraph, inferred=inferred)
+    from kg.shared import progress
+
+    with progress.step("Collecting the triples to export"):
+        parts = export_lines(kgraph, inferred=inferred)
     if fmt in QUAD_FORMATS:
         graphs = canonical(parts)
         return nquads_chunks(graphs) if fmt == "nq" else trig_chunks(graphs)
@@ -87,26 +90,70 @@ def format_for_path(path: str | os.PathLike[str] | None) -> str | None:
         return None
     return EXTENSIONS.get(Path(path).suffix.lower())
 
-def write_atomic(chunks: Iterable[str], path: str | os.PathLike[str]) -> Path:
-    """Write text to a temporary file next to `path`, then rename: readers never see half a file."""
-    target = Path(path)
+def check_target(path: str | os.PathLike[str]) -> tuple[str, Path, os.stat_result | None]:
+    """(the name as given, the file it leads to through links, its status or None when it does not exist yet),
+    or an InputError saying why it cannot be written; called before a long export, and again to write."""
+    import stat
+
+    shown = os.fspath(path)
+    if not shown:
+        raise InputError("-o: empty file name (leave -o out, or write -o -, for the standard output)")
+    target = Path(os.path.realpath(shown))  # through every link, to the file that is written
     folder = target.parent
     if not folder.is_dir():
-        raise InputError(f"{target}: no such directory {folder}")
+        raise InputError(f"{shown}: no such directory {folder}")
     try:
-        import tempfile
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
     except OSError as exc:
-        raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        raise InputError(f"{shown}: cannot write: {exc.strerror or exc}") from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{shown}: is a directory")
+    if st is not None and stat.S_ISREG(st.st_mode) and (not st.st_mode & 0o222 or not os.access(target, os.W_OK)):
+        raise InputError(f"{shown}: is read-only; not replaced (make it writable, or choose another file)")
+    return shown, target, st
+
+
+def write_atomic(chunks: Iterable[str], path: str | os.PathLike[str]) -> Path:
+    """Write text to a temporary file beside the file `path` names, then rename it over that file: readers
+    never see half a file, and a failure leaves the old file as it was.
+
+    A symbolic link is written through: its target is replaced (atomically), the link stays a link. An existing
+    file keeps its mode (and owner, where allowed); a read-only file is refused rather than replaced behind
+    its owner's back. A device or a pipe (`-o /dev/stdout`) is written to directly. Temporary files left
+    beside the target by an export that was killed (their writer's process is gone) are removed first."""
+    import stat
+
+    shown, target, st = check_target(path)
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return _write_through(chunks, target, shown)
+    reclaim_leftovers(target)
+    tmp_name = str(target.parent / f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot write: {exc.strerror or exc}") from None
+    from kg.shared import progress
+
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle, \
+                progress.step(f"Writing {shown}", unit="bytes") as shown_progress:
             for chunk in chunks:
                 handle.write(chunk)
+                shown_progress.advance(len(chunk))
             handle.flush()
             os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
+        if st is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_name, 0o666 & ~umask)
+        else:
+            os.chmod(tmp_name, stat.S_IMODE(st.st_mode))
+            try:
+                os.chown(tmp_name, st.st_uid, st.st_gid)
+            except OSError:
+                pass  # only root may give a file away: the new file is then the writer's
         os.replace(tmp_name, target)
     except BaseException as exc:
         try:
@@ -114,6 +161,43 @@ def write_atomic(chunks: Iterable[str], path: str | os.PathLike[str]) -> Path:
         except OSError:
             pass
         if isinstance(exc, OSError):
-            raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+            raise InputError(f"{shown}: cannot write: {exc.strerror or exc}") from None
         raise
-    return target
+    return Path(shown)
+
+
+def _write_through(chunks: Iterable[str], target: Path, shown: str) -> Path:
+    try:
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot write: {exc.strerror or exc}") from None
+    return Path(shown)
+
+
+def reclaim_leftovers(target: Path) -> list[Path]:
+    """Remove the temporary files `.NAME.PID.RAND.tmp` that an export to `target` left when it was killed (its
+    process is gone); a concurrent export's file (its process runs) is left alone. Returns what was removed."""
+    from kg.shared.paths import pid_alive
+
+    prefix = f".{target.name}."
+    removed = []
+    try:
+        names = [name for name in os.listdir(target.parent) if name.startswith(prefix) and name.endswith(".tmp")]
+    except OSError:
+        return removed
+    for name in names:
+        pid, _, rand = name[len(prefix):-len(".tmp")].partition(".")
+        if not pid.isdigit() or len(rand) != 8 or any(c not in "0123456789abcdef" for c in rand):
+            continue  # not a name this function gives
+        if pid_alive(int(pid)) and int(pid) != os.getpid():
+            continue
+        leftover = target.parent / name
+        try:
+            if leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink()
+                removed.append(leftover)
+        except OSError:
+            pass
+    return removed

@@ -26,13 +26,51 @@ class GraphLayout(namedtuple("GraphLayout", "ontology_dir data_dir queries_dir")
 
     def ontology_files(self) -> list[Path]:
         """Ontology Turtle files, shapes excluded: the shapes are not part of the graph that is queried."""
-        return sorted(p for p in self.ontology_dir.glob("*.ttl") if not _is_shapes(p))
+        return [p for p in turtle_files(self.ontology_dir, "*") if not _is_shapes(p)]
 
     def shapes_files(self) -> list[Path]:
-        return sorted(p for p in self.ontology_dir.glob("*.ttl") if _is_shapes(p))
+        return [p for p in turtle_files(self.ontology_dir, "*") if _is_shapes(p)]
 
     def data_files(self) -> list[Path]:
-        return sorted(self.data_dir.glob("**/*.ttl"))
+        """Every Turtle file below the data folder; a folder without one is an input error (a query over an
+        empty graph would answer "(0 rows)" and exit 0)."""
+        files = turtle_files(self.data_dir, "**/*")
+        if not files:
+            raise InputError(f"{display_path(self.data_dir)}: no Turtle file (*.ttl) in this data folder")
+        return files
+
+
+# Names that look meant for kg but that it does not read (it reads `*.ttl` only): said on stderr, once.
+_NEAR_MISSES = (".turtle", ".n3", ".nt", ".nq", ".trig", ".rdf", ".owl", ".jsonld")
+_warned: set[str] = set()
+
+
+def turtle_files(folder: Path, pattern: str) -> list[Path]:
+    """The `*.ttl` files matching `pattern` in `folder`, sorted. A folder named `x.ttl` is not a file (its own
+    files are found by a `**` pattern); a `.ttl` name that leads nowhere (a dangling symbolic link) is an input
+    error naming it, with or without the cache; names that look like RDF kg does not read (`x.TTL`,
+    `x.ttl.bak`, `x.turtle`, `x.nt`, ...) are named on stderr rather than skipped in silence."""
+    files = []
+    ignored = []
+    for path in folder.glob(pattern):
+        name = path.name
+        if name.endswith(".ttl"):
+            if path.is_file():
+                files.append(path)
+            elif not path.exists():
+                what = f"a symbolic link to {os.readlink(path)}, which" if path.is_symlink() else "it"
+                raise InputError(f"{display_path(path)}: cannot read: {what} does not exist")
+            elif not path.is_dir():
+                raise InputError(f"{display_path(path)}: not a regular file")
+        elif not name.startswith(".") and (".ttl" in name.lower() or path.suffix.lower() in _NEAR_MISSES):
+            if path.is_file():
+                ignored.append(path)
+    fresh = [p for p in ignored if str(p) not in _warned]
+    if fresh:
+        _warned.update(str(p) for p in fresh)
+        shown = ", ".join(display_path(p) for p in sorted(fresh))
+        print(f"kg: not read (kg reads Turtle files named *.ttl only): {shown}", file=sys.stderr)
+    return sorted(files)
 
 
 def _is_shapes(path: Path) -> bool:
@@ -81,8 +119,8 @@ def layout(data_dir: str | os.PathLike[str] | None = None) -> GraphLayout:
 
 def display_path(path: Path) -> str:
     """A path as the user can find it: relative to the working directory when it is below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    try:  # the folder resolved, not the name: a symbolic link is shown as the user named it
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -139,4 +177,23 @@ def write_remembered(path: Path, data: dict) -> None:
         tmp.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # e.g. the cache directory is a regular file
+            pass
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process of that id runs on this machine (another user's counts): a temporary file named after
+    its writer's id is a leftover to reclaim only when that writer is gone."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
