@@ -18,6 +18,8 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("validate", "validate", "validate_cmd"),
     ("explain", "explain", "explain_command"),
     ("load", "load", "load"),
+    ("ingest", "ingest", "ingest_command"),
+    ("accept", "ingest", "accept_command"),
     ("cache", "cache", "cache_group"),
 ]
 

@@ -203,8 +203,8 @@ def build(header: dict[str, str], rows: list[Candidate], text: str, known: Known
             o = entity(r, r.object, "organisation") if r.object else ""
             if not r.value:
                 fail(r, "the title (value) is empty")
-            n = fact(r, f"role-{_local(s)}-{_local(o) or 'role'}", "ekg:Role", f"{_local(s)}, {r.value} (document {num})",
-                     f"{_local(s)}, {r.value} (document {num})")
+            role_label = f"{_local(s)}, {r.value} (document {num})"
+            n = fact(r, f"role-{_local(s)}-{_local(o) or 'role'}", "ekg:Role", role_label, role_label)
             n.add("ekg:roleHolder", s).add("ekg:roleTitle", lit(r.value)).add("ekg:notStated", "ekg:date")
             if o:
                 n.add("ekg:roleOrganisation", o)

@@ -8,6 +8,7 @@ numbered placeholder, so a rule reads "⟦1⟧, piloté par ⟦2⟧" whatever th
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -241,7 +242,7 @@ class Extractor:
 
     def _acronyms(self, sent: str, mentions: list[Mention]) -> None:
         """"Long name (ACR": the acronym is the long name's alternative label, one entity."""
-        for a, b in zip(mentions, mentions[1:], strict=False):
+        for a, b in itertools.pairwise(mentions):
             between = sent[a.end:b.start]
             if between.strip() == "(" and not b.known and not a.known and b.text.isupper():
                 ent = self.new_entities.get(normalise(a.text))
@@ -281,7 +282,8 @@ class Extractor:
                         if f["doc"] == self.doc:
                             status = "done"
                         else:
-                            status, note = "known", f"also stated by {curie(f['doc'])}: new figure node for this document"
+                            status = "known"
+                            note = f"also stated by {curie(f['doc'])}: new figure node for this document"
                     else:
                         status, note = "conflict", f"the graph has {f['value']} ({curie(f['iri'])})"
             if status == "done":
@@ -542,7 +544,8 @@ RULES = [
     Rule(rf"{_S}{INCISE}[^⟦.]{{0,30}}?(?:financée?s?|subventionnée?s?)\s+par\s+" + LIST.format("o"),
          [("s", "o", "fundedBy", "funding")], ("programme", "organisation", "product"), AGENT),
     # membership
-    Rule(rf"{_S}\s+(?:est|sont|est devenue?|a rejoint|rejoint|ont rejoint)\s+(?:membres?\s+(?:du|de la|de l['’]|des|de)\s*)?"
+    Rule(rf"{_S}\s+(?:est|sont|est devenue?|a rejoint|rejoint|ont rejoint)\s+"
+         rf"(?:membres?\s+(?:du|de la|de l['’]|des|de)\s*)?"
          rf"{DET}{_O}", [("s", "o", "memberOf", "relation")], AGENT, ORG),
     Rule(rf"{_S},\s+membres?\s+(?:du|de la|de l['’]|des|de)\s*{DET}{_O}", [("s", "o", "memberOf", "relation")],
          AGENT, ORG),
@@ -696,7 +699,7 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
         if m.start() == 0:
             continue
         words = list(re.finditer(r"[\w’'&-]+|[^\w\s]", sent[m.end():m.end() + 80]))
-        end, taken = m.end(), []
+        taken = []
         if not words or not re.match(r"[\w]", words[0].group()):
             continue
         capital_mode = words[0].group()[0].isupper() or words[0].group()[0].isdigit()

@@ -36,7 +36,8 @@ class Known:
     def __init__(self, kgraph) -> None:
         self.kgraph = kgraph
         supers: dict[str, set[str]] = defaultdict(set)
-        for cls, sup in _rows(kgraph, f"SELECT ?c ?s WHERE {{ ?c <{RDFS}subClassOf>* ?s FILTER(isIRI(?c) && isIRI(?s)) }}"):
+        subclass = f"SELECT ?c ?s WHERE {{ ?c <{RDFS}subClassOf>* ?s FILTER(isIRI(?c) && isIRI(?s)) }}"
+        for cls, sup in _rows(kgraph, subclass):
             supers[cls].add(sup)
         self.superclasses = supers
         self.types: dict[str, set[str]] = defaultdict(set)
@@ -57,7 +58,8 @@ class Known:
         self.iris: set[str] = {s for (s,) in _rows(kgraph, f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o "
                                                            f"FILTER(STRSTARTS(STR(?s), \"{EKD}\")) }}")}
         self.documents: dict[str, str] = {}
-        for doc, ident in _rows(kgraph, f"SELECT ?d ?i WHERE {{ ?d a <{EKG}SourceDocument> ; <{DCTERMS}identifier> ?i }}"):
+        docs = f"SELECT ?d ?i WHERE {{ ?d a <{EKG}SourceDocument> ; <{DCTERMS}identifier> ?i }}"
+        for doc, ident in _rows(kgraph, docs):
             self.documents[ident] = doc
         self.vocab: dict[str, dict[str, str]] = {}
         for kind in ("Unit", "Measure", "Qualifier", "ParticipationRole"):
@@ -90,11 +92,13 @@ class Known:
         self.roles = set(_rows(kgraph, f"SELECT ?h ?o ?d WHERE {{ ?r a <{EKG}Role> ; <{EKG}roleHolder> ?h ; "
                                        f"<{PROV}wasDerivedFrom> ?d OPTIONAL {{ ?r <{EKG}roleOrganisation> ?o }} }}"))
         self.quotations = {(d, normalise(t)) for d, t in _rows(
-            kgraph, f"SELECT ?d ?t WHERE {{ ?q a <{EKG}Quotation> ; <{EKG}quotedText> ?t ; <{PROV}wasDerivedFrom> ?d }}")}
+            kgraph, f"SELECT ?d ?t WHERE {{ ?q a <{EKG}Quotation> ; <{EKG}quotedText> ?t ; "
+                    f"<{PROV}wasDerivedFrom> ?d }}")}
         self.participations = set(_rows(kgraph, f"SELECT ?p ?e ?d WHERE {{ ?x a <{EKG}Participation> ; "
                                                  f"<{EKG}participant> ?p ; <{EKG}participationIn> ?e ; "
                                                  f"<{PROV}wasDerivedFrom> ?d }}"))
-        self.fundings = set(_rows(kgraph, f"SELECT ?r ?f ?d WHERE {{ ?x a <{EKG}Funding> ; <{EKG}fundingRecipient> ?r ; "
+        self.fundings = set(_rows(kgraph, f"SELECT ?r ?f ?d WHERE {{ ?x a <{EKG}Funding> ; "
+                                          f"<{EKG}fundingRecipient> ?r ; "
                                           f"<{EKG}funder> ?f ; <{PROV}wasDerivedFrom> ?d }}"))
 
     def family(self, iri: str) -> str | None:
