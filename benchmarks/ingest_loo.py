@@ -57,18 +57,24 @@ LABEL_PROPS = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
 NOT_RELATIONS = {RDF + "type", EKG + "mentions", EKG + "mentionedIn", *LABEL_PROPS}
 DATE_PROPS = (EKG + "date", EKG + "startDate", EKG + "endDate")
 KINDS = ("a", "b", "c", "d", "e")
-NAMES = {"a": "(a) linked mentions", "b": "(b) new entities + family", "c": "(c) figures", "d": "(d) dates",
-         "e": "(e) relations"}
+NAMES = {
+    "a": "(a) linked mentions",
+    "b": "(b) new entities + family",
+    "c": "(c) figures",
+    "d": "(d) dates",
+    "e": "(e) relations",
+}
 
 
 def expand(curie: str) -> str:
     for prefix, ns in (("ekd:", EKD), ("ekg:", EKG), ("xsd:", XSD)):
         if curie.startswith(prefix):
-            return ns + curie[len(prefix):]
+            return ns + curie[len(prefix) :]
     return curie
 
 
 # -- the graph without one document ---------------------------------------------------------------------
+
 
 def full_store() -> ox.Store:
     store = ox.Store()
@@ -92,7 +98,8 @@ def leave_out(store: ox.Store, doc: str) -> list[ox.Quad]:
         props = {q.predicate.value: q.object for q in by_subject[f]}
         if RDF + "subject" in props:
             attesting[(props[RDF + "subject"], props[RDF + "predicate"], props[RDF + "object"])].add(
-                props[PROV + "wasDerivedFrom"])
+                props[PROV + "wasDerivedFrom"]
+            )
     mentioned = defaultdict(set)
     for q in quads:
         if q.predicate.value == EKG + "mentionedIn":
@@ -123,6 +130,7 @@ def graph_without(store: ox.Store, doc: str, root: Path) -> Known:
 
 # -- what the curators wrote for one document ---------------------------------------------------------------
 
+
 class Ontology:
     def __init__(self) -> None:
         onto = ox.Store()
@@ -131,11 +139,17 @@ class Ontology:
         for q in onto.quads_for_pattern(None, ox.NamedNode(OWL + "inverseOf"), None):
             self.inverse[q.subject.value] = q.object.value
             self.inverse[q.object.value] = q.subject.value
+        self.symmetric = {
+            q.subject.value
+            for q in onto.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "SymmetricProperty"))
+        }
         self.supers = defaultdict(set)
         for row in onto.query(f"SELECT ?p ?s WHERE {{ ?p <{RDFS}subPropertyOf>+ ?s }}"):
             self.supers[row["p"].value].add(row["s"].value)
 
     def canon(self, s: str, p: str, o: str) -> tuple[str, str, str]:
+        if p in self.symmetric:
+            return (min(s, o), p, max(s, o))
         q = self.inverse.get(p)
         return (o, q, s) if q and q < p else (s, p, o)
 
@@ -145,7 +159,6 @@ class Ontology:
 
 def gold(store: ox.Store, doc: str, known: Known, onto: Ontology) -> dict:
     """D's curated facts in the comparison's terms; entities as IRIs (new ones also by their labels)."""
-    d = ox.NamedNode(doc)
     rows = lambda q: [tuple(None if t is None else t.value for t in r) for r in store.query(q)]  # noqa: E731
     mentioned = {e for (e,) in rows(f"SELECT ?e WHERE {{ ?e <{EKG}mentionedIn> <{doc}> }}")}
     family_store = Known.__new__(Known)
@@ -162,36 +175,75 @@ def gold(store: ox.Store, doc: str, known: Known, onto: Ontology) -> dict:
             classes |= known.superclasses.get(t, {t})
         fam = _family(classes)
         if fam in ("person", "organisation", "product", "programme", "place", "event"):
-            labels = {normalise(l) for (l,) in rows(f"SELECT ?l WHERE {{ VALUES ?p {{ <{RDFS}label> <{SKOS}prefLabel> "
-                                                    f"<{SKOS}altLabel> }} <{e}> ?p ?l }}")}
+            labels = {
+                normalise(label)
+                for (label,) in rows(
+                    f"SELECT ?l WHERE {{ VALUES ?p {{ <{RDFS}label> <{SKOS}prefLabel> "
+                    f"<{SKOS}altLabel> }} <{e}> ?p ?l }}"
+                )
+            }
             new_entities[e] = (fam, labels)
     figures = Counter(
-        (_dec(v), u, q) for v, u, q in rows(f"SELECT ?v ?u ?q WHERE {{ ?f a <{EKG}Figure> ; <{PROV}wasDerivedFrom> "
-                                            f"<{doc}> ; <{EKG}value> ?v ; <{EKG}unit> ?u ; <{EKG}qualifier> ?q }}"))
+        (_dec(v), u, q)
+        for v, u, q in rows(
+            f"SELECT ?v ?u ?q WHERE {{ ?f a <{EKG}Figure> ; <{PROV}wasDerivedFrom> "
+            f"<{doc}> ; <{EKG}value> ?v ; <{EKG}unit> ?u ; <{EKG}qualifier> ?q }}"
+        )
+    )
     dates = set()
-    for v, dt in rows(f"SELECT ?v (DATATYPE(?v) AS ?dt) WHERE {{ {{ ?a <{PROV}wasDerivedFrom> <{doc}> ; "
-                      f"<{RDF}predicate> ?p ; <{RDF}object> ?v VALUES ?p {{ {' '.join(f'<{p}>' for p in DATE_PROPS)} }} }}"
-                      f" UNION {{ ?f <{PROV}wasDerivedFrom> <{doc}> ; <{EKG}date> ?v }} }}"):
+    for v, dt in rows(
+        f"SELECT ?v (DATATYPE(?v) AS ?dt) WHERE {{ {{ ?a <{PROV}wasDerivedFrom> <{doc}> ; "
+        f"<{RDF}predicate> ?p ; <{RDF}object> ?v VALUES ?p {{ {' '.join(f'<{p}>' for p in DATE_PROPS)} }} }}"
+        f" UNION {{ ?f <{PROV}wasDerivedFrom> <{doc}> ; ?dp ?v VALUES ?dp {{ <{EKG}date> <{EKG}startDate> }} }} }}"
+    ):
         dates.add((v, dt))
-    for (w,) in rows(f"SELECT ?w WHERE {{ ?f <{PROV}wasDerivedFrom> <{doc}> ; <{RDF}object> ?w ; <{RDF}predicate> "
-                     f"<{EKG}dateAsWritten> }}"):
-        if any(m in w.lower() for m in ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                                        "septembre", "octobre", "novembre", "décembre")) and "dernier" in w.lower():
-            dates.add((normalise(w), "notStated"))
+    for (w,) in rows(
+        f"SELECT ?w WHERE {{ ?f <{PROV}wasDerivedFrom> <{doc}> ; <{RDF}object> ?w ; <{RDF}predicate> "
+        f"<{EKG}dateAsWritten> }}"
+    ):
+        if (
+            any(
+                m in w.lower()
+                for m in (
+                    "janvier",
+                    "février",
+                    "mars",
+                    "avril",
+                    "mai",
+                    "juin",
+                    "juillet",
+                    "août",
+                    "septembre",
+                    "octobre",
+                    "novembre",
+                    "décembre",
+                )
+            )
+            and "dernier" in w.lower()
+        ):
+            dates.add((_relative(w), "notStated"))
     relations = set()
-    for s, p, o in rows(f"SELECT ?s ?p ?o WHERE {{ ?a a <{EKG}Attestation> ; <{PROV}wasDerivedFrom> <{doc}> ; "
-                        f"<{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o FILTER(isIRI(?o) && "
-                        f"STRSTARTS(STR(?o), \"{EKD}\") && STRSTARTS(STR(?p), \"{EKG}\")) }}"):
+    for s, p, o in rows(
+        f"SELECT ?s ?p ?o WHERE {{ ?a a <{EKG}Attestation> ; <{PROV}wasDerivedFrom> <{doc}> ; "
+        f"<{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o FILTER(isIRI(?o) && "
+        f'STRSTARTS(STR(?o), "{EKD}") && STRSTARTS(STR(?p), "{EKG}")) }}'
+    ):
         if p not in NOT_RELATIONS and p not in DATE_PROPS:
             relations.add(onto.canon(s, p, o))
-    for h, o in rows(f"SELECT ?h ?o WHERE {{ ?r a <{EKG}Role> ; <{PROV}wasDerivedFrom> <{doc}> ; <{EKG}roleHolder> ?h ; "
-                     f"<{EKG}roleOrganisation> ?o }}"):
+    for h, o in rows(
+        f"SELECT ?h ?o WHERE {{ ?r a <{EKG}Role> ; <{PROV}wasDerivedFrom> <{doc}> ; <{EKG}roleHolder> ?h ; "
+        f"<{EKG}roleOrganisation> ?o }}"
+    ):
         relations.add(onto.canon(h, EKG + "holdsRole", o))
-    for p, e in rows(f"SELECT ?p ?e WHERE {{ ?r a <{EKG}Participation> ; <{PROV}wasDerivedFrom> <{doc}> ; "
-                     f"<{EKG}participant> ?p ; <{EKG}participationIn> ?e }}"):
+    for p, e in rows(
+        f"SELECT ?p ?e WHERE {{ ?r a <{EKG}Participation> ; <{PROV}wasDerivedFrom> <{doc}> ; "
+        f"<{EKG}participant> ?p ; <{EKG}participationIn> ?e }}"
+    ):
         relations.add(onto.canon(p, EKG + "participatesIn", e))
-    for r, f in rows(f"SELECT ?r ?f WHERE {{ ?x a <{EKG}Funding> ; <{PROV}wasDerivedFrom> <{doc}> ; "
-                     f"<{EKG}fundingRecipient> ?r ; <{EKG}funder> ?f }}"):
+    for r, f in rows(
+        f"SELECT ?r ?f WHERE {{ ?x a <{EKG}Funding> ; <{PROV}wasDerivedFrom> <{doc}> ; "
+        f"<{EKG}fundingRecipient> ?r ; <{EKG}funder> ?f }}"
+    ):
         relations.add(onto.canon(r, EKG + "fundedBy", f))
     return {"a": linked, "b": new_entities, "c": figures, "d": dates, "e": relations}
 
@@ -205,6 +257,10 @@ def _family(classes: set[str]) -> str | None:
     return None
 
 
+def _relative(written: str) -> str:
+    return normalise(written).removeprefix("en ").removeprefix("depuis ")
+
+
 def _dec(value: str) -> str:
     from decimal import Decimal
 
@@ -212,6 +268,7 @@ def _dec(value: str) -> str:
 
 
 # -- comparing --------------------------------------------------------------------------------------------
+
 
 def compare(cands, g: dict, onto: Ontology, known_labels: dict[str, str] | None = None) -> dict:
     """(correct, proposed, expected[, related]) per kind."""
@@ -237,8 +294,11 @@ def compare(cands, g: dict, onto: Ontology, known_labels: dict[str, str] | None 
     dates = set()
     for c in cands:
         if c.kind == "date":
-            dates.add((normalise(c.as_written), "notStated") if c.datatype == "ekg:notStated" else
-                      (c.value, expand(c.datatype)))
+            dates.add(
+                (_relative(c.as_written), "notStated")
+                if c.datatype == "ekg:notStated"
+                else (c.value, expand(c.datatype))
+            )
     out["d"] = (len(dates & g["d"]), len(dates), len(g["d"]))
     rels = set()
     for c in cands:
@@ -250,8 +310,9 @@ def compare(cands, g: dict, onto: Ontology, known_labels: dict[str, str] | None 
             for party in c.object.split():
                 rels.add(onto.canon(expand(c.subject), EKG + "party", pred_map.get(expand(party), expand(party))))
     exact = rels & g["e"]
-    related = {r for r in rels - exact if any(r[0] == x[0] and r[2] == x[2] and onto.related(r[1], x[1])
-                                              for x in g["e"])}
+    related = {
+        r for r in rels - exact if any(r[0] == x[0] and r[2] == x[2] and onto.related(r[1], x[1]) for x in g["e"])
+    }
     out["e"] = (len(exact), len(rels), len(g["e"]), len(related))
     return out
 
@@ -261,8 +322,7 @@ def pr(correct: int, proposed: int, expected: int) -> tuple[float, float]:
 
 
 def table(results: dict[str, dict]) -> str:
-    lines = ["| document | " + " | ".join(NAMES[k] + " P / R" for k in KINDS) + " |",
-             "|---|" + "---|" * len(KINDS)]
+    lines = ["| document | " + " | ".join(NAMES[k] + " P / R" for k in KINDS) + " |", "|---|" + "---|" * len(KINDS)]
     total = {k: [0, 0, 0] for k in KINDS}
     for name, res in results.items():
         cells = []
@@ -290,14 +350,19 @@ def table(results: dict[str, dict]) -> str:
 
 # -- fixtures ------------------------------------------------------------------------------------------------
 
+
 def fixture_gold(expected: dict, known: Known) -> dict:
     labels = lambda x: normalise(x)  # noqa: E731
     return {
         "a": {expand(m["iri"]) for m in expected["mentions"]},
         "b": {e["label"]: (e["family"], {labels(e["label"])}) for e in expected["entities"]},
         "c": Counter((_dec(f["value"]), expand(f["unit"]), expand(f["qualifier"])) for f in expected["figures"]),
-        "d": {(normalise(d["as_written"]), "notStated") if d["datatype"] == "ekg:notStated" else
-              (d["value"], expand(d["datatype"])) for d in expected["dates"]},
+        "d": {
+            (_relative(d["as_written"]), "notStated")
+            if d["datatype"] == "ekg:notStated"
+            else (d["value"], expand(d["datatype"]))
+            for d in expected["dates"]
+        },
         "e": {(labels(r["subject"]), expand(r["predicate"]), labels(r["object"])) for r in expected["relations"]},
     }
 
@@ -307,8 +372,10 @@ def fixture_compare(cands, g: dict, known: Known, onto: Ontology) -> dict:
     for c in cands:
         if c.kind in ("entity", "agreement"):
             label_of[expand(c.subject)] = normalise(c.label)
+
     def lab(iri: str) -> str:
         return label_of.get(iri) or normalise(known.label(iri))
+
     relabelled = []
     for c in cands:
         if c.kind in ("relation", "role", "participation", "funding", "agreement"):
@@ -328,6 +395,7 @@ def fixture_compare(cands, g: dict, known: Known, onto: Ontology) -> dict:
 
 # -- the 5 MB text ---------------------------------------------------------------------------------------------
 
+
 def big_text_timing(root: Path) -> str:
     parts = [p.read_text(encoding="utf-8").split("\n", 1)[1] for p in sorted(FIXTURES.glob("*.txt"))]
     unit = "\n".join(parts) + "\n"
@@ -336,12 +404,17 @@ def big_text_timing(root: Path) -> str:
     path.write_text(text, encoding="utf-8")
     size = path.stat().st_size
     start = time.perf_counter()
-    proc = subprocess.run([str(REPO / ".venv" / "bin" / "kg"), "ingest", str(path), "-o", str(root / "big.tsv")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "kg"), "ingest", str(path), "-o", str(root / "big.tsv")],
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     rows = sum(1 for _ in (root / "big.tsv").open(encoding="utf-8")) if proc.returncode == 0 else 0
-    return (f"`kg ingest` on a {size / 1e6:.1f} MB text ({text.count(chr(10))} lines, the fixtures repeated): "
-            f"{elapsed:.1f} s wall, exit {proc.returncode}, {rows} review lines")
+    return (
+        f"`kg ingest` on a {size / 1e6:.1f} MB text ({text.count(chr(10))} lines, the fixtures repeated): "
+        f"{elapsed:.1f} s wall, exit {proc.returncode}, {rows} review lines"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -350,9 +423,13 @@ def main(argv: list[str]) -> int:
         return 2
     onto = Ontology()
     store = full_store()
-    docs = {row["f"].value: row["d"].value for row in store.query(
-        "SELECT ?d ?f WHERE { ?d a <https://w3id.org/ecosystem-kg/ontology#SourceDocument> ; "
-        "<http://purl.org/dc/terms/identifier> ?f }")}
+    docs = {
+        row["f"].value: row["d"].value
+        for row in store.query(
+            "SELECT ?d ?f WHERE { ?d a <https://w3id.org/ecosystem-kg/ontology#SourceDocument> ; "
+            "<http://purl.org/dc/terms/identifier> ?f }"
+        )
+    }
     results = {}
     for file in sorted(docs):
         doc = docs[file]

@@ -22,8 +22,10 @@ from kg.query.search import normalise
 from kg.shared.namespaces import EKD, EKG
 
 VERSION = "kg-ingest-rules/1"
-NAME_STOP = ("s['’]\\w+|a|ont|est|sont|se|sera|qui|que|le|la|les|l|à|au|aux|en|pour|avec|par|sur|dans|lors|"
-             "depuis|et\\s+(?:le|la|les|l|un|une)|a\\w+é|\\d+")
+NAME_STOP = (
+    "s['’]\\w+|a|ont|est|sont|se|sera|qui|que|le|la|les|l|à|au|aux|en|pour|avec|par|sur|dans|lors|"
+    "depuis|et\\s+(?:le|la|les|l|un|une)|a\\w+é|\\d+"
+)
 MAX_LABEL_WORDS = 10
 APOS = "['’]"
 _WORD = re.compile(r"[\w][\w'’&-]*|#\w+", re.UNICODE)
@@ -41,7 +43,7 @@ def slug(text: str) -> str:
 def curie(iri: str) -> str:
     for prefix, ns in (("ekd", EKD), ("ekg", EKG), ("xsd", "http://www.w3.org/2001/XMLSchema#")):
         if iri.startswith(ns):
-            return prefix + ":" + iri[len(ns):]
+            return prefix + ":" + iri[len(ns) :]
     return iri
 
 
@@ -50,8 +52,9 @@ class Mention:
 
     __slots__ = ("cls", "end", "family", "iri", "known", "sentence", "start", "text")
 
-    def __init__(self, sentence: int, start: int, end: int, text: str, iri: str, known: bool, family: str,
-                 cls: str) -> None:
+    def __init__(
+        self, sentence: int, start: int, end: int, text: str, iri: str, known: bool, family: str, cls: str
+    ) -> None:
         self.sentence, self.start, self.end, self.text = sentence, start, end, text
         self.iri, self.known, self.family, self.cls = iri, known, family, cls
 
@@ -59,14 +62,21 @@ class Mention:
 class Extractor:
     """One document's extraction; `run()` returns the candidates in reading order."""
 
-    def __init__(self, text: str, known: Known, doc_iri: str, ner: NerFunction | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        known: Known,
+        doc_iri: str,
+        ner: NerFunction | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.known, self.doc, self.ner, self.progress = known, doc_iri, ner, progress
         self.sents = sentences(text)
         self.candidates: list[Candidate] = []
         self.new_entities: dict[str, Candidate] = {}  # normalised label → entity candidate
         self.new_iris: set[str] = set()
         self.proposed_keys: set[tuple] = set()
+        self.counter = 0
         self.figure_rows: dict[int, list[tuple[int, Candidate]]] = {}
         self.local: dict[str, tuple[str, str, str]] = {}  # normalised name → (iri, family, class) of new entities
         self.max_words = max((len(k.split()) for k in known.by_label), default=1)
@@ -77,7 +87,8 @@ class Extractor:
         if key in self.proposed_keys:
             return None
         self.proposed_keys.add(key)
-        cand = Candidate(id=f"c{len(self.candidates) + 1:04d}", **fields)
+        self.counter += 1
+        cand = Candidate(id=f"c{self.counter:04d}", **fields)
         self.candidates.append(cand)
         return cand
 
@@ -101,19 +112,25 @@ class Extractor:
                 key = " ".join(n for n in norms[i:j] if n)
                 iris = self.known.by_label.get(key)
                 if iris:
-                    text = sent[words[i].start():words[j - 1].end()]
+                    text = sent[words[i].start() : words[j - 1].end()]
                     if self._linkable(text, iris):
                         hit = (j, text, sorted(iris), None)
                         break
-            if hit and hit[3] is not None:
-                j, text, _, (iri, family, cls) = hit
-                found.append(Mention(number, words[i].start(), words[j - 1].end(), text, iri, False, family, cls))
-                i = j
-            elif hit:
+            if hit:
                 j, text, iris, _ = hit
                 iri = iris[0]
-                found.append(Mention(number, words[i].start(), words[j - 1].end(), text, iri, True,
-                                     self.known.family(iri) or "concept", ""))
+                found.append(
+                    Mention(
+                        number,
+                        words[i].start(),
+                        words[j - 1].end(),
+                        text,
+                        iri,
+                        True,
+                        self.known.family(iri) or "concept",
+                        "",
+                    )
+                )
                 i = j
             else:
                 i += 1
@@ -127,21 +144,26 @@ class Extractor:
             return False
         return True
 
-    def new_mentions(self, number: int, sent: str, taken: list[Mention], ner_spans: list[tuple[int, int, str]]
-                     ) -> list[Mention]:
+    def new_mentions(
+        self, number: int, sent: str, taken: list[Mention], ner_spans: list[tuple[int, int, str]]
+    ) -> list[Mention]:
         spans: list[tuple[int, int, str, str | None]] = []  # start, end, family, class
         # "Long name (ACR, T1/T2)" and "Long name (ACR)": a named unit with its acronym.
-        for m in re.finditer(r"((?:[A-ZÉ][\w’'-]*)(?:[\s’'][\w’'-]+){0,9}?)\s\(([A-Z][A-Za-z0-9&-]{1,15})(?=[,)])",
-                             sent):
+        for m in re.finditer(
+            r"((?:[A-ZÉ][\w’'-]*)(?:[\s’'][\w’'-]+){0,9}?)\s\(([A-Z][A-Za-z0-9&-]{1,15})(?=[,)])", sent
+        ):
             start = m.start(1)
             head = m.group(1)
             # the long name starts at its head noun (Laboratoire, Institut…) when there is one
-            hm = re.search(r"\b(Laboratoire|Institut|Centre|Université|Agence|École|Fondation|Conseil|Programme|"
-                           r"Groupe|Grand|Réseau|Société|Association|Direction|Observatoire)\b", head)
+            hm = re.search(
+                r"\b(Laboratoire|Institut|Centre|Université|Agence|École|Fondation|Conseil|Programme|"
+                r"Groupe|Grand|Réseau|Société|Association|Direction|Observatoire)\b",
+                head,
+            )
             if hm:
                 start = m.start(1) + hm.start()
-            spans.append((start, m.end(1), "", None))
-            spans.append((m.start(2), m.end(2), "", None))
+            spans.append((start, m.end(1), "named", None))
+            spans.append((m.start(2), m.end(2), "named", None))
         # "keyword Name": la société Orbivox, le projet Voxa, l'assistant vocal Parlio
         keywords = "|".join(sorted((re.escape(k) for k in fr.TYPE_KEYWORDS), key=len, reverse=True))
         if self.local:
@@ -153,23 +175,44 @@ class Extractor:
                         spans.append((words[i].start(), words[j - 1].end(), "", None))
                         break
         for start, end in _capitalised_keyword_names(sent):
-            spans.append((start, end, "", None))
-        for m in re.finditer(rf"(?i:\b(?:{keywords}))\s+((?:[A-ZÉÈÀÂÎ0-9][\w’'&.-]*)(?:\s+(?:[A-ZÉÈÀÂÎ0-9]"
-                             rf"[\w’'&.-]*|et|de|du|des|d[’'][A-ZÉ][\w-]*)){{0,4}})", sent):
+            spans.append((start, end, "named", None))
+        for m in re.finditer(
+            rf"(?i:\b(?:{keywords}))\s+((?:[A-ZÉÈÀÂÎ0-9][\w’'&.-]*)(?:\s+(?:[A-ZÉÈÀÂÎ0-9]"
+            rf"[\w’'&.-]*|et|de|du|des|d[’'][A-ZÉ][\w-]*)){{0,4}})",
+            sent,
+        ):
             name = m.group(1).rstrip(".")
             while name.split() and name.split()[-1] in ("et", "de", "du", "des"):
                 name = name.rsplit(" ", 1)[0]
             spans.append((m.start(1), m.start(1) + len(name), "", None))
         for start, end, label in ner_spans:
-            spans.append((start, end, {"PER": "person", "LOC": "place", "ORG": "organisation"}.get(label, "misc"),
-                          None))
+            spans.append(
+                (start, end, {"PER": "person", "LOC": "place", "ORG": "organisation"}.get(label, "misc"), None)
+            )
         found: list[Mention] = []
         occupied = [(m.start, m.end) for m in taken]
         for start, end, family, _ in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
             start, end = _trim(sent, start, end)
-            inner = [m for m in taken if start <= m.start and m.end <= end and (m.start, m.end) != (start, end)
-                     and " " not in m.text and not m.text.isupper() and (m.start, m.end) in occupied]
-            if inner and sent[start:end].count(" ") >= 1 and family in ("", "organisation", "misc"):
+            inner = [
+                m
+                for m in taken
+                if start <= m.start
+                and m.end <= end
+                and (m.start, m.end) != (start, end)
+                and " " not in m.text
+                and not m.text.isupper()
+                and (m.start, m.end) in occupied
+            ]
+            if family == "named":
+                inner = [
+                    m
+                    for m in taken
+                    if start <= m.start
+                    and m.end <= end
+                    and (m.start, m.end) != (start, end)
+                    and (m.start, m.end) in occupied
+                ]
+            if inner and sent[start:end].count(" ") >= 1 and family in ("", "organisation", "misc", "named"):
                 for m in inner:
                     occupied.remove((m.start, m.end))
                     taken.remove(m)
@@ -181,7 +224,7 @@ class Extractor:
             norm = normalise(text)
             if not norm or norm in fr.STOPWORDS or all(w in fr.STOPWORDS for w in norm.split()):
                 continue
-            if norm in self.local and norm not in self.new_entities:
+            if norm in self.local:
                 iri, fam_, cls_ = self.local[norm]
                 found.append(Mention(number, start, end, text, iri, False, fam_, cls_))
                 occupied.append((start, end))
@@ -191,7 +234,11 @@ class Extractor:
                 found.append(Mention(number, start, end, text, iri, True, self.known.family(iri) or "concept", ""))
                 occupied.append((start, end))
                 continue
+            if _junk(sent, start, end, family):
+                continue
             kw_family, kw_class = _keyword_type(sent[:start], text)
+            if family == "named":
+                family = "organisation"
             fam = kw_family or (family if family != "misc" else "")
             if not fam:
                 continue
@@ -201,9 +248,18 @@ class Extractor:
             ent = self.new_entities.get(norm)
             if ent is None:
                 iri = self.new_iri(text)
-                ent = self.add(("entity", norm), kind="entity", status="new", sentence=str(number), subject=curie(iri),
-                               label=text, type="ekg:" + cls, value=fam, quote=_context(sent, start, end),
-                               note="" if kw_family or family != "misc" else "type guessed")
+                ent = self.add(
+                    ("entity", norm),
+                    kind="entity",
+                    status="new",
+                    sentence=str(number),
+                    subject=curie(iri),
+                    label=text,
+                    type="ekg:" + cls,
+                    value=fam,
+                    quote=_context(sent, start, end),
+                    note="" if kw_family or family != "misc" else "type guessed",
+                )
                 self.new_entities[norm] = ent
             iri = EKD + ent.subject[4:]
             self.local.setdefault(norm, (iri, ent.value, cls))
@@ -236,14 +292,22 @@ class Extractor:
         if (self.doc, m.iri) in self.known.mentions:
             return
         spelling_known = m.text in self.known.labels.get(m.iri, [])
-        self.add(("mention", m.iri), kind="mention", status="linked", sentence=str(m.sentence), subject=curie(m.iri),
-                 label=m.text, value=self.known.family(m.iri) or "", quote=_context(sent, m.start, m.end),
-                 note="" if spelling_known else "new spelling: becomes a skos:altLabel")
+        self.add(
+            ("mention", m.iri),
+            kind="mention",
+            status="linked",
+            sentence=str(m.sentence),
+            subject=curie(m.iri),
+            label=m.text,
+            value=self.known.family(m.iri) or "",
+            quote=_context(sent, m.start, m.end),
+            note="" if spelling_known else "new spelling: becomes a skos:altLabel",
+        )
 
     def _acronyms(self, sent: str, mentions: list[Mention]) -> None:
-        """"Long name (ACR": the acronym is the long name's alternative label, one entity."""
+        """ "Long name (ACR": the acronym is the long name's alternative label, one entity."""
         for a, b in itertools.pairwise(mentions):
-            between = sent[a.end:b.start]
+            between = sent[a.end : b.start]
             if between.strip() == "(" and not b.known and not a.known and b.text.isupper():
                 ent = self.new_entities.get(normalise(a.text))
                 dup = self.new_entities.get(normalise(b.text))
@@ -268,10 +332,21 @@ class Extractor:
             if unit is None or qualifier is None:
                 continue
             subject = _nearest(mentions, fig["start"], prefer=("organisation", "programme", "product", "event"))
-            window = (fig["as_written"] + " " + sent[fig["end"]:fig["end"] + 40] + " "
-                      + sent[max(0, fig["start"] - 30):fig["start"]]).lower()
-            measure_label = next((m for cue, m in fr.MEASURE_CUES if cue in window
-                                  and fr.MEASURE_UNITS.get(m, fig["unit"]) == fig["unit"]), None)
+            window = (
+                fig["as_written"]
+                + " "
+                + sent[fig["end"] : fig["end"] + 40]
+                + " "
+                + sent[max(0, fig["start"] - 30) : fig["start"]]
+            ).lower()
+            measure_label = next(
+                (
+                    m
+                    for cue, m in fr.MEASURE_CUES
+                    if cue in window and fr.MEASURE_UNITS.get(m, fig["unit"]) == fig["unit"]
+                ),
+                None,
+            )
             measure = self.known.vocab["Measure"].get(normalise(measure_label or ""))
             if measure is None:
                 measure = self.known.vocab["Measure"].get(normalise(fr.MEASURE_BY_UNIT.get(fig["unit"], "")))
@@ -288,11 +363,21 @@ class Extractor:
                         status, note = "conflict", f"the graph has {f['value']} ({curie(f['iri'])})"
             if status == "done":
                 continue
-            cand = self.add(("figure", number, fig["as_written"]), kind="figure", status=status, sentence=str(number),
-                     subject=curie(subject.iri) if subject else "", predicate=curie(measure) if measure else "",
-                     value=fig["value"], unit=curie(unit), qualifier=curie(qualifier),
-                     datatype="xsd:decimal" if fig["unit"] in ("euro", "euro par an", "pétaflops") else "xsd:integer",
-                     as_written=fig["as_written"], quote=_clause(sent, fig["start"], fig["end"]), note=note)
+            cand = self.add(
+                ("figure", number, fig["as_written"]),
+                kind="figure",
+                status=status,
+                sentence=str(number),
+                subject=curie(subject.iri) if subject else "",
+                predicate=curie(measure) if measure else "",
+                value=fig["value"],
+                unit=curie(unit),
+                qualifier=curie(qualifier),
+                datatype="xsd:decimal" if fig["unit"] in ("euro", "euro par an", "pétaflops") else "xsd:integer",
+                as_written=fig["as_written"],
+                quote=_clause(sent, fig["start"], fig["end"]),
+                note=note,
+            )
             if cand is not None:
                 self.figure_rows.setdefault(number, []).append((fig["start"], cand))
 
@@ -305,10 +390,19 @@ class Extractor:
             figures = [c for start, c in self.figure_rows.get(number, []) if start < d["start"]]
             if figures and d["as_written"].lower().startswith("en ") and d["datatype"] == "xsd:gYear":
                 for fig in figures:
-                    self.add(("date", number, d["as_written"], fig.id), kind="date", status="new", sentence=str(number),
-                             subject=fig.id, predicate="ekg:date", value=d["value"], datatype=d["datatype"],
-                             as_written=d["as_written"], quote=_clause(sent, d["start"], d["end"]),
-                             note=f"date of the figure in row {fig.id}")
+                    self.add(
+                        ("date", number, d["as_written"], fig.id),
+                        kind="date",
+                        status="new",
+                        sentence=str(number),
+                        subject=fig.id,
+                        predicate="ekg:date",
+                        value=d["value"],
+                        datatype=d["datatype"],
+                        as_written=d["as_written"],
+                        quote=_clause(sent, d["start"], d["end"]),
+                        note=f"date of the figure in row {fig.id}",
+                    )
                 continue
             if subject and d["datatype"] != "ekg:notStated":
                 held = self.known.literal_facts.get((subject.iri, predicate), set())
@@ -316,11 +410,26 @@ class Extractor:
                     status = "known"
                 elif held:
                     status, note = "conflict", "the graph has " + ", ".join(sorted(held))
-            self.add(("date", number, d["as_written"]), kind="date", status=status, sentence=str(number),
-                     subject=curie(subject.iri) if subject else "", predicate=curie(predicate), value=d["value"],
-                     datatype=d["datatype"], as_written=d["as_written"], quote=_clause(sent, d["start"], d["end"]),
-                     note=note or ("no year written: none is guessed" if d["datatype"] == "xsd:gMonthDay" else
-                                   "relative date: ekg:notStated ekg:date" if d["datatype"] == "ekg:notStated" else ""))
+            self.add(
+                ("date", number, d["as_written"]),
+                kind="date",
+                status=status,
+                sentence=str(number),
+                subject=curie(subject.iri) if subject else "",
+                predicate=curie(predicate),
+                value=d["value"],
+                datatype=d["datatype"],
+                as_written=d["as_written"],
+                quote=_clause(sent, d["start"], d["end"]),
+                note=note
+                or (
+                    "no year written: none is guessed"
+                    if d["datatype"] == "xsd:gMonthDay"
+                    else "relative date: ekg:notStated ekg:date"
+                    if d["datatype"] == "ekg:notStated"
+                    else ""
+                ),
+            )
 
     # -- relations ----------------------------------------------------------------------------------
     def _relations(self, number: int, sent: str, mentions: list[Mention]) -> None:
@@ -328,7 +437,7 @@ class Extractor:
             return
         masked, pieces, last = [], [], 0
         for i, m in enumerate(mentions):
-            masked.append(sent[last:m.start])
+            masked.append(sent[last : m.start])
             masked.append(f"⟦{i}⟧")
             last = m.end
         masked.append(sent[last:])
@@ -356,11 +465,21 @@ class Extractor:
                             s, o = ment(s_i), ment(o_i)
                             if not rule.accepts(fam(s_i), fam(o_i), kind, predicate):
                                 continue
-                            self._relation(number, sent, s, predicate, o, kind, quote_of(s, o), match, text,
-                                           mentions)
+                            self._relation(number, sent, s, predicate, o, kind, quote_of(s, o), match, text, mentions)
 
-    def _relation(self, number: int, sent: str, s: Mention, predicate: str, o: Mention, kind: str, quote: str,
-                  match: re.Match, masked: str, mentions: list[Mention]) -> None:
+    def _relation(
+        self,
+        number: int,
+        sent: str,
+        s: Mention,
+        predicate: str,
+        o: Mention,
+        kind: str,
+        quote: str,
+        match: re.Match,
+        masked: str,
+        mentions: list[Mention],
+    ) -> None:
         p = EKG + predicate
         if kind == "role":
             title = _role_title(sent, s, o)
@@ -373,9 +492,18 @@ class Extractor:
                         rk = self.known.vocab["RoleKind"].get(normalise(label))
                         break
             status = "known" if any(h == s.iri and org == o.iri for h, org, _ in self.known.roles) else "new"
-            self.add(("role", s.iri, o.iri), kind="role", status=status, sentence=str(number), subject=curie(s.iri),
-                     predicate="ekg:holdsRole", object=curie(o.iri), value=title, type=curie(rk) if rk else "",
-                     quote=_span(sent, s, o, title))
+            self.add(
+                ("role", s.iri, o.iri),
+                kind="role",
+                status=status,
+                sentence=str(number),
+                subject=curie(s.iri),
+                predicate="ekg:holdsRole",
+                object=curie(o.iri),
+                value=title,
+                type=curie(rk) if rk else "",
+                quote=_span(sent, s, o, title),
+            )
             if title.lower().split(" ")[0] in fr.FOUNDER_TITLES:
                 self._relation(number, sent, o, "foundedBy", s, "relation", quote, match, masked, mentions)
             return
@@ -383,19 +511,40 @@ class Extractor:
             if (s.iri, o.iri, self.doc) in self.known.participations:
                 return
             status = "known" if any(a == s.iri and b == o.iri for a, b, _ in self.known.participations) else "new"
-            role = "intervenant" if re.search(r"annonc|intervenu|présent[ée] |évoqué", match.group(0)) else \
-                "invité" if "invit" in match.group(0) else "participant"
+            role = (
+                "intervenant"
+                if re.search(r"annonc|intervenu|présent[ée] |évoqué", match.group(0))
+                else "invité"
+                if "invit" in match.group(0)
+                else "participant"
+            )
             prole = self.known.vocab["ParticipationRole"].get(normalise(role), "")
-            self.add(("participation", s.iri, o.iri), kind="participation", status=status, sentence=str(number),
-                     subject=curie(s.iri), predicate="ekg:participatesIn", object=curie(o.iri),
-                     type=curie(prole) if prole else "", quote=quote)
+            self.add(
+                ("participation", s.iri, o.iri),
+                kind="participation",
+                status=status,
+                sentence=str(number),
+                subject=curie(s.iri),
+                predicate="ekg:participatesIn",
+                object=curie(o.iri),
+                type=curie(prole) if prole else "",
+                quote=quote,
+            )
             return
         if kind == "funding":
             if (s.iri, o.iri, self.doc) in self.known.fundings:
                 return
             status = "known" if any(a == s.iri and b == o.iri for a, b, _ in self.known.fundings) else "new"
-            self.add(("funding", s.iri, o.iri), kind="funding", status=status, sentence=str(number),
-                     subject=curie(s.iri), predicate="ekg:fundedBy", object=curie(o.iri), quote=quote)
+            self.add(
+                ("funding", s.iri, o.iri),
+                kind="funding",
+                status=status,
+                sentence=str(number),
+                subject=curie(s.iri),
+                predicate="ekg:fundedBy",
+                object=curie(o.iri),
+                quote=quote,
+            )
             return
         if kind == "agreement":
             label = f"accord {s.text} – {o.text}"
@@ -403,16 +552,35 @@ class Extractor:
             if key in self.proposed_keys:
                 return
             iri = self.new_iri(label)
-            self.add(key, kind="agreement", status="new", sentence=str(number), subject=curie(iri), label=label,
-                     type="ekg:Agreement", predicate="ekg:party", object=curie(s.iri) + " " + curie(o.iri),
-                     value="programme", quote=quote, note="an agreement node with both parties")
+            self.add(
+                key,
+                kind="agreement",
+                status="new",
+                sentence=str(number),
+                subject=curie(iri),
+                label=label,
+                type="ekg:Agreement",
+                predicate="ekg:party",
+                object=curie(s.iri) + " " + curie(o.iri),
+                value="programme",
+                quote=quote,
+                note="an agreement node with both parties",
+            )
             return
         if (s.iri, p, o.iri, self.doc) in self.known.attested:
             return
         status = "known" if (s.iri, p, o.iri) in self.known.triples else "new"
-        self.add(("relation", s.iri, p, o.iri), kind="relation", status=status, sentence=str(number),
-                 subject=curie(s.iri), predicate=curie(p), object=curie(o.iri), quote=quote,
-                 note="the graph holds it from another document: a new attestation" if status == "known" else "")
+        self.add(
+            ("relation", s.iri, p, o.iri),
+            kind="relation",
+            status=status,
+            sentence=str(number),
+            subject=curie(s.iri),
+            predicate=curie(p),
+            object=curie(o.iri),
+            quote=quote,
+            note="the graph holds it from another document: a new attestation" if status == "known" else "",
+        )
 
     # -- quotations ---------------------------------------------------------------------------------
     def _quotations(self) -> None:
@@ -428,12 +596,14 @@ class Extractor:
             speaker_name, cut = None, inner
             verbs = "|".join(re.escape(v) for v in fr.SAYING_VERBS)
             incise = re.search(rf",\s+(?:{verbs})\s+([A-ZÉ][\w’'-]+(?:\s+[A-ZÉ][\w’'-]+){{1,3}})", inner)
-            after = re.match(rf"\s*,?\s*(?:{verbs})\s+([A-ZÉ][\w’'-]+(?:\s+(?:[A-ZÉ][\w’'-]+|von|de|der|du)){{1,3}})",
-                             joined[m.end():])
-            before = re.search(r"([A-ZÉ][\w’'-]+(?:\s+[A-ZÉ][\w’'-]+){1,3})[^.«»]{0,40}:\s*$", joined[:m.start()])
+            after = re.match(
+                rf"\s*,?\s*(?:{verbs})\s+([A-ZÉ][\w’'-]+(?:\s+(?:[A-ZÉ][\w’'-]+|von|de|der|du)){{1,3}})",
+                joined[m.end() :],
+            )
+            before = re.search(r"([A-ZÉ][\w’'-]+(?:\s+[A-ZÉ][\w’'-]+){1,3})[^.«»]{0,40}:\s*$", joined[: m.start()])
             end = m.end()
             if incise:
-                speaker_name, cut = incise.group(1), inner[:incise.start()]
+                speaker_name, cut = incise.group(1), inner[: incise.start()]
             elif after:
                 speaker_name = after.group(1)
                 end = m.end() + after.end()
@@ -452,18 +622,29 @@ class Extractor:
                             break
             if (self.doc, normalise(cut)) in self.known.quotations:
                 continue
-            quote = joined[m.start():end]
-            self.add(("quotation", m.start()), kind="quotation", status="new", sentence=str(number), subject=speaker,
-                     predicate="ekg:speaker", value=cut.strip(" ,"), label=speaker_name or "", quote=quote,
-                     note="" if speaker else "no speaker named in the sentence: fill subject before accepting")
+            quote = joined[m.start() : end]
+            self.add(
+                ("quotation", m.start()),
+                kind="quotation",
+                status="new",
+                sentence=str(number),
+                subject=speaker,
+                predicate="ekg:speaker",
+                value=cut.strip(" ,"),
+                label=speaker_name or "",
+                quote=quote,
+                note="" if speaker else "no speaker named in the sentence: fill subject before accepting",
+            )
 
 
 # -- relation rules ------------------------------------------------------------------------------------
 E = r"⟦(?P<{}>\d+)⟧"
-DET = (r"(?:(?:le|la|les|l['’]|du|des|de la|de l['’]|de|d['’]|au|aux|à la|à l['’]|à|un|une)\s*)?"
-       r"(?:(?:société|start-up|association|réseau|plateforme|assistant vocal|supercalculateur|programme|projet|"
-       r"laboratoire|centre de calcul|modèle de langage|modèle|entreprise|PME|groupe|communauté|fondation|"
-       r"suite|logiciel|application)\s+)?")
+DET = (
+    r"(?:(?:le|la|les|l['’]|du|des|de la|de l['’]|de|d['’]|au|aux|à la|à l['’]|à|un|une)\s*)?"
+    r"(?:(?:société|start-up|association|réseau|plateforme|assistant vocal|supercalculateur|programme|projet|"
+    r"laboratoire|centre de calcul|modèle de langage|modèle|entreprise|PME|groupe|communauté|fondation|"
+    r"suite|logiciel|application)\s+)?"
+)
 LIST = r"(?P<{}>⟦\d+⟧(?:\s*(?:,|et|,\s*et)\s*" + DET + r"⟦\d+⟧)*)"
 
 
@@ -475,8 +656,9 @@ class Rule:
     """A pattern over the masked sentence and the relations it yields: (subject group, object group, property,
     kind), with the type families each end must have."""
 
-    def __init__(self, pattern: str, emits: list[tuple[str, str, str, str]], subj: Iterable[str] = (),
-                 obj: Iterable[str] = ()) -> None:
+    def __init__(
+        self, pattern: str, emits: list[tuple[str, str, str, str]], subj: Iterable[str] = (), obj: Iterable[str] = ()
+    ) -> None:
         self.pattern = re.compile(pattern)
         self.emits, self.subj, self.obj = emits, set(subj), set(obj)
 
@@ -494,70 +676,186 @@ ROLE_WORDS = "|".join(sorted((re.escape(t) for t in fr.ROLE_TITLES), key=len, re
 _S, _O = E.format("s"), E.format("o")
 RULES = [
     # roles: "P, PDG du O" / "P, directrice de l'O" / "la présidente de O, P"
-    Rule(rf"{_S},\s+(?:(?:notre|nouvelle|nouveau|actuel|actuelle)\s+)?(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,60}}?"
-         rf"(?:de|du|d['’]|des|au|à)\s*{DET}{_O}", [("s", "o", "holdsRole", "role")], ("person",), ORG),
-    Rule(rf"(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,40}}?(?:de|du|d['’]|des)\s*{DET}{_O},\s+{_S}",
-         [("s", "o", "holdsRole", "role")], ("person",), ORG),
+    Rule(
+        rf"{_S},\s+(?:(?:notre|nouvelle|nouveau|actuel|actuelle)\s+)?(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,60}}?"
+        rf"(?:de|du|d['’]|des|au|à)\s*{DET}{_O}",
+        [("s", "o", "holdsRole", "role")],
+        ("person",),
+        ORG,
+    ),
+    Rule(
+        rf"(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,40}}?(?:de|du|d['’]|des)\s*{DET}{_O},\s+{_S}",
+        [("s", "o", "holdsRole", "role")],
+        ("person",),
+        ORG,
+    ),
     # founding
-    Rule(rf"{_S},?\s+(?:a été\s+|est\s+)?(?:fondée?s?|créée?s?|cofondée?s?)(?:\s+en\s+\d{{4}})?\s+par\s+"
-         + LIST.format("o"), [("s", "o", "foundedBy", "relation")], ORG, ("person",)),
-    Rule(rf"{_O}\s+(?:a fondé|a créé|a cofondé|fonde|crée)\s+{DET}{_S}", [("s", "o", "foundedBy", "relation")],
-         ORG, ("person",)),
+    Rule(
+        rf"{_S},?\s+(?:a été\s+|est\s+)?(?:fondée?s?|créée?s?|cofondée?s?)(?:\s+en\s+\d{{4}})?\s+par\s+"
+        + LIST.format("o"),
+        [("s", "o", "foundedBy", "relation")],
+        ORG,
+        ("person",),
+    ),
+    Rule(
+        rf"{_O}\s+(?:a fondé|a créé|a cofondé|fonde|crée)\s+{DET}{_S}",
+        [("s", "o", "foundedBy", "relation")],
+        ORG,
+        ("person",),
+    ),
     # supervision: "LAB (ACR, T1/T2)" – the acronym is masked too
-    Rule(rf"{_S}\s*\(\s*(?:⟦\d+⟧|[A-Z][\w-]*)\s*,\s*(?P<o>⟦\d+⟧(?:\s*/\s*⟦\d+⟧)*)\s*\)",
-         [("s", "o", "supervisedBy", "relation")], ORG, ORG),
+    Rule(
+        rf"{_S}\s*\(\s*(?:⟦\d+⟧|[A-Z][\w-]*)\s*,\s*(?P<o>⟦\d+⟧(?:\s*/\s*⟦\d+⟧)*)\s*\)",
+        [("s", "o", "supervisedBy", "relation")],
+        ORG,
+        ORG,
+    ),
     # piloting
-    Rule(rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?pilotée?s?|co-?dirigée?s?)\s+par\s+" + LIST.format("o"),
-         [("s", "o", "coPilotedBy", "relation")], ("programme",), ORG),
-    Rule(rf"{_S},?\s+(?:est\s+|a été\s+)?(?:pilotée?s?|dirigée?s?|coordonnée?s?|porté(?:e|s)?)\s+par\s+{DET}{_O}",
-         [("s", "o", "pilotedBy", "relation")], ("programme",), ORG),
-    Rule(rf"{_O}\s+(?:pilote|coordonne|porte)\s+{DET}{_S}", [("s", "o", "pilotedBy", "relation")], ("programme",),
-         ORG),
+    Rule(
+        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?pilotée?s?|co-?dirigée?s?)\s+par\s+" + LIST.format("o"),
+        [("s", "o", "coPilotedBy", "relation")],
+        ("programme",),
+        ORG,
+    ),
+    Rule(
+        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:pilotée?s?|dirigée?s?|coordonnée?s?|porté(?:e|s)?)\s+par\s+{DET}{_O}",
+        [("s", "o", "pilotedBy", "relation")],
+        ("programme",),
+        ORG,
+    ),
+    Rule(rf"{_O}\s+(?:pilote|coordonne|porte)\s+{DET}{_S}", [("s", "o", "pilotedBy", "relation")], ("programme",), ORG),
+    Rule(
+        rf"{_S}[^⟦]{{0,40}}?(?:pilotée?s?|dirigée?s?)\s+par\s+{DET}(?P<p>⟦\d+⟧)\s+"
+        rf"(?:aux côtés|en lien|avec l['’]appui)\s+(?:de|d['’])\s*{DET}"
+        + LIST.format("o"),
+        [("s", "o", "coPilotedBy", "relation")],
+        ("programme",),
+        ORG,
+    ),
+    # collaboration
+    Rule(
+        LIST.format("s")
+        + r"\s+(?:a|ont)?\s*(?:collaboré|collabore|collaborent|travaille|travaillent|s['’]est associée?|"
+        r"se sont associée?s|s['’]associe|coopère|coopèrent)\s+(?:aussi\s+|également\s+|déjà\s+)?(?:avec|à|au|aux)\s*"
+        + DET
+        + LIST.format("o"),
+        [("s", "o", "collaboratesWith", "relation")],
+        AGENT,
+        AGENT,
+    ),
     # development and co-development
-    Rule(LIST.format("o") + rf"\s+(?:co-?développent|développent|ont développé|ont co-?développé)\s+{DET}{_S}",
-         [("s", "o", "developedBy", "relation")], ("product",), AGENT),
-    Rule(rf"{_O}\s+(?:développe|a développé|conçoit|a conçu|édite)\s+{DET}{_S}(?:\s+avec\s+{DET}(?P<o2>⟦\d+⟧))?",
-         [("s", "o", "developedBy", "relation"), ("s", "o2", "developedBy", "relation")], ("product",), AGENT),
-    Rule(rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?développée?s?|développée?s?|conçue?s?|éditée?s?)\s+par\s+"
-         + LIST.format("o"), [("s", "o", "developedBy", "relation")], ("product",), AGENT),
+    Rule(
+        LIST.format("o") + rf"\s+(?:co-?développent|développent|ont développé|ont co-?développé)\s+{DET}{_S}",
+        [("s", "o", "developedBy", "relation")],
+        ("product",),
+        AGENT,
+    ),
+    Rule(
+        rf"{_O}\s+(?:développe|a développé|conçoit|a conçu|édite)\s+{DET}{_S}(?:\s+avec\s+{DET}(?P<o2>⟦\d+⟧))?",
+        [("s", "o", "developedBy", "relation"), ("s", "o2", "developedBy", "relation")],
+        ("product",),
+        AGENT,
+    ),
+    Rule(
+        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?développée?s?|développée?s?|conçue?s?|éditée?s?)\s+par\s+"
+        + LIST.format("o"),
+        [("s", "o", "developedBy", "relation")],
+        ("product",),
+        AGENT,
+    ),
     # signing
-    Rule(rf"{_S}{INCISE}\s+(?:a signé|signe|signent|ont signé)\s+(?:un|une|son|leur)\s+[^⟦.]{{0,40}}?"
-         rf"(?:accord|partenariat|contrat|convention)[^⟦.]{{0,40}}?avec\s+{DET}{_O}",
-         [("s", "o", "party", "agreement")], AGENT, AGENT),
-    Rule(rf"{_S}\s+et\s+{DET}{_O}\s+(?:signent|ont signé|signeront)\s+(?:un|une|leur)\s+",
-         [("s", "o", "party", "agreement")], AGENT, AGENT),
+    Rule(
+        rf"{_S}{INCISE}\s+(?:a signé|signe|signent|ont signé)\s+(?:un|une|son|leur)\s+[^⟦.]{{0,40}}?"
+        rf"(?:accord|partenariat|contrat|convention)[^⟦.]{{0,40}}?avec\s+{DET}{_O}",
+        [("s", "o", "party", "agreement")],
+        AGENT,
+        AGENT,
+    ),
+    Rule(
+        rf"{_S}\s+et\s+{DET}{_O}\s+(?:signent|ont signé|signeront)\s+(?:un|une|leur)\s+",
+        [("s", "o", "party", "agreement")],
+        AGENT,
+        AGENT,
+    ),
     # use
-    Rule(rf"{_S}\s+(?:utilise|utilisent|exploite|s['’]appuie sur|a adopté|adopte)\s+{DET}{_O}",
-         [("s", "o", "uses", "relation")], AGENT, ("product",)),
-    Rule(rf"{_S},?\s+(?:est\s+|sont\s+|a été\s+)?(?:utilisée?s?|adoptée?s?|exploitée?s?)\s+(?:[a-zé]+\s+)?par\s+"
-         + LIST.format("o"), [("s", "o", "usedBy", "relation")], ("product",), AGENT),
+    Rule(
+        rf"{_S}\s+(?:utilise|utilisent|exploite|s['’]appuie sur|a adopté|adopte)\s+{DET}{_O}",
+        [("s", "o", "uses", "relation")],
+        AGENT,
+        ("product",),
+    ),
+    Rule(
+        rf"{_S},?\s+(?:est\s+|sont\s+|a été\s+)?(?:utilisée?s?|adoptée?s?|exploitée?s?)\s+(?:[a-zé]+\s+)?par\s+"
+        + LIST.format("o"),
+        [("s", "o", "usedBy", "relation")],
+        ("product",),
+        AGENT,
+    ),
     Rule(rf"[Uu]tilisat(?:eur|rice)s?\s+{DET}{_O},\s+{_S}", [("s", "o", "uses", "relation")], AGENT, ("product",)),
     # operation and hosting
-    Rule(rf"{_S},?\s+(?:est\s+|a été\s+)?opérée?s?\s+par\s+{DET}{_O}", [("s", "o", "operatedBy", "relation")],
-         ("product",), ORG),
+    Rule(
+        rf"{_S},?\s+(?:est\s+|a été\s+)?opérée?s?\s+par\s+{DET}{_O}",
+        [("s", "o", "operatedBy", "relation")],
+        ("product",),
+        ORG,
+    ),
     Rule(rf"{_O}\s+(?:opère|exploite)\s+{DET}{_S}", [("s", "o", "operatedBy", "relation")], ("product",), ORG),
-    Rule(rf"{_S}[^⟦.]{{0,40}}?(?:hébergée?s?|installée?s?)\s+(?:par|au|à|dans)\s+{DET}{_O}",
-         [("s", "o", "hostedBy", "relation")], ("product",), ORG),
+    Rule(
+        rf"{_S}[^⟦.]{{0,40}}?(?:hébergée?s?|installée?s?)\s+(?:par|au|à|dans)\s+{DET}{_O}",
+        [("s", "o", "hostedBy", "relation")],
+        ("product",),
+        ORG,
+    ),
     # funding
-    Rule(LIST.format("o") + rf"\s+(?:finance|financent|a financé|subventionne|soutient financièrement)\s+{DET}{_S}",
-         [("s", "o", "fundedBy", "funding")], ("programme", "organisation", "product"), AGENT),
-    Rule(rf"{_S}{INCISE}[^⟦.]{{0,30}}?(?:financée?s?|subventionnée?s?)\s+par\s+" + LIST.format("o"),
-         [("s", "o", "fundedBy", "funding")], ("programme", "organisation", "product"), AGENT),
+    Rule(
+        LIST.format("o") + rf"\s+(?:finance|financent|a financé|subventionne|soutient financièrement)\s+{DET}{_S}",
+        [("s", "o", "fundedBy", "funding")],
+        ("programme", "organisation", "product"),
+        AGENT,
+    ),
+    Rule(
+        rf"{_S}{INCISE}[^⟦.]{{0,30}}?(?:financée?s?|subventionnée?s?)\s+par\s+" + LIST.format("o"),
+        [("s", "o", "fundedBy", "funding")],
+        ("programme", "organisation", "product"),
+        AGENT,
+    ),
     # membership
-    Rule(rf"{_S}\s+(?:est|sont|est devenue?|a rejoint|rejoint|ont rejoint)\s+"
-         rf"(?:membres?\s+(?:du|de la|de l['’]|des|de)\s*)?"
-         rf"{DET}{_O}", [("s", "o", "memberOf", "relation")], AGENT, ORG),
-    Rule(rf"{_S},\s+membres?\s+(?:du|de la|de l['’]|des|de)\s*{DET}{_O}", [("s", "o", "memberOf", "relation")],
-         AGENT, ORG),
+    Rule(
+        rf"{_S}\s+(?:est|sont|est devenue?|a rejoint|rejoint|ont rejoint)\s+"
+        rf"(?:membres?\s+(?:du|de la|de l['’]|des|de)\s*)?"
+        rf"{DET}{_O}",
+        [("s", "o", "memberOf", "relation")],
+        AGENT,
+        ORG,
+    ),
+    Rule(
+        rf"{_S},\s+membres?\s+(?:du|de la|de l['’]|des|de)\s*{DET}{_O}",
+        [("s", "o", "memberOf", "relation")],
+        AGENT,
+        ORG,
+    ),
     # participation in events
-    Rule(LIST.format("s") + r"[^⟦.]{0,60}?\s+(?:a participé|ont participé|participera|participeront|participe|"
-         r"participent|était l['’]invitée? d[eu']|est intervenue? (?:au|à|lors)|a pris part)\s*(?:à|au|aux|à la|"
-         rf"à l['’])?\s*{DET}{_O}", [("s", "o", "participatesIn", "participation")], AGENT, ("event",)),
-    Rule(rf"[Ll]ors\s+{DET}{_O},\s+{_S}\s+a\s+(?:annoncé|présenté|évoqué|déclaré)",
-         [("s", "o", "participatesIn", "participation")], AGENT, ("event",)),
+    Rule(
+        LIST.format("s") + r"[^⟦.]{0,60}?\s+(?:a participé|ont participé|participera|participeront|participe|"
+        r"participent|était l['’]invitée? d[eu']|est intervenue? (?:au|à|lors)|a pris part)\s*(?:à|au|aux|à la|"
+        rf"à l['’])?\s*{DET}{_O}",
+        [("s", "o", "participatesIn", "participation")],
+        AGENT,
+        ("event",),
+    ),
+    Rule(
+        rf"[Ll]ors\s+{DET}{_O},\s+{_S}\s+a\s+(?:annoncé|présenté|évoqué|déclaré)",
+        [("s", "o", "participatesIn", "participation")],
+        AGENT,
+        ("event",),
+    ),
     # place of an event
-    Rule(rf"{_S}\s+(?:s['’]est tenue?|se tient|se tiendra|a eu lieu|aura lieu|s['’]est déroulée?)\s+à\s+{_O}",
-         [("s", "o", "eventPlace", "relation")], ("event",), ("place",)),
+    Rule(
+        rf"{_S}\s+(?:s['’]est tenue?|se tient|se tiendra|a eu lieu|aura lieu|s['’]est déroulée?)\s+à\s+{_O}",
+        [("s", "o", "eventPlace", "relation")],
+        ("event",),
+        ("place",),
+    ),
 ]
 
 
@@ -611,7 +909,7 @@ def find_figures(sent: str) -> list[dict]:
     out = []
     for m in _FIG.finditer(sent):
         raw_unit = m.group("unit").strip()
-        if re.search(r"euros?|€", raw_unit):
+        if re.fullmatch(r"(?:d['’])?euros?(?:\s+par\s+an)?|€(?:\s+par\s+an)?", raw_unit):
             unit = "euro par an" if "par an" in raw_unit else "euro"
         else:
             noun = _singular(raw_unit)
@@ -637,8 +935,16 @@ def find_figures(sent: str) -> list[dict]:
             continue
         value = value.normalize()
         text = m.group(0).strip()
-        out.append({"value": format(value, "f"), "unit": unit, "qualifier": qualifier, "as_written": text,
-                    "start": m.start(), "end": m.start() + len(m.group(0).rstrip())})
+        out.append(
+            {
+                "value": format(value, "f"),
+                "unit": unit,
+                "qualifier": qualifier,
+                "as_written": text,
+                "start": m.start(),
+                "end": m.start() + len(m.group(0).rstrip()),
+            }
+        )
     return out
 
 
@@ -681,14 +987,24 @@ def find_dates(sent: str) -> list[dict]:
             # "en mars 2024" is written "mars 2024" in the graph's dateAsWritten, keep the preposition out
             inner = re.search(rf"(?:{_MONTH})\s+\d{{4}}", text)
             start, text = start + inner.start(), inner.group(0)
-        out.append({"value": value, "datatype": dt, "as_written": text, "since": since, "start": start,
-                    "end": start + len(text)})
+        out.append(
+            {
+                "value": value,
+                "datatype": dt,
+                "as_written": text,
+                "since": since,
+                "start": start,
+                "end": start + len(text),
+            }
+        )
     return out
 
 
 # -- small text helpers ------------------------------------------------------------------------------
 
-_CAP_KEYWORDS = "|".join(k.capitalize() for k in sorted(fr.TYPE_KEYWORDS, key=len, reverse=True) if " " not in k)
+_CAP_KEYWORDS = "|".join(
+    k.capitalize() for k in sorted([*fr.TYPE_KEYWORDS, *fr.NAME_HEAD_TYPES], key=len, reverse=True) if " " not in k
+)
 _NAME_STOP = re.compile(rf"(?:{NAME_STOP})$")
 
 
@@ -698,7 +1014,7 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
     for m in re.finditer(rf"(?<![\w’'])(?:{_CAP_KEYWORDS})(?=\s)", sent):
         if m.start() == 0:
             continue
-        words = list(re.finditer(r"[\w’'&-]+|[^\w\s]", sent[m.end():m.end() + 80]))
+        words = list(re.finditer(r"[\w’'&-]+|[^\w\s]", sent[m.end() : m.end() + 80]))
         taken = []
         if not words or not re.match(r"[\w]", words[0].group()):
             continue
@@ -725,9 +1041,24 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
     return out
 
 
+_MONTH_NAMES = set(fr.MONTHS)
+
+
+def _junk(sent: str, start: int, end: int, family: str) -> bool:
+    """Recogniser output that names nothing: an abbreviation ("Univ."), "R&D", a month, a footnote mark."""
+    text = sent[start:end]
+    if end < len(sent) and sent[end] == "." and " " not in text and len(text) <= 5 and not text.isupper():
+        return True
+    if "&" in text and len(text) <= 5:
+        return True
+    if text.lower() in _MONTH_NAMES or "[" in text:
+        return True
+    return family in ("misc", "place") and " " not in text and not text.isupper() and text.endswith("té")
+
+
 def _trim(sent: str, start: int, end: int) -> tuple[int, int]:
     text = sent[start:end]
-    lead = re.match(r"(?i)(?:(?:le|la|les|l['’]|du|des|de la|de l['’]|d['’]|au|aux)\s*)+", text)
+    lead = re.match(r"(?i)(?:(?:le|la|les|du|des|de la|au|aux)\s+|(?:l|d|de l)['’]\s*)+", text)
     if lead and lead.end() < len(text):
         start += lead.end()
     while end > start and sent[end - 1] in " ,.;:!?»)(«'’\"":
@@ -742,6 +1073,8 @@ def _keyword_type(before: str, name: str) -> tuple[str, str]:
         if re.search(rf"\b{re.escape(kw)}\s+(?:\w+\s+)?$", tail):
             return fr.TYPE_KEYWORDS[kw]
     first = name.split()[0].lower()
+    if first in fr.NAME_HEAD_TYPES and name[0].isupper():
+        return fr.NAME_HEAD_TYPES[first]
     for kw in sorted(fr.TYPE_KEYWORDS, key=len, reverse=True):
         if name.lower().startswith(kw + " ") or first == kw:
             return fr.TYPE_KEYWORDS[kw]
@@ -750,11 +1083,11 @@ def _keyword_type(before: str, name: str) -> tuple[str, str]:
 
 def _context(sent: str, start: int, end: int) -> str:
     """The mention with the type word before it, when there is one ("la société Orbivox")."""
-    m = re.search(r"(?:\b[\wéèêàâîôûç-]+\s+){1,2}$", sent[max(0, start - 30):start])
+    m = re.search(r"(?:\b[\wéèêàâîôûç-]+\s+){1,2}$", sent[max(0, start - 30) : start])
     if m:
         words = m.group(0).lower().split()
         if any(w in fr.TYPE_KEYWORDS or " ".join(words) in fr.TYPE_KEYWORDS for w in words):
-            return sent[start - len(m.group(0)):end]
+            return sent[start - len(m.group(0)) : end]
     return sent[start:end]
 
 
@@ -778,11 +1111,11 @@ def _span(sent: str, s: Mention, o: Mention, title: str) -> str:
 
 def _role_title(sent: str, person: Mention, org: Mention) -> str:
     if person.start < org.start:
-        between = sent[person.end:org.end].lstrip(", ")
+        between = sent[person.end : org.end].lstrip(", ")
     else:
-        between = sent[:org.end]
+        between = sent[: org.end]
         m = re.search(rf"(?i:{ROLE_WORDS})\b", between)
-        between = between[m.start():] if m else between
+        between = between[m.start() :] if m else between
     m = re.search(rf"(?i:{ROLE_WORDS})\b.*", between)
     title = m.group(0) if m else between
     return title.strip()
