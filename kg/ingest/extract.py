@@ -77,6 +77,7 @@ class Extractor:
         self.new_iris: set[str] = set()
         self.proposed_keys: set[tuple] = set()
         self.counter = 0
+        self.previous: Mention | None = None
         self.figure_rows: dict[int, list[tuple[int, Candidate]]] = {}
         self.local: dict[str, tuple[str, str, str]] = {}  # normalised name → (iri, family, class) of new entities
         self.max_words = max((len(k.split()) for k in known.by_label), default=1)
@@ -140,6 +141,8 @@ class Extractor:
         """A one-word lower-case label ("accord", "alliance") names a thing only in its own document."""
         if len(text.split()) == 1 and text.islower():
             return False
+        if text.islower() and any(self.known.family(i) not in (None, "concept") for i in iris):
+            return False  # "journée de lancement": a common phrase names a theme, never a particular thing
         if normalise(text) in fr.STOPWORDS:
             return False
         return True
@@ -285,6 +288,9 @@ class Extractor:
             self._figures(number, sent, mentions)
             self._dates(number, sent, mentions)
             self._relations(number, sent, mentions)
+            # "Le supercalculateur est utilisé…": a sentence without a name continues the previous one's subject
+            subjects = [m for m in mentions if m.family in ("organisation", "programme", "product", "event")]
+            self.previous = subjects[0] if subjects else self.previous
         self._quotations()
         return self.candidates
 
@@ -332,6 +338,7 @@ class Extractor:
             if unit is None or qualifier is None:
                 continue
             subject = _nearest(mentions, fig["start"], prefer=("organisation", "programme", "product", "event"))
+            subject = subject or self.previous
             window = (
                 fig["as_written"]
                 + " "
@@ -385,6 +392,7 @@ class Extractor:
     def _dates(self, number: int, sent: str, mentions: list[Mention]) -> None:
         for d in find_dates(sent):
             subject = _nearest(mentions, d["start"], prefer=("event", "programme", "organisation", "product"))
+            subject = subject or self.previous
             predicate = EKG + ("startDate" if d["since"] else "date")
             status, note = "new", ""
             figures = [c for start, c in self.figure_rows.get(number, []) if start < d["start"]]
@@ -1047,7 +1055,7 @@ _MONTH_NAMES = set(fr.MONTHS)
 def _junk(sent: str, start: int, end: int, family: str) -> bool:
     """Recogniser output that names nothing: an abbreviation ("Univ."), "R&D", a month, a footnote mark."""
     text = sent[start:end]
-    if end < len(sent) and sent[end] == "." and " " not in text and len(text) <= 5 and not text.isupper():
+    if end + 1 < len(sent) and sent[end] == "." and " " not in text and len(text) <= 5 and not text.isupper():
         return True
     if "&" in text and len(text) <= 5:
         return True
