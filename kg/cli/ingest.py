@@ -38,8 +38,8 @@ def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: s
     from kg.ingest.ingest import ingest
 
     result = ingest(file, data_dir=data_dir, doc_id=doc_id, title=title, progress=_progress)
-    if result.document.note:
-        click.echo(f"Note: {result.document.note}", err=True)
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
     if output:
         Path(output).write_text(result.review, encoding="utf-8")
         click.echo(f"{output}: {len(result.candidates)} candidates for {result.doc_id}", err=True)

@@ -8,6 +8,8 @@ numbered placeholder, so a rule reads "⟦1⟧, piloté par ⟦2⟧" whatever th
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 import re
 import unicodedata
@@ -80,8 +82,9 @@ class Extractor:
         self.previous: Mention | None = None
         self.figure_rows: dict[int, list[tuple[int, Candidate]]] = {}
         self.local: dict[str, tuple[str, str, str]] = {}  # normalised name → (iri, family, class) of new entities
-        self.max_words = max((len(k.split()) for k in known.by_label), default=1)
-        self.max_words = min(self.max_words, MAX_LABEL_WORDS)
+        # first normalised word of a label → the label lengths (in words) starting with it, longest first
+        self.label_lengths = _lengths(known.by_label)
+        self.local_lengths: dict[str, int] = {}
 
     # -- helpers ------------------------------------------------------------------------------------
     def add(self, key: tuple, **fields: str) -> Candidate | None:
@@ -104,12 +107,14 @@ class Extractor:
     # -- mentions -----------------------------------------------------------------------------------
     def known_mentions(self, number: int, sent: str) -> list[Mention]:
         words = list(_WORD.finditer(sent))
-        norms = [normalise(w.group()) for w in words]
+        norms = [_norm_word(w.group()) for w in words]
         found: list[Mention] = []
         i = 0
         while i < len(words):
             hit = None
-            for j in range(min(len(words), i + self.max_words), i, -1):
+            first = norms[i].split(" ", 1)[0]
+            span = self.label_lengths.get(first, 0)
+            for j in range(min(len(words), i + span), i, -1):
                 key = " ".join(n for n in norms[i:j] if n)
                 iris = self.known.by_label.get(key)
                 if iris:
@@ -152,9 +157,7 @@ class Extractor:
     ) -> list[Mention]:
         spans: list[tuple[int, int, str, str | None]] = []  # start, end, family, class
         # "Long name (ACR, T1/T2)" and "Long name (ACR)": a named unit with its acronym.
-        for m in re.finditer(
-            r"((?:[A-ZÉ][\w’'-]*)(?:[\s’'][\w’'-]+){0,9}?)\s\(([A-Z][A-Za-z0-9&-]{1,15})(?=[,)])", sent
-        ):
+        for m in _ACRONYM.finditer(sent) if "(" in sent else ():
             start = m.start(1)
             head = m.group(1)
             # the long name starts at its head noun (Laboratoire, Institut…) when there is one
@@ -168,22 +171,18 @@ class Extractor:
             spans.append((start, m.end(1), "named", None))
             spans.append((m.start(2), m.end(2), "named", None))
         # "keyword Name": la société Orbivox, le projet Voxa, l'assistant vocal Parlio
-        keywords = "|".join(sorted((re.escape(k) for k in fr.TYPE_KEYWORDS), key=len, reverse=True))
         if self.local:
             words = list(_WORD.finditer(sent))
-            norms = [normalise(w.group()) for w in words]
+            norms = [_norm_word(w.group()) for w in words]
             for i in range(len(words)):
-                for j in range(min(len(words), i + MAX_LABEL_WORDS), i, -1):
+                span = self.local_lengths.get(norms[i].split(" ", 1)[0], 0)
+                for j in range(min(len(words), i + span), i, -1):
                     if " ".join(n for n in norms[i:j] if n) in self.local and words[i].group()[0].isupper():
                         spans.append((words[i].start(), words[j - 1].end(), "", None))
                         break
         for start, end in _capitalised_keyword_names(sent):
             spans.append((start, end, "named", None))
-        for m in re.finditer(
-            rf"(?i:\b(?:{keywords}))\s+((?:[A-ZÉÈÀÂÎ0-9][\w’'&.-]*)(?:\s+(?:[A-ZÉÈÀÂÎ0-9]"
-            rf"[\w’'&.-]*|et|de|du|des|d[’'][A-ZÉ][\w-]*)){{0,4}})",
-            sent,
-        ):
+        for m in _KEYWORD_NAME.finditer(sent):
             name = m.group(1).rstrip(".")
             while name.split() and name.split()[-1] in ("et", "de", "du", "des"):
                 name = name.rsplit(" ", 1)[0]
@@ -265,7 +264,9 @@ class Extractor:
                 )
                 self.new_entities[norm] = ent
             iri = EKD + ent.subject[4:]
-            self.local.setdefault(norm, (iri, ent.value, cls))
+            if norm not in self.local:
+                self.local[norm] = (iri, ent.value, cls)
+                self.local_lengths = _lengths(self.local)
             found.append(Mention(number, start, end, text, iri, False, ent.value, cls))
             occupied.append((start, end))
         return found
@@ -441,7 +442,7 @@ class Extractor:
 
     # -- relations ----------------------------------------------------------------------------------
     def _relations(self, number: int, sent: str, mentions: list[Mention]) -> None:
-        if not mentions:
+        if len(mentions) < 2:
             return
         masked, pieces, last = [], [], 0
         for i, m in enumerate(mentions):
@@ -608,7 +609,8 @@ class Extractor:
                 rf"\s*,?\s*(?:{verbs})\s+([A-ZÉ][\w’'-]+(?:\s+(?:[A-ZÉ][\w’'-]+|von|de|der|du)){{1,3}})",
                 joined[m.end() :],
             )
-            before = re.search(r"([A-ZÉ][\w’'-]+(?:\s+[A-ZÉ][\w’'-]+){1,3})[^.«»]{0,40}:\s*$", joined[: m.start()])
+            before = re.search(r"([A-ZÉ][\w’'-]+(?:\s+[A-ZÉ][\w’'-]+){1,3})[^.«»]{0,40}:\s*$",
+                               joined[max(0, m.start() - 160) : m.start()])
             end = m.end()
             if incise:
                 speaker_name, cut = incise.group(1), inner[: incise.start()]
@@ -966,10 +968,15 @@ _DATE = re.compile(
 )
 
 
+_DATE_HINT = re.compile(rf"\d|{_MONTH}", re.IGNORECASE)
+
+
 def find_dates(sent: str) -> list[dict]:
     """Dates as the graph writes them: xsd:date, xsd:gYearMonth, xsd:gYear, xsd:gMonthDay (no year guessed),
     or ekg:notStated for a relative date ("novembre dernier")."""
     out = []
+    if not _DATE_HINT.search(sent):
+        return out
     for m in _DATE.finditer(sent):
         if m.group("full"):
             day = 1 if m.group("day") == "1er" else int(m.group("day"))
@@ -1013,16 +1020,18 @@ def find_dates(sent: str) -> list[dict]:
 _CAP_KEYWORDS = "|".join(
     k.capitalize() for k in sorted([*fr.TYPE_KEYWORDS, *fr.NAME_HEAD_TYPES], key=len, reverse=True) if " " not in k
 )
+_NAME_WORD = re.compile(r"[\w’'&-]+|[^\w\s]")
+_CAP_KEYWORD = re.compile(rf"(?<![\w’'])(?:{_CAP_KEYWORDS})(?=\s)")
 _NAME_STOP = re.compile(rf"(?:{NAME_STOP})$")
 
 
 def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
     """Names that begin with a capitalised type word: "Institut Helios", "Sommet européen du logiciel libre"."""
     out = []
-    for m in re.finditer(rf"(?<![\w’'])(?:{_CAP_KEYWORDS})(?=\s)", sent):
+    for m in _CAP_KEYWORD.finditer(sent):
         if m.start() == 0:
             continue
-        words = list(re.finditer(r"[\w’'&-]+|[^\w\s]", sent[m.end() : m.end() + 80]))
+        words = list(_NAME_WORD.finditer(sent, m.end(), m.end() + 80))
         taken = []
         if not words or not re.match(r"[\w]", words[0].group()):
             continue
@@ -1045,7 +1054,7 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
         while taken and taken[-1].group() in ("de", "du", "des", "et"):
             taken.pop()
         if taken:
-            out.append((m.start(), m.end() + taken[-1].end()))
+            out.append((m.start(), taken[-1].end()))
     return out
 
 
@@ -1064,9 +1073,12 @@ def _junk(sent: str, start: int, end: int, family: str) -> bool:
     return family in ("misc", "place") and " " not in text and not text.isupper() and text.endswith("té")
 
 
+_LEAD = re.compile(r"(?i)(?:(?:le|la|les|du|des|de la|au|aux)\s+|(?:l|d|de l)['’]\s*)+")
+
+
 def _trim(sent: str, start: int, end: int) -> tuple[int, int]:
     text = sent[start:end]
-    lead = re.match(r"(?i)(?:(?:le|la|les|du|des|de la|au|aux)\s+|(?:l|d|de l)['’]\s*)+", text)
+    lead = _LEAD.match(text)
     if lead and lead.end() < len(text):
         start += lead.end()
     while end > start and sent[end - 1] in " ,.;:!?»)(«'’\"":
@@ -1074,18 +1086,38 @@ def _trim(sent: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_KW_ALTERNATION = "|".join(re.escape(k) for k in sorted(fr.TYPE_KEYWORDS, key=len, reverse=True))
+_KW_BEFORE = re.compile(rf"\b({_KW_ALTERNATION})\s+(?:\w+\s+)?$")
+_KW_HEAD = re.compile(rf"({_KW_ALTERNATION})(?:\s|$)")
+_KEYWORD_NAME = re.compile(
+    rf"(?i:\b(?:{_KW_ALTERNATION}))\s+((?:[A-ZÉÈÀÂÎ0-9][\w’'&.-]*)(?:\s+(?:[A-ZÉÈÀÂÎ0-9]"
+    rf"[\w’'&.-]*|et|de|du|des|d[’'][A-ZÉ][\w-]*)){{0,4}})"
+)
+_ACRONYM = re.compile(r"((?:[A-ZÉ][\w’'-]*)(?:[\s’'][\w’'-]+){0,9}?)\s\(([A-Z][A-Za-z0-9&-]{1,15})(?=[,)])")
+_norm_word = functools.lru_cache(maxsize=200_000)(normalise)
+
+
+def _lengths(labels: Iterable[str]) -> dict[str, int]:
+    """First word of each normalised label → the most words a label starting with it has (capped)."""
+    out: dict[str, int] = {}
+    for label in labels:
+        words = label.split()
+        if words:
+            out[words[0]] = min(MAX_LABEL_WORDS, max(out.get(words[0], 0), len(words)))
+    return out
+
+
 def _keyword_type(before: str, name: str) -> tuple[str, str]:
     """Family and class announced by the words just before a name, or by its own first word."""
-    tail = before[-40:].lower()
-    for kw in sorted(fr.TYPE_KEYWORDS, key=len, reverse=True):
-        if re.search(rf"\b{re.escape(kw)}\s+(?:\w+\s+)?$", tail):
-            return fr.TYPE_KEYWORDS[kw]
+    m = _KW_BEFORE.search(before[-40:].lower())
+    if m:
+        return fr.TYPE_KEYWORDS[m.group(1)]
     first = name.split()[0].lower()
     if first in fr.NAME_HEAD_TYPES and name[0].isupper():
         return fr.NAME_HEAD_TYPES[first]
-    for kw in sorted(fr.TYPE_KEYWORDS, key=len, reverse=True):
-        if name.lower().startswith(kw + " ") or first == kw:
-            return fr.TYPE_KEYWORDS[kw]
+    m = _KW_HEAD.match(name.lower())
+    if m:
+        return fr.TYPE_KEYWORDS[m.group(1)]
     return "", ""
 
 
@@ -1140,8 +1172,4 @@ def _nearest(mentions: list[Mention], position: int, prefer: tuple[str, ...]) ->
 
 
 def _sentence_at(starts: list[int], position: int) -> int:
-    number = 1
-    for i, s in enumerate(starts, start=1):
-        if s <= position:
-            number = i
-    return number
+    return max(1, bisect.bisect_right(starts, position))

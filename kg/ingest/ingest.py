@@ -15,13 +15,18 @@ from kg.shared.errors import InputError
 from kg.shared.namespaces import EKD
 
 MAX_BYTES = 20 * 1024 * 1024
+# Above this size the recogniser is left out (graph labels, names introduced by type words and the French rules
+# still run): spaCy's French model reads about 10-20 kB a second on this machine, the rules ten times faster.
+LIGHT_CHARS = 1_000_000
 
 
 class Ingested:
     """The review file's text, its candidates, the document as read (with its encoding note), its id."""
 
-    def __init__(self, review: str, candidates: list[Candidate], document: Document, doc_id: str) -> None:
+    def __init__(self, review: str, candidates: list[Candidate], document: Document, doc_id: str,
+                 notes: list[str]) -> None:
         self.review, self.candidates, self.document, self.doc_id = review, candidates, document, doc_id
+        self.notes = notes
 
 
 def next_document_id(known: Known) -> str:
@@ -42,6 +47,11 @@ def ingest(path: str | Path, *, data_dir: str | None = None, doc_id: str | None 
                          f"({MAX_BYTES // (1024 * 1024)} MB); split the text")
     document = read_document(path)
     recognise = None
+    notes = [document.note] if document.note else []
+    if use_model and len(document.text) > LIGHT_CHARS:
+        use_model = False
+        notes.append(f"{path}: {len(document.text) // 1000} k characters: the light pipeline (no named-entity "
+                     "recogniser: names the graph knows, names after type words, the French rules)")
     if use_model:
         from kg.ingest import ner
 
@@ -56,7 +66,6 @@ def ingest(path: str | Path, *, data_dir: str | None = None, doc_id: str | None 
     if not re.fullmatch(r"doc-\d{3}", doc_id):
         raise InputError(f"--id: {doc_id!r} is not of the form doc-NNN (three digits, like the graph's documents)")
     file_name = f"{doc_id[4:]}_{sha[:16]}.txt"
-    same_id = known.documents.get(file_name)
     other = [ident for ident, iri in known.documents.items() if iri == EKD + doc_id and ident != file_name]
     if other:
         raise InputError(f"--id: {doc_id} is already the graph's document {other[0]}; choose another id")
@@ -64,7 +73,6 @@ def ingest(path: str | Path, *, data_dir: str | None = None, doc_id: str | None 
     # pass its reporter here as `progress` (kg/cli/ingest.py builds a plain stderr one meanwhile).
     extractor = Extractor(document.text, known, EKD + doc_id, ner=recognise, progress=progress)
     candidates = extractor.run()
-    del same_id
     version = VERSION
     if recognise is not None:
         from kg.ingest import ner
@@ -72,4 +80,5 @@ def ingest(path: str | Path, *, data_dir: str | None = None, doc_id: str | None 
         version += " + " + ner.model_version()
     header = {"document": f"{doc_id} ({path.name})", "id": doc_id, "title": title or "", "file": file_name,
               "path": str(path.resolve()), "sha256": sha, "extractor": version, "encoding": document.encoding}
-    return Ingested(write_review(header, candidates), candidates, document, doc_id)
+    header["extractor"] = version if recognise is not None else VERSION + " (light: no recogniser)"
+    return Ingested(write_review(header, candidates), candidates, document, doc_id, notes)
