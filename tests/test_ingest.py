@@ -157,3 +157,41 @@ def test_latin1_file_is_ingested_with_a_note(model: None, graph_copy: Path, tmp_
     result = CliRunner().invoke(cli, ["ingest", str(source), "--data", str(graph_copy)])
     assert result.exit_code == 0
     assert "read as Windows-1252" in result.stderr
+
+
+@pytest.mark.model
+def test_known_fact_gets_a_new_attestation_and_a_contradicting_figure_is_flagged(
+        model: None, graph_copy: Path, tmp_path: Path) -> None:
+    source = tmp_path / "restates.txt"
+    source.write_text("Texte fictif de test.\nLINAGORA utilise le supercalculateur Jean Zay.\n"
+                      "Avec trois cents collaborateurs, LINAGORA grandit.\n", encoding="utf-8")
+    review = tmp_path / "r.tsv"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(source), "--data", str(graph_copy), "-o", str(review)]).exit_code == 0
+    rows = {tuple(line.split("\t")[2:4]) + (line.split("\t")[5],): line.split("\t")
+            for line in review.read_text(encoding="utf-8").splitlines() if not line.startswith(("#", "decision"))}
+    assert ("relation", "known", "ekd:linagora") in rows  # the graph has it from document 001
+    conflict = rows[("figure", "conflict", "ekd:linagora")]
+    assert conflict[8] == "300" and "200" in conflict[15]
+    _accept_all(review)
+    result = runner.invoke(cli, ["accept", str(review), "--data", str(graph_copy), "--sources", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    turtle = next((graph_copy / "data").glob("doc-*.ttl")).read_text(encoding="utf-8")
+    assert "ekd:att-linagora-uses-jean-zay-005" in turtle and "rdf:predicate ekg:uses" in turtle
+    assert "Conflit signalé à l’ingestion : the graph has 200" in turtle  # written, flagged, never dropped
+    assert "ekg:value 300 ;" in turtle  # a count is an xsd:integer, as in data/figures.ttl
+
+
+@pytest.mark.model
+def test_an_iri_clash_is_refused(model: None, graph_copy: Path, tmp_path: Path) -> None:
+    review = tmp_path / "r.tsv"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(FIXTURES / "agora.txt"), "--data", str(graph_copy),
+                               "-o", str(review)]).exit_code == 0
+    _accept_all(review)
+    text = review.read_text(encoding="utf-8").replace("\tekd:bruxelles\t", "\tekd:cnrs\t", 1)
+    review.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["accept", str(review), "--data", str(graph_copy), "--sources", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert "ekd:cnrs already names something in the graph (IRI clash)" in result.output
+    assert not list((graph_copy / "data").glob("doc-*.ttl"))
