@@ -23,6 +23,8 @@ whole graph). And the time of `kg ingest` on a 5 MB text. Candidates are compare
 from __future__ import annotations
 
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -403,17 +405,19 @@ def big_text_timing(root: Path) -> str:
     path = root / "big.txt"
     path.write_text(text, encoding="utf-8")
     size = path.stat().st_size
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "kg"), "ingest", str(path), "-o", str(root / "big.tsv")],
-        capture_output=True,
-        text=True,
-    )
+    proc = subprocess.run([str(REPO / ".venv" / "bin" / "kg"), "ingest", str(path), "-o", str(root / "big.tsv")],
+                          capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rows = sum(1 for _ in (root / "big.tsv").open(encoding="utf-8")) if proc.returncode == 0 else 0
     return (
         f"`kg ingest` on a {size / 1e6:.1f} MB text ({text.count(chr(10))} lines, the fixtures repeated): "
-        f"{elapsed:.1f} s wall, exit {proc.returncode}, {rows} review lines"
+        f"{elapsed:.1f} s wall, {cpu:.1f} s CPU (load average {load:.1f} on 2 cores when it started), "
+        f"exit {proc.returncode}, {rows} review lines; stderr ends: {proc.stderr.strip().splitlines()[-1:]}"
     )
 
 

@@ -168,7 +168,7 @@ def test_known_fact_gets_a_new_attestation_and_a_contradicting_figure_is_flagged
     review = tmp_path / "r.tsv"
     runner = CliRunner()
     assert runner.invoke(cli, ["ingest", str(source), "--data", str(graph_copy), "-o", str(review)]).exit_code == 0
-    rows = {tuple(line.split("\t")[2:4]) + (line.split("\t")[5],): line.split("\t")
+    rows = {(*line.split("\t")[2:4], line.split("\t")[5]): line.split("\t")
             for line in review.read_text(encoding="utf-8").splitlines() if not line.startswith(("#", "decision"))}
     assert ("relation", "known", "ekd:linagora") in rows  # the graph has it from document 001
     conflict = rows[("figure", "conflict", "ekd:linagora")]

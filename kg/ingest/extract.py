@@ -464,7 +464,7 @@ class Extractor:
             return ment(i).family
 
         for rule in RULES:
-            for match in re.finditer(rule.pattern, text):
+            for match in rule.pattern.finditer(text):
                 groups = match.groupdict()
                 for s_key, o_key, predicate, kind in rule.emit(groups):
                     for s_i in _list_ids(s_key):
