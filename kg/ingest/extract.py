@@ -874,10 +874,10 @@ RULES = [
 _NUMWORD = "|".join(sorted((re.escape(w) for w in fr.UNITS_WORDS), key=len, reverse=True))
 _FIG = re.compile(
     rf"(?P<qual>(?i:plus de|plus d['’]|près de|pres de|presque|environ|au moins|bientôt|quelque)\s+)?"
-    rf"(?P<approx>(?i:une?\s+(?:{'|'.join(fr.APPROX_WORDS)})s?)\s+(?:de\s+|d['’])?)?"
-    rf"(?P<num>(?:\d{{1,3}}(?:[  .]\d{{3}})+|\d+(?:,\d+)?)|(?i:(?:{_NUMWORD})(?:[\s-](?:et[\s-])?(?:{_NUMWORD}))*))"
+    rf"(?:(?P<approx>(?i:une?\s+(?:{'|'.join(fr.APPROX_WORDS)})s?)\s*(?:de\s+|d['’]))|"
+    rf"(?P<num>(?:\d{{1,3}}(?:[  .]\d{{3}})+|\d+(?:,\d+)?)|(?i:(?:{_NUMWORD})(?:[\s-](?:et[\s-])?(?:{_NUMWORD}))*)))"
     rf"(?P<scale>\s+(?:millions?|milliards?|mille)|\s?(?:M|Md|Mds)(?=\s?€))?"
-    rf"(?P<unit>\s*(?:d['’]euros|euros|€)(?:\s+par\s+an)?|\s+(?:[a-zéèêàâîôûç-]+))",
+    rf"(?P<unit>\s*(?:d['’]euros|euros|€)(?:\s+par\s+an)?|(?<=['’])[a-zéèêàâîôûç-]+|\s+(?:[a-zéèêàâîôûç-]+))",
 )
 
 
@@ -926,8 +926,11 @@ def find_figures(sent: str) -> list[dict]:
             if noun not in fr.COUNT_NOUNS:
                 continue
             unit = fr.COUNT_NOUNS[noun][0]
+        factor = fr.MULTIPLIED_NOUNS.get(_singular(raw_unit), 1)
+        if m.group("num") and m.group("num").lower() in ("un", "une") and not m.group("qual"):
+            continue  # an article, not a figure ("un projet")
         if m.group("approx"):
-            word = re.search(r"(\w+?)s?$", m.group("approx").split()[1]).group(1)
+            word = re.search(r"(\w+?)s?$", m.group("approx").split()[1].rstrip("d’'")).group(1)
             base = Decimal(fr.APPROX_WORDS.get(word, 0))
             value = base
             qualifier = "environ"
@@ -941,6 +944,7 @@ def find_figures(sent: str) -> list[dict]:
         scale = (m.group("scale") or "").strip()
         if scale:
             value *= fr.SCALES[scale]
+        value *= factor
         if unit == "année" and value > 200:
             continue
         value = value.normalize()
@@ -1068,7 +1072,7 @@ def _junk(sent: str, start: int, end: int, family: str) -> bool:
         return True
     if "&" in text and len(text) <= 5:
         return True
-    if text.lower() in _MONTH_NAMES or "[" in text:
+    if text.lower() in _MONTH_NAMES or "[" in text or re.search(r"\s[a-z]$", text):
         return True
     return family in ("misc", "place") and " " not in text and not text.isupper() and text.endswith("té")
 

@@ -118,7 +118,7 @@ COUNT_NOUNS = {
     "partenaire": ("partenaire",),
     "an": ("année",),
     "année": ("année",),
-    "salle": ("salle",),
+    "salle": ("salle",), "décennie": ("année",), "siècle": ("année",),
     "défi": ("défi",),
     "métier": ("métier",),
     "cluster": ("cluster",),
@@ -353,3 +353,6 @@ NAME_HEAD_TYPES = {
     "présidente": ("person", "PublicOffice"),
     "secrétaire": ("person", "PublicOffice"),
 }
+
+# Nouns that count several units at once ("deux décennies" = 20 years).
+MULTIPLIED_NOUNS = {"décennie": 10, "siècle": 100}
