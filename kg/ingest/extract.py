@@ -30,7 +30,7 @@ NAME_STOP = (
 )
 MAX_LABEL_WORDS = 10
 APOS = "['’]"
-_WORD = re.compile(r"[\w][\w'’&-]*|#\w+", re.UNICODE)
+_WORD = re.compile(r"[\w][\w&-]*|#\w+", re.UNICODE)  # "l'IA" is two words: l, IA
 
 NerFunction = Callable[[list[str]], list[list[tuple[int, int, str]]]]
 
@@ -420,7 +420,7 @@ class Extractor:
                 elif held:
                     status, note = "conflict", "the graph has " + ", ".join(sorted(held))
             self.add(
-                ("date", number, d["as_written"]),
+                ("date", number, d["as_written"], d["value"]),
                 kind="date",
                 status=status,
                 sentence=str(number),
@@ -964,7 +964,8 @@ def find_figures(sent: str) -> list[dict]:
 
 _MONTH = "|".join(fr.MONTHS)
 _DATE = re.compile(
-    rf"(?P<full>(?:(?P<since1>[Dd]epuis|[Dd]ès)\s+)?(?:[Ll]e\s+)?(?P<day>1er|\d{{1,2}})\s+(?P<m1>{_MONTH})"
+    rf"(?P<range>(?:[Ll]es\s+)?(?P<d1>\d{{1,2}})\s+(?:et|au)\s+(?P<d2>\d{{1,2}})\s+(?P<m4>{_MONTH})\s+(?P<y4>\d{{4}}))"
+    rf"|(?P<full>(?:(?P<since1>[Dd]epuis|[Dd]ès)\s+)?(?:[Ll]e\s+)?(?P<day>1er|\d{{1,2}})\s+(?P<m1>{_MONTH})"
     rf"(?:\s+(?P<y1>\d{{4}}))?)"
     rf"|(?P<rel>(?P<m3>{_MONTH})\s+dernier)"
     rf"|(?P<month>(?:(?P<since2>[Dd]epuis|[Dd]ès)\s+|[Ee]n\s+|[Dd]ébut\s+|[Ff]in\s+)?(?P<m2>{_MONTH})\s+(?P<y2>\d{{4}}))"
@@ -982,6 +983,12 @@ def find_dates(sent: str) -> list[dict]:
     if not _DATE_HINT.search(sent):
         return out
     for m in _DATE.finditer(sent):
+        if m.group("range"):  # "les 10 et 11 février 2025": both days, as the graph writes a two-day event
+            month = fr.MONTHS[m.group("m4").lower()]
+            for day in (m.group("d1"), m.group("d2")):
+                out.append({"value": f"{m.group('y4')}-{month:02d}-{int(day):02d}", "datatype": "xsd:date",
+                            "as_written": m.group(0), "since": False, "start": m.start(), "end": m.end()})
+            continue
         if m.group("full"):
             day = 1 if m.group("day") == "1er" else int(m.group("day"))
             month = fr.MONTHS[m.group("m1").lower()]
@@ -1112,16 +1119,19 @@ def _lengths(labels: Iterable[str]) -> dict[str, int]:
 
 
 def _keyword_type(before: str, name: str) -> tuple[str, str]:
-    """Family and class announced by the words just before a name, or by its own first word."""
-    m = _KW_BEFORE.search(before[-40:].lower())
-    if m:
-        return fr.TYPE_KEYWORDS[m.group(1)]
+    """Family and class announced by the name's own capitalised first word ("Sommet …"), else by the words just
+    before it ("la start-up X"), else by a lower-case type word it starts with."""
     first = name.split()[0].lower()
     if first in fr.NAME_HEAD_TYPES and name[0].isupper():
         return fr.NAME_HEAD_TYPES[first]
-    m = _KW_HEAD.match(name.lower())
+    head = _KW_HEAD.match(name.lower())
+    if head and name[0].isupper() and " " in name:
+        return fr.TYPE_KEYWORDS[head.group(1)]
+    m = _KW_BEFORE.search(before[-40:].lower())
     if m:
         return fr.TYPE_KEYWORDS[m.group(1)]
+    if head:
+        return fr.TYPE_KEYWORDS[head.group(1)]
     return "", ""
 
 
