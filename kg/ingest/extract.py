@@ -877,7 +877,7 @@ _FIG = re.compile(
     rf"(?:(?P<approx>(?i:une?\s+(?:{'|'.join(fr.APPROX_WORDS)})s?)\s*(?:de\s+|d['’]))|"
     rf"(?P<num>(?:\d{{1,3}}(?:[  .]\d{{3}})+|\d+(?:,\d+)?)|(?i:(?:{_NUMWORD})(?:[\s-](?:et[\s-])?(?:{_NUMWORD}))*)))"
     rf"(?P<scale>\s+(?:millions?|milliards?|mille)|\s?(?:M|Md|Mds)(?=\s?€))?"
-    rf"(?P<unit>\s*(?:d['’]euros|euros|€)(?:\s+par\s+an)?|(?<=['’])[a-zéèêàâîôûç-]+|\s+(?:[a-zéèêàâîôûç-]+))",
+    rf"(?P<unit>\s*(?:d['’]euros|euros|€)(?:\s+par\s+an)?|(?<=['’])[a-zéèêàâîôûç-]+|\s+(?:[a-zéèêàâîôûç-]+))?",
 )
 
 
@@ -917,15 +917,25 @@ def _singular(word: str) -> str:
 def find_figures(sent: str) -> list[dict]:
     """Figures in a sentence: value (a decimal string), unit label, qualifier label, the words as written."""
     out = []
+    previous_unit = None
     for m in _FIG.finditer(sent):
-        raw_unit = m.group("unit").strip()
-        if re.fullmatch(r"(?:d['’])?euros?(?:\s+par\s+an)?|€(?:\s+par\s+an)?", raw_unit):
+        raw_unit = (m.group("unit") or "").strip()
+        if m.group("scale") and previous_unit in ("euro", "euro par an") and (
+                not raw_unit or _singular(raw_unit) not in fr.COUNT_NOUNS):
+            # "200 milliards d'euros (… 50 milliards, et 150 milliards de …)": the unit is carried over
+            unit, raw_unit = previous_unit, ""
+            end = m.start("unit") if m.group("unit") else m.end()
+        elif not raw_unit:
+            continue
+        elif re.fullmatch(r"(?:d['’])?euros?(?:\s+par\s+an)?|€(?:\s+par\s+an)?", raw_unit):
             unit = "euro par an" if "par an" in raw_unit else "euro"
         else:
             noun = _singular(raw_unit)
             if noun not in fr.COUNT_NOUNS:
                 continue
             unit = fr.COUNT_NOUNS[noun][0]
+        if raw_unit or not m.group("scale"):
+            end = m.start() + len(m.group(0).rstrip())
         factor = fr.MULTIPLIED_NOUNS.get(_singular(raw_unit), 1)
         if m.group("num") and m.group("num").lower() in ("un", "une") and not m.group("qual"):
             continue  # an article, not a figure ("un projet")
@@ -948,7 +958,8 @@ def find_figures(sent: str) -> list[dict]:
         if unit == "année" and value > 200:
             continue
         value = value.normalize()
-        text = m.group(0).strip()
+        previous_unit = unit
+        text = sent[m.start():end].strip()
         out.append(
             {
                 "value": format(value, "f"),
@@ -956,7 +967,7 @@ def find_figures(sent: str) -> list[dict]:
                 "qualifier": qualifier,
                 "as_written": text,
                 "start": m.start(),
-                "end": m.start() + len(m.group(0).rstrip()),
+                "end": end,
             }
         )
     return out
