@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from kg.ingest import french as fr
-from kg.ingest.known import Known
+from kg.ingest.known import Known, label_key
 from kg.ingest.review import Candidate
 from kg.ingest.sentences import sentences
 from kg.query.search import normalise
@@ -84,6 +84,11 @@ class Extractor:
         self.local: dict[str, tuple[str, str, str]] = {}  # normalised name → (iri, family, class) of new entities
         # first normalised word of a label → the label lengths (in words) starting with it, longest first
         self.label_lengths = _lengths(known.by_label)
+        for key, n in _lengths(known.by_key).items():
+            self.label_lengths[key] = max(n, self.label_lengths.get(key, 0))
+        if "ia" in self.label_lengths:  # "intelligence artificielle …" is one word longer than "IA …"
+            self.label_lengths["intelligence"] = max(self.label_lengths.get("intelligence", 0),
+                                                     min(MAX_LABEL_WORDS, self.label_lengths["ia"] + 1))
         self.local_lengths: dict[str, int] = {}
 
     # -- helpers ------------------------------------------------------------------------------------
@@ -113,10 +118,10 @@ class Extractor:
         while i < len(words):
             hit = None
             first = norms[i].split(" ", 1)[0]
-            span = self.label_lengths.get(first, 0)
+            span = max(self.label_lengths.get(first, 0), self.label_lengths.get(label_key(first), 0))
             for j in range(min(len(words), i + span), i, -1):
                 key = " ".join(n for n in norms[i:j] if n)
-                iris = self.known.by_label.get(key)
+                iris = self.known.by_label.get(key) or self.known.by_key.get(label_key(key))
                 if iris:
                     text = sent[words[i].start() : words[j - 1].end()]
                     if self._linkable(text, iris):
@@ -753,6 +758,15 @@ RULES = [
         AGENT,
         AGENT,
     ),
+    # themes: "X s'implique de plus en plus dans l'IA générative et les grands modèles de langage"
+    Rule(
+        rf"{_S}[^⟦.]{{0,40}}?(?:s['’]implique|s['’]engage|investit|travaille|se concentre|spécialisée?|leader|"
+        rf"pionnier|pionnière|dédiée?|consacrée?|milite)[^⟦.]{{0,40}}?(?:dans|sur|autour|pour|en faveur)\b"
+        rf"[^⟦.]{{0,25}}?" + LIST.format("o"),
+        [("s", "o", "theme", "relation")],
+        ("organisation", "programme", "event", "person", "product"),
+        ("concept",),
+    ),
     # development and co-development
     Rule(
         LIST.format("o") + rf"\s+(?:co-?développent|développent|ont développé|ont co-?développé)\s+{DET}{_S}",
@@ -846,7 +860,7 @@ RULES = [
     ),
     # participation in events
     Rule(
-        LIST.format("s") + r"[^⟦.]{0,60}?\s+(?:a participé|ont participé|participera|participeront|participe|"
+        LIST.format("s") + INCISE + r"[^⟦.]{0,60}?\s+(?:a participé|ont participé|participera|participeront|participe|"
         r"participent|était l['’]invitée? d[eu']|est intervenue? (?:au|à|lors)|a pris part)\s*(?:à|au|aux|à la|"
         rf"à l['’])?\s*{DET}{_O}",
         [("s", "o", "participatesIn", "participation")],
@@ -1042,6 +1056,7 @@ def find_dates(sent: str) -> list[dict]:
 _CAP_KEYWORDS = "|".join(
     k.capitalize() for k in sorted([*fr.TYPE_KEYWORDS, *fr.NAME_HEAD_TYPES], key=len, reverse=True) if " " not in k
 )
+_CONNECTORS = ("de", "du", "des", "et", "la", "le", "les", "d’", "d'")
 _NAME_WORD = re.compile(r"[\w’'&-]+|[^\w\s]")
 _CAP_KEYWORD = re.compile(rf"(?<![\w’'])(?:{_CAP_KEYWORDS})(?=\s)")
 _NAME_STOP = re.compile(rf"(?:{NAME_STOP})$")
@@ -1057,7 +1072,10 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
         taken = []
         if not words or not re.match(r"[\w]", words[0].group()):
             continue
-        capital_mode = words[0].group()[0].isupper() or words[0].group()[0].isdigit()
+        # "Président de la République", "Ministre de l'Économie": connectors, then a capital
+        lead = next((w.group() for w in words[:4] if w.group() not in _CONNECTORS), words[0].group())
+        lead = re.sub(r"^[dl]['’]", "", lead)
+        capital_mode = bool(lead) and (lead[0].isupper() or lead[0].isdigit())
         for w in words[:6]:
             text = w.group()
             if not re.match(r"\w", text):
@@ -1065,7 +1083,9 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
             if capital_mode:
                 if text[0].isupper() or text[0].isdigit():
                     taken.append(w)
-                elif text in ("de", "du", "des", "et", "d’", "d'") or re.match(r"d['’][A-ZÉ]", text):
+                elif re.match(r"[dl]['’][A-ZÉ]", text) or (
+                        text in _CONNECTORS and any(n.group()[:1].isalpha() and n.group()[:1].isupper()
+                                                    for n in words[words.index(w) + 1:words.index(w) + 3])):
                     taken.append(w)
                 else:
                     break
@@ -1073,7 +1093,7 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
                 if _NAME_STOP.match(text) or text[0].isupper():
                     break
                 taken.append(w)
-        while taken and taken[-1].group() in ("de", "du", "des", "et"):
+        while taken and taken[-1].group() in _CONNECTORS:
             taken.pop()
         if taken:
             out.append((m.start(), taken[-1].end()))

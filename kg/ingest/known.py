@@ -25,6 +25,13 @@ FAMILY_ROOTS = (
 FAMILIES = ("person", "organisation", "product", "programme", "place", "event")
 
 
+def label_key(norm: str) -> str:
+    """A normalised name with the spelling variants the graph's labels show folded together: plural and singular
+    ("grands modèles de langage" / "grand modèle de langage") and "intelligence artificielle" / "IA"."""
+    words = [w[:-1] if len(w) > 3 and w[-1] in "sx" and not w.endswith("ss") else w for w in norm.split()]
+    return " ".join(words).replace("intelligence artificielle", "ia")
+
+
 def _rows(kgraph, sparql: str) -> list[tuple]:
     result = kgraph.query(sparql)
     return [tuple(None if t is None else t.value for t in row) for row in result.rows]
@@ -50,11 +57,13 @@ class Known:
         label_query = (f"SELECT ?s ?l WHERE {{ VALUES ?p {{ <{RDFS}label> <{SKOS}prefLabel> <{SKOS}altLabel> }} "
                        f"?s ?p ?l FILTER(STRSTARTS(STR(?s), \"{EKD}\")) }}")
         self.by_label: dict[str, set[str]] = defaultdict(set)
+        self.by_key: dict[str, set[str]] = defaultdict(set)
         for s, label in _rows(kgraph, label_query):
             if label not in self.labels[s]:
                 self.labels[s].append(label)
             if s in self.entities:
                 self.by_label[normalise(label)].add(s)
+                self.by_key[label_key(normalise(label))].add(s)
         self.iris: set[str] = {s for (s,) in _rows(kgraph, f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o "
                                                            f"FILTER(STRSTARTS(STR(?s), \"{EKD}\")) }}")}
         self.documents: dict[str, str] = {}
