@@ -249,6 +249,11 @@ class Extractor:
             fam = kw_family or (family if family != "misc" else "")
             if not fam:
                 continue
+            variant = self._variant_of(text, norm, fam)
+            if variant:
+                found.append(Mention(number, start, end, text, variant, True, self.known.family(variant) or fam, ""))
+                occupied.append((start, end))
+                continue
             cls = kw_class or fr.FAMILY_CLASS[fam]
             if fam == "place" and re.search(r"\bà\s*$", sent[:start]):
                 cls = "City"
@@ -275,6 +280,36 @@ class Extractor:
             found.append(Mention(number, start, end, text, iri, False, ent.value, cls))
             occupied.append((start, end))
         return found
+
+    def _variant_of(self, text: str, norm: str, family: str) -> str | None:
+        """A known entity this new-looking name is a spelling of: a person whose name differs by one letter in
+        the last word ("Alexandre ZAPOLSKI" / "Alexandre Zapolsky"), or an organisation written out whose
+        initials are a known acronym ("Centre National de la Recherche Scientifique" / "CNRS")."""
+        words = norm.split()
+        if family == "person" and len(words) >= 2:
+            found = set()
+            for label, iris in self._person_labels().items():
+                lw = label.split()
+                if len(lw) == len(words) and lw[:-1] == words[:-1] and len(words[-1]) >= 5 \
+                        and _one_edit(lw[-1], words[-1]):
+                    found |= iris
+            if len(found) == 1:
+                return found.pop()
+        if family == "organisation" and len(words) >= 3:
+            initials = "".join(w[0] for w in re.findall(r"[\w]+", text) if w[0].isupper())
+            iris = {i for i in self.known.by_label.get(initials.lower(), ()) if self.known.family(i) == "organisation"}
+            if len(initials) >= 3 and len(iris) == 1:
+                return iris.pop()
+        return None
+
+    @functools.cache  # noqa: B019 - one extractor per document, the cache dies with it
+    def _person_labels(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for label, iris in self.known.by_label.items():
+            people = {i for i in iris if self.known.family(i) == "person"}
+            if people:
+                out[label] = people
+        return out
 
     # -- the document ---------------------------------------------------------------------------------
     def run(self) -> list[Candidate]:
@@ -1214,6 +1249,16 @@ def _nearest(mentions: list[Mention], position: int, prefer: tuple[str, ...]) ->
             return before[-1]
     after = [m for m in mentions if m.family in prefer]
     return after[0] if after else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when b is a with one letter changed, added or removed."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def _sentence_at(starts: list[int], position: int) -> int:
