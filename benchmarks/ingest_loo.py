@@ -163,8 +163,6 @@ def gold(store: ox.Store, doc: str, known: Known, onto: Ontology) -> dict:
     """D's curated facts in the comparison's terms; entities as IRIs (new ones also by their labels)."""
     rows = lambda q: [tuple(None if t is None else t.value for t in r) for r in store.query(q)]  # noqa: E731
     mentioned = {e for (e,) in rows(f"SELECT ?e WHERE {{ ?e <{EKG}mentionedIn> <{doc}> }}")}
-    family_store = Known.__new__(Known)
-    del family_store
     linked = {e for e in mentioned if e in known.entities}
     new = {e for e in mentioned if e not in known.entities}
     full_types = defaultdict(set)
