@@ -195,3 +195,21 @@ def test_an_iri_clash_is_refused(model: None, graph_copy: Path, tmp_path: Path) 
     assert result.exit_code == 2
     assert "ekd:cnrs already names something in the graph (IRI clash)" in result.output
     assert not list((graph_copy / "data").glob("doc-*.ttl"))
+
+
+def test_missing_model_is_one_line_saying_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from kg.ingest import ner
+
+    ner._pipeline.cache_clear()
+    monkeypatch.setitem(sys.modules, "spacy", None)  # import spacy now raises ImportError
+    source = tmp_path / "t.txt"
+    source.write_text("La société Orbis Data est à Bruxelles.\n", encoding="utf-8")
+    try:
+        result = CliRunner().invoke(cli, ["ingest", str(source)])
+    finally:
+        ner._pipeline.cache_clear()
+    assert result.exit_code == 2
+    assert result.output == ("Error: the French language model is missing: install it with "
+                             "`pip install 'ecosystem-kg[ingest]'` (or scripts/install-model.sh)\n")
