@@ -23,6 +23,8 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("docs", "docs", "docs_command"),
     ("explain", "explain", "explain_command"),
     ("load", "load", "load"),
+    ("ingest", "ingest", "ingest_command"),
+    ("accept", "ingest", "accept_command"),
     ("cache", "cache", "cache_group"),
     ("serve", "serve", "serve_command"),
 ]

@@ -1,0 +1,73 @@
+"""`kg ingest` and `kg accept`: grow the graph from a new document, with a person deciding in between."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli.common import data_option, handle_errors
+
+
+def _progress(done: int, total: int) -> None:
+    # PROGRESS: replace with kg.shared.progress when it lands on this branch (single call site).
+    click.echo(f"\rkg ingest: sentence {done}/{total}", err=True, nl=done == total)
+
+
+@click.command("ingest")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--id", "doc_id", metavar="ID", help="Document id (doc-NNN). Default: the next free number, or the "
+              "id the graph already gives this text.")
+@click.option("--title", metavar="TITLE", help="The document's title, when it has one.")
+@data_option
+@click.option("-o", "--output", metavar="REVIEW", help="Write the review file here (default: standard output).")
+@handle_errors
+def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: str | None,
+                   output: str | None) -> None:
+    """Propose facts from a French text, each with its sentence and quote, in a review file (TSV).
+
+    Nothing is written to the graph: mark rows accept or reject, then run `kg accept REVIEW`.
+    Needs the French model (pip install 'ecosystem-kg[ingest]').
+
+    \b
+    Examples:
+      kg ingest article.txt -o article.review.tsv
+      kg ingest article.txt --title "Un titre" --data ./mygraph -o review.tsv
+    """
+    from kg.ingest.ingest import ingest
+
+    result = ingest(file, data_dir=data_dir, doc_id=doc_id, title=title, progress=_progress)
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
+    if output:
+        Path(output).write_text(result.review, encoding="utf-8")
+        click.echo(f"{output}: {len(result.candidates)} candidates for {result.doc_id}", err=True)
+    else:
+        sys.stdout.write(result.review)
+
+
+@click.command("accept")
+@click.argument("review", type=click.Path(dir_okay=False))
+@data_option
+@click.option("--sources", "sources_dir", metavar="DIR", help="Where the documents' texts are kept "
+              "(default: sources/ beside the data folder).")
+@click.option("--by", "who", metavar="NAME", envvar="KG_CURATOR", help="Who accepts (default: $KG_CURATOR or "
+              "$USER).")
+@handle_errors
+def accept_command(review: str, data_dir: str | None, sources_dir: str | None, who: str | None) -> None:
+    """Add the accepted rows of a review file to the graph as data/<document id>.ttl, with provenance.
+
+    Every row is checked first (quotes verbatim, IRIs, duplicates, SHACL); one failure and nothing is written.
+
+    \b
+    Examples:
+      kg accept article.review.tsv
+      kg accept review.tsv --data ./mygraph --sources ./mygraph/sources --by "A. Curator"
+    """
+    from kg.ingest.accept import accept
+
+    done = accept(review, data_dir=data_dir, sources_dir=sources_dir, who=who)
+    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(done.counts.items()))
+    click.echo(f"{done.data_file}: {summary}")
+    click.echo(f"text kept in {done.source_file}")

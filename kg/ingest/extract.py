@@ -1,0 +1,1265 @@
+"""Candidate facts from a French text: entity mentions (linked or new), figures, dates, relations, quotations.
+
+Rules over the numbered sentences, with the graph's labels for linking and an optional named-entity recogniser
+(kg.ingest.ner) for names the graph does not know. Every candidate carries its sentence number and a quote
+copied from the sentence. Relations are read from a *masked* sentence where every mention is replaced by a
+numbered placeholder, so a rule reads "⟦1⟧, piloté par ⟦2⟧" whatever the names are.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from kg.ingest import french as fr
+from kg.ingest.known import Known, label_key
+from kg.ingest.review import Candidate
+from kg.ingest.sentences import sentences
+from kg.query.search import normalise
+from kg.shared.namespaces import EKD, EKG
+
+VERSION = "kg-ingest-rules/1"
+NAME_STOP = (
+    "s['’]\\w+|a|ont|est|sont|se|sera|qui|que|le|la|les|l|à|au|aux|en|pour|avec|par|sur|dans|lors|"
+    "depuis|et\\s+(?:le|la|les|l|un|une)|a\\w+é|\\d+"
+)
+MAX_LABEL_WORDS = 10
+APOS = "['’]"
+_WORD = re.compile(r"[\w][\w&-]*|#\w+", re.UNICODE)  # "l'IA" is two words: l, IA
+
+NerFunction = Callable[[list[str]], list[list[tuple[int, int, str]]]]
+
+
+def slug(text: str) -> str:
+    """The project's IRI rule: lower-case ASCII words joined by hyphens."""
+    bare = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in bare if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
+    return "-".join(re.findall(r"[a-z0-9]+", bare)) or "entity"
+
+
+def curie(iri: str) -> str:
+    for prefix, ns in (("ekd", EKD), ("ekg", EKG), ("xsd", "http://www.w3.org/2001/XMLSchema#")):
+        if iri.startswith(ns):
+            return prefix + ":" + iri[len(ns) :]
+    return iri
+
+
+class Mention:
+    """A name in a sentence: offsets in the sentence, the entity (known IRI or proposed one)."""
+
+    __slots__ = ("cls", "end", "family", "iri", "known", "sentence", "start", "text")
+
+    def __init__(
+        self, sentence: int, start: int, end: int, text: str, iri: str, known: bool, family: str, cls: str
+    ) -> None:
+        self.sentence, self.start, self.end, self.text = sentence, start, end, text
+        self.iri, self.known, self.family, self.cls = iri, known, family, cls
+
+
+class Extractor:
+    """One document's extraction; `run()` returns the candidates in reading order."""
+
+    def __init__(
+        self,
+        text: str,
+        known: Known,
+        doc_iri: str,
+        ner: NerFunction | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.known, self.doc, self.ner, self.progress = known, doc_iri, ner, progress
+        self.sents = sentences(text)
+        self.candidates: list[Candidate] = []
+        self.new_entities: dict[str, Candidate] = {}  # normalised label → entity candidate
+        self.new_iris: set[str] = set()
+        self.proposed_keys: set[tuple] = set()
+        self.counter = 0
+        self.previous: Mention | None = None
+        self.figure_rows: dict[int, list[tuple[int, Candidate]]] = {}
+        self.local: dict[str, tuple[str, str, str]] = {}  # normalised name → (iri, family, class) of new entities
+        # first normalised word of a label → the label lengths (in words) starting with it, longest first
+        self.label_lengths = _lengths(known.by_label)
+        for key, n in _lengths(known.by_key).items():
+            self.label_lengths[key] = max(n, self.label_lengths.get(key, 0))
+        if "ia" in self.label_lengths:  # "intelligence artificielle …" is one word longer than "IA …"
+            self.label_lengths["intelligence"] = max(self.label_lengths.get("intelligence", 0),
+                                                     min(MAX_LABEL_WORDS, self.label_lengths["ia"] + 1))
+        self.local_lengths: dict[str, int] = {}
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def add(self, key: tuple, **fields: str) -> Candidate | None:
+        if key in self.proposed_keys:
+            return None
+        self.proposed_keys.add(key)
+        self.counter += 1
+        cand = Candidate(id=f"c{self.counter:04d}", **fields)
+        self.candidates.append(cand)
+        return cand
+
+    def new_iri(self, label: str) -> str:
+        base = EKD + slug(label)
+        iri, n = base, 2
+        while iri in self.known.iris or iri in self.new_iris:
+            iri, n = f"{base}-{n}", n + 1
+        self.new_iris.add(iri)
+        return iri
+
+    # -- mentions -----------------------------------------------------------------------------------
+    def known_mentions(self, number: int, sent: str) -> list[Mention]:
+        words = list(_WORD.finditer(sent))
+        norms = [_norm_word(w.group()) for w in words]
+        found: list[Mention] = []
+        i = 0
+        while i < len(words):
+            hit = None
+            first = norms[i].split(" ", 1)[0]
+            span = max(self.label_lengths.get(first, 0), self.label_lengths.get(label_key(first), 0))
+            for j in range(min(len(words), i + span), i, -1):
+                key = " ".join(n for n in norms[i:j] if n)
+                iris = self.known.by_label.get(key) or self.known.by_key.get(label_key(key))
+                if iris:
+                    text = sent[words[i].start() : words[j - 1].end()]
+                    if self._linkable(text, iris):
+                        hit = (j, text, sorted(iris), None)
+                        break
+            if hit:
+                j, text, iris, _ = hit
+                iri = iris[0]
+                found.append(
+                    Mention(
+                        number,
+                        words[i].start(),
+                        words[j - 1].end(),
+                        text,
+                        iri,
+                        True,
+                        self.known.family(iri) or "concept",
+                        "",
+                    )
+                )
+                i = j
+            else:
+                i += 1
+        return found
+
+    def _linkable(self, text: str, iris: list[str]) -> bool:
+        """A one-word lower-case label ("accord", "alliance") names a thing only in its own document."""
+        if len(text.split()) == 1 and text.islower():
+            return False
+        if text.islower() and any(self.known.family(i) not in (None, "concept") for i in iris):
+            return False  # "journée de lancement": a common phrase names a theme, never a particular thing
+        if normalise(text) in fr.STOPWORDS:
+            return False
+        return True
+
+    def new_mentions(
+        self, number: int, sent: str, taken: list[Mention], ner_spans: list[tuple[int, int, str]]
+    ) -> list[Mention]:
+        spans: list[tuple[int, int, str, str | None]] = []  # start, end, family, class
+        # "Long name (ACR, T1/T2)" and "Long name (ACR)": a named unit with its acronym.
+        for m in _ACRONYM.finditer(sent) if "(" in sent else ():
+            start = m.start(1)
+            head = m.group(1)
+            # the long name starts at its head noun (Laboratoire, Institut…) when there is one
+            hm = re.search(
+                r"\b(Laboratoire|Institut|Centre|Université|Agence|École|Fondation|Conseil|Programme|"
+                r"Groupe|Grand|Réseau|Société|Association|Direction|Observatoire)\b",
+                head,
+            )
+            if hm:
+                start = m.start(1) + hm.start()
+            spans.append((start, m.end(1), "named", None))
+            spans.append((m.start(2), m.end(2), "named", None))
+        # "keyword Name": la société Orbivox, le projet Voxa, l'assistant vocal Parlio
+        if self.local:
+            words = list(_WORD.finditer(sent))
+            norms = [_norm_word(w.group()) for w in words]
+            for i in range(len(words)):
+                span = self.local_lengths.get(norms[i].split(" ", 1)[0], 0)
+                for j in range(min(len(words), i + span), i, -1):
+                    if " ".join(n for n in norms[i:j] if n) in self.local and words[i].group()[0].isupper():
+                        spans.append((words[i].start(), words[j - 1].end(), "", None))
+                        break
+        for start, end in _capitalised_keyword_names(sent):
+            spans.append((start, end, "named", None))
+        for m in _KEYWORD_NAME.finditer(sent):
+            name = m.group(1).rstrip(".")
+            while name.split() and name.split()[-1] in ("et", "de", "du", "des"):
+                name = name.rsplit(" ", 1)[0]
+            spans.append((m.start(1), m.start(1) + len(name), "", None))
+        for start, end, label in ner_spans:
+            spans.append(
+                (start, end, {"PER": "person", "LOC": "place", "ORG": "organisation"}.get(label, "misc"), None)
+            )
+        found: list[Mention] = []
+        occupied = [(m.start, m.end) for m in taken]
+        for start, end, family, _ in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+            start, end = _trim(sent, start, end)
+            inner = [
+                m
+                for m in taken
+                if start <= m.start
+                and m.end <= end
+                and (m.start, m.end) != (start, end)
+                and " " not in m.text
+                and not m.text.isupper()
+                and (m.start, m.end) in occupied
+            ]
+            if family == "named":
+                inner = [
+                    m
+                    for m in taken
+                    if start <= m.start
+                    and m.end <= end
+                    and (m.start, m.end) != (start, end)
+                    and (m.start, m.end) in occupied
+                ]
+            if inner and sent[start:end].count(" ") >= 1 and family in ("", "organisation", "misc", "named"):
+                for m in inner:
+                    occupied.remove((m.start, m.end))
+                    taken.remove(m)
+            if end - start < 2 or any(not (end <= a or start >= b) for a, b in occupied):
+                continue
+            text = sent[start:end]
+            if not text[0].isupper() and not text[0].isdigit():
+                continue
+            norm = normalise(text)
+            if not norm or norm in fr.STOPWORDS or all(w in fr.STOPWORDS for w in norm.split()):
+                continue
+            if norm in self.local:
+                iri, fam_, cls_ = self.local[norm]
+                found.append(Mention(number, start, end, text, iri, False, fam_, cls_))
+                occupied.append((start, end))
+                continue
+            if norm in self.known.by_label:
+                iri = sorted(self.known.by_label[norm])[0]
+                found.append(Mention(number, start, end, text, iri, True, self.known.family(iri) or "concept", ""))
+                occupied.append((start, end))
+                continue
+            if _junk(sent, start, end, family):
+                continue
+            kw_family, kw_class = _keyword_type(sent[:start], text)
+            if family == "named":
+                family = "organisation"
+            fam = kw_family or (family if family != "misc" else "")
+            if not fam:
+                continue
+            variant = self._variant_of(text, norm, fam)
+            if variant:
+                found.append(Mention(number, start, end, text, variant, True, self.known.family(variant) or fam, ""))
+                occupied.append((start, end))
+                continue
+            cls = kw_class or fr.FAMILY_CLASS[fam]
+            if fam == "place" and re.search(r"\bà\s*$", sent[:start]):
+                cls = "City"
+            ent = self.new_entities.get(norm)
+            if ent is None:
+                iri = self.new_iri(text)
+                ent = self.add(
+                    ("entity", norm),
+                    kind="entity",
+                    status="new",
+                    sentence=str(number),
+                    subject=curie(iri),
+                    label=text,
+                    type="ekg:" + cls,
+                    value=fam,
+                    quote=_context(sent, start, end),
+                    note="" if kw_family or family != "misc" else "type guessed",
+                )
+                self.new_entities[norm] = ent
+            iri = EKD + ent.subject[4:]
+            if norm not in self.local:
+                self.local[norm] = (iri, ent.value, cls)
+                self.local_lengths = _lengths(self.local)
+            found.append(Mention(number, start, end, text, iri, False, ent.value, cls))
+            occupied.append((start, end))
+        return found
+
+    def _variant_of(self, text: str, norm: str, family: str) -> str | None:
+        """A known entity this new-looking name is a spelling of: a person whose name differs by one letter in
+        the last word ("Alexandre ZAPOLSKI" / "Alexandre Zapolsky"), or an organisation written out whose
+        initials are a known acronym ("Centre National de la Recherche Scientifique" / "CNRS")."""
+        words = norm.split()
+        if family == "person" and len(words) >= 2:
+            found = set()
+            for label, iris in self._person_labels().items():
+                lw = label.split()
+                if len(lw) == len(words) and lw[:-1] == words[:-1] and len(words[-1]) >= 5 \
+                        and _one_edit(lw[-1], words[-1]):
+                    found |= iris
+            if len(found) == 1:
+                return found.pop()
+        if family == "organisation" and len(words) >= 3:
+            initials = "".join(w[0] for w in re.findall(r"[\w]+", text) if w[0].isupper())
+            iris = {i for i in self.known.by_label.get(initials.lower(), ()) if self.known.family(i) == "organisation"}
+            if len(initials) >= 3 and len(iris) == 1:
+                return iris.pop()
+        return None
+
+    @functools.cache  # noqa: B019 - one extractor per document, the cache dies with it
+    def _person_labels(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for label, iris in self.known.by_label.items():
+            people = {i for i in iris if self.known.family(i) == "person"}
+            if people:
+                out[label] = people
+        return out
+
+    # -- the document ---------------------------------------------------------------------------------
+    def run(self) -> list[Candidate]:
+        ner_all = self.ner(self.sents) if self.ner else [[] for _ in self.sents]
+        total = len(self.sents)
+        for index, sent in enumerate(self.sents):
+            number = index + 1
+            if self.progress and (number % 200 == 0 or number == total):
+                self.progress(number, total)
+            mentions = self.known_mentions(number, sent)
+            mentions += self.new_mentions(number, sent, mentions, ner_all[index])
+            mentions.sort(key=lambda m: m.start)
+            self._acronyms(sent, mentions)
+            for m in mentions:
+                if m.known:
+                    self._mention(m, sent)
+            self._figures(number, sent, mentions)
+            self._dates(number, sent, mentions)
+            self._relations(number, sent, mentions)
+            # "Le supercalculateur est utilisé…": a sentence without a name continues the previous one's subject
+            subjects = [m for m in mentions if m.family in ("organisation", "programme", "product", "event")]
+            self.previous = subjects[0] if subjects else self.previous
+        self._quotations()
+        return self.candidates
+
+    def _mention(self, m: Mention, sent: str) -> None:
+        if (self.doc, m.iri) in self.known.mentions:
+            return
+        spelling_known = m.text in self.known.labels.get(m.iri, [])
+        self.add(
+            ("mention", m.iri),
+            kind="mention",
+            status="linked",
+            sentence=str(m.sentence),
+            subject=curie(m.iri),
+            label=m.text,
+            value=self.known.family(m.iri) or "",
+            quote=_context(sent, m.start, m.end),
+            note="" if spelling_known else "new spelling: becomes a skos:altLabel",
+        )
+
+    def _acronyms(self, sent: str, mentions: list[Mention]) -> None:
+        """ "Long name (ACR": the acronym is the long name's alternative label, one entity."""
+        for a, b in itertools.pairwise(mentions):
+            between = sent[a.end : b.start]
+            if between.strip() == "(" and not b.known and not a.known and b.text.isupper():
+                ent = self.new_entities.get(normalise(a.text))
+                dup = self.new_entities.get(normalise(b.text))
+                if ent is not None and dup is not None and dup is not ent and dup in self.candidates:
+                    self.candidates.remove(dup)
+                    self.new_iris.discard(EKD + dup.subject[4:])
+                    self.new_entities[normalise(b.text)] = ent
+                    ent.note = (ent.note + "; " if ent.note else "") + f"acronym {b.text}: skos:altLabel"
+                    b.iri = a.iri
+            elif between.strip() == "(" and a.known and not b.known and b.text.isupper():
+                dup = self.new_entities.get(normalise(b.text))
+                if dup is not None and dup in self.candidates:
+                    self.candidates.remove(dup)
+                    self.new_entities[normalise(b.text)] = dup
+                    b.iri, b.known = a.iri, True
+
+    # -- figures ------------------------------------------------------------------------------------
+    def _figures(self, number: int, sent: str, mentions: list[Mention]) -> None:
+        for fig in find_figures(sent):
+            unit = self.known.vocab["Unit"].get(normalise(fig["unit"]))
+            qualifier = self.known.vocab["Qualifier"].get(normalise(fig["qualifier"]))
+            if unit is None or qualifier is None:
+                continue
+            subject = _nearest(mentions, fig["start"], prefer=("organisation", "programme", "product", "event"))
+            subject = subject or self.previous
+            window = (
+                fig["as_written"]
+                + " "
+                + sent[fig["end"] : fig["end"] + 40]
+                + " "
+                + sent[max(0, fig["start"] - 30) : fig["start"]]
+            ).lower()
+            measure_label = next(
+                (
+                    m
+                    for cue, m in fr.MEASURE_CUES
+                    if cue in window and fr.MEASURE_UNITS.get(m, fig["unit"]) == fig["unit"]
+                ),
+                None,
+            )
+            measure = self.known.vocab["Measure"].get(normalise(measure_label or ""))
+            if measure is None:
+                measure = self.known.vocab["Measure"].get(normalise(fr.MEASURE_BY_UNIT.get(fig["unit"], "")))
+            status, note = "new", ""
+            for f in self.known.figures:
+                if subject and f["of"] == subject.iri and f["unit"] == unit and (f["measure"] == measure):
+                    if Decimal(f["value"]) == Decimal(fig["value"]) and f["qualifier"] == qualifier:
+                        if f["doc"] == self.doc:
+                            status = "done"
+                        else:
+                            status = "known"
+                            note = f"also stated by {curie(f['doc'])}: new figure node for this document"
+                    else:
+                        status, note = "conflict", f"the graph has {f['value']} ({curie(f['iri'])})"
+            if status == "done":
+                continue
+            cand = self.add(
+                ("figure", number, fig["as_written"]),
+                kind="figure",
+                status=status,
+                sentence=str(number),
+                subject=curie(subject.iri) if subject else "",
+                predicate=curie(measure) if measure else "",
+                value=fig["value"],
+                unit=curie(unit),
+                qualifier=curie(qualifier),
+                datatype="xsd:decimal" if fig["unit"] in ("euro", "euro par an", "pétaflops") else "xsd:integer",
+                as_written=fig["as_written"],
+                quote=_clause(sent, fig["start"], fig["end"]),
+                note=note,
+            )
+            if cand is not None:
+                self.figure_rows.setdefault(number, []).append((fig["start"], cand))
+
+    # -- dates --------------------------------------------------------------------------------------
+    def _dates(self, number: int, sent: str, mentions: list[Mention]) -> None:
+        for d in find_dates(sent):
+            subject = _nearest(mentions, d["start"], prefer=("event", "programme", "organisation", "product"))
+            subject = subject or self.previous
+            predicate = EKG + ("startDate" if d["since"] else "date")
+            status, note = "new", ""
+            figures = [c for start, c in self.figure_rows.get(number, []) if start < d["start"]]
+            if figures and d["as_written"].lower().startswith("en ") and d["datatype"] == "xsd:gYear":
+                for fig in figures:
+                    self.add(
+                        ("date", number, d["as_written"], fig.id),
+                        kind="date",
+                        status="new",
+                        sentence=str(number),
+                        subject=fig.id,
+                        predicate="ekg:date",
+                        value=d["value"],
+                        datatype=d["datatype"],
+                        as_written=d["as_written"],
+                        quote=_clause(sent, d["start"], d["end"]),
+                        note=f"date of the figure in row {fig.id}",
+                    )
+                continue
+            if subject and d["datatype"] != "ekg:notStated":
+                held = self.known.literal_facts.get((subject.iri, predicate), set())
+                if d["value"] in held:
+                    status = "known"
+                elif held:
+                    status, note = "conflict", "the graph has " + ", ".join(sorted(held))
+            self.add(
+                ("date", number, d["as_written"], d["value"]),
+                kind="date",
+                status=status,
+                sentence=str(number),
+                subject=curie(subject.iri) if subject else "",
+                predicate=curie(predicate),
+                value=d["value"],
+                datatype=d["datatype"],
+                as_written=d["as_written"],
+                quote=_clause(sent, d["start"], d["end"]),
+                note=note
+                or (
+                    "no year written: none is guessed"
+                    if d["datatype"] == "xsd:gMonthDay"
+                    else "relative date: ekg:notStated ekg:date"
+                    if d["datatype"] == "ekg:notStated"
+                    else ""
+                ),
+            )
+
+    # -- relations ----------------------------------------------------------------------------------
+    def _relations(self, number: int, sent: str, mentions: list[Mention]) -> None:
+        if len(mentions) < 2:
+            return
+        masked, pieces, last = [], [], 0
+        for i, m in enumerate(mentions):
+            masked.append(sent[last : m.start])
+            masked.append(f"⟦{i}⟧")
+            last = m.end
+        masked.append(sent[last:])
+        text = "".join(masked)
+        del pieces
+
+        def ment(i: str) -> Mention:
+            return mentions[int(i)]
+
+        def quote_of(a: Mention, b: Mention) -> str:
+            start, end = min(a.start, b.start), max(a.end, b.end)
+            return sent[start:end]
+
+        def fam(i: str) -> str:
+            return ment(i).family
+
+        for rule in RULES:
+            for match in rule.pattern.finditer(text):
+                groups = match.groupdict()
+                for s_key, o_key, predicate, kind in rule.emit(groups):
+                    for s_i in _list_ids(s_key):
+                        for o_i in _list_ids(o_key):
+                            if s_i == o_i:
+                                continue
+                            s, o = ment(s_i), ment(o_i)
+                            if not rule.accepts(fam(s_i), fam(o_i), kind, predicate):
+                                continue
+                            self._relation(number, sent, s, predicate, o, kind, quote_of(s, o), match, text, mentions)
+
+    def _relation(
+        self,
+        number: int,
+        sent: str,
+        s: Mention,
+        predicate: str,
+        o: Mention,
+        kind: str,
+        quote: str,
+        match: re.Match,
+        masked: str,
+        mentions: list[Mention],
+    ) -> None:
+        p = EKG + predicate
+        if kind == "role":
+            title = _role_title(sent, s, o)
+            if (s.iri, o.iri, self.doc) in self.known.roles:
+                return
+            rk = self.known.vocab["RoleKind"].get(normalise(fr.ROLE_TITLES.get(title.split(" ")[0].lower(), "")))
+            if rk is None:
+                for word, label in sorted(fr.ROLE_TITLES.items(), key=lambda kv: -len(kv[0])):
+                    if title.lower().startswith(word):
+                        rk = self.known.vocab["RoleKind"].get(normalise(label))
+                        break
+            status = "known" if any(h == s.iri and org == o.iri for h, org, _ in self.known.roles) else "new"
+            self.add(
+                ("role", s.iri, o.iri),
+                kind="role",
+                status=status,
+                sentence=str(number),
+                subject=curie(s.iri),
+                predicate="ekg:holdsRole",
+                object=curie(o.iri),
+                value=title,
+                type=curie(rk) if rk else "",
+                quote=_span(sent, s, o, title),
+            )
+            if title.lower().split(" ")[0] in fr.FOUNDER_TITLES:
+                self._relation(number, sent, o, "foundedBy", s, "relation", quote, match, masked, mentions)
+            return
+        if kind == "participation":
+            if (s.iri, o.iri, self.doc) in self.known.participations:
+                return
+            status = "known" if any(a == s.iri and b == o.iri for a, b, _ in self.known.participations) else "new"
+            role = (
+                "intervenant"
+                if re.search(r"annonc|intervenu|présent[ée] |évoqué", match.group(0))
+                else "invité"
+                if "invit" in match.group(0)
+                else "participant"
+            )
+            prole = self.known.vocab["ParticipationRole"].get(normalise(role), "")
+            self.add(
+                ("participation", s.iri, o.iri),
+                kind="participation",
+                status=status,
+                sentence=str(number),
+                subject=curie(s.iri),
+                predicate="ekg:participatesIn",
+                object=curie(o.iri),
+                type=curie(prole) if prole else "",
+                quote=quote,
+            )
+            return
+        if kind == "funding":
+            if (s.iri, o.iri, self.doc) in self.known.fundings:
+                return
+            status = "known" if any(a == s.iri and b == o.iri for a, b, _ in self.known.fundings) else "new"
+            self.add(
+                ("funding", s.iri, o.iri),
+                kind="funding",
+                status=status,
+                sentence=str(number),
+                subject=curie(s.iri),
+                predicate="ekg:fundedBy",
+                object=curie(o.iri),
+                quote=quote,
+            )
+            return
+        if kind == "agreement":
+            label = f"accord {s.text} – {o.text}"
+            key = ("agreement", s.iri, o.iri)
+            if key in self.proposed_keys:
+                return
+            iri = self.new_iri(label)
+            self.add(
+                key,
+                kind="agreement",
+                status="new",
+                sentence=str(number),
+                subject=curie(iri),
+                label=label,
+                type="ekg:Agreement",
+                predicate="ekg:party",
+                object=curie(s.iri) + " " + curie(o.iri),
+                value="programme",
+                quote=quote,
+                note="an agreement node with both parties",
+            )
+            return
+        if (s.iri, p, o.iri, self.doc) in self.known.attested:
+            return
+        status = "known" if (s.iri, p, o.iri) in self.known.triples else "new"
+        self.add(
+            ("relation", s.iri, p, o.iri),
+            kind="relation",
+            status=status,
+            sentence=str(number),
+            subject=curie(s.iri),
+            predicate=curie(p),
+            object=curie(o.iri),
+            quote=quote,
+            note="the graph holds it from another document: a new attestation" if status == "known" else "",
+        )
+
+    # -- quotations ---------------------------------------------------------------------------------
+    def _quotations(self) -> None:
+        joined = " ".join(self.sents)
+        starts, offset = [], 0
+        for s in self.sents:
+            starts.append(offset)
+            offset += len(s) + 1
+        speakers = {c.subject: c for c in self.candidates if c.kind in ("entity", "mention") and c.value == "person"}
+        for m in re.finditer(r"«\s*(.+?)\s*»", joined):
+            inner = m.group(1)
+            number = _sentence_at(starts, m.start())
+            speaker_name, cut = None, inner
+            verbs = "|".join(re.escape(v) for v in fr.SAYING_VERBS)
+            incise = re.search(rf",\s+(?:{verbs})\s+([A-ZÉ][\w’'-]+(?:\s+[A-ZÉ][\w’'-]+){{1,3}})", inner)
+            after = re.match(
+                rf"\s*,?\s*(?:{verbs})\s+([A-ZÉ][\w’'-]+(?:\s+(?:[A-ZÉ][\w’'-]+|von|de|der|du)){{1,3}})",
+                joined[m.end() :],
+            )
+            before = re.search(r"([A-ZÉ][\w’'-]+(?:\s+[A-ZÉ][\w’'-]+){1,3})[^.«»]{0,40}:\s*$",
+                               joined[max(0, m.start() - 160) : m.start()])
+            end = m.end()
+            if incise:
+                speaker_name, cut = incise.group(1), inner[: incise.start()]
+            elif after:
+                speaker_name = after.group(1)
+                end = m.end() + after.end()
+            elif before:
+                speaker_name = before.group(1)
+            speaker = ""
+            if speaker_name:
+                norm = normalise(speaker_name)
+                iris = self.known.by_label.get(norm)
+                if iris:
+                    speaker = curie(sorted(iris)[0])
+                else:
+                    for sub, cand in speakers.items():
+                        if normalise(cand.label) in norm or norm in normalise(cand.label):
+                            speaker = sub
+                            break
+            if (self.doc, normalise(cut)) in self.known.quotations:
+                continue
+            quote = joined[m.start() : end]
+            self.add(
+                ("quotation", m.start()),
+                kind="quotation",
+                status="new",
+                sentence=str(number),
+                subject=speaker,
+                predicate="ekg:speaker",
+                value=cut.strip(" ,"),
+                label=speaker_name or "",
+                quote=quote,
+                note="" if speaker else "no speaker named in the sentence: fill subject before accepting",
+            )
+
+
+# -- relation rules ------------------------------------------------------------------------------------
+E = r"⟦(?P<{}>\d+)⟧"
+DET = (
+    r"(?:(?:le|la|les|l['’]|du|des|de la|de l['’]|de|d['’]|au|aux|à la|à l['’]|à|un|une)\s*)?"
+    r"(?:(?:société|start-up|association|réseau|plateforme|assistant vocal|supercalculateur|programme|projet|"
+    r"laboratoire|centre de calcul|modèle de langage|modèle|entreprise|PME|groupe|communauté|fondation|"
+    r"suite|logiciel|application)\s+)?"
+)
+LIST = r"(?P<{}>⟦\d+⟧(?:\s*(?:,|et|,\s*et)\s*" + DET + r"⟦\d+⟧)*)"
+
+
+def _list_ids(value: str) -> list[str]:
+    return re.findall(r"⟦(\d+)⟧", value) if "⟦" in value else [value]
+
+
+class Rule:
+    """A pattern over the masked sentence and the relations it yields: (subject group, object group, property,
+    kind), with the type families each end must have."""
+
+    def __init__(
+        self, pattern: str, emits: list[tuple[str, str, str, str]], subj: Iterable[str] = (), obj: Iterable[str] = ()
+    ) -> None:
+        self.pattern = re.compile(pattern)
+        self.emits, self.subj, self.obj = emits, set(subj), set(obj)
+
+    def emit(self, groups: dict[str, str]) -> list[tuple[str, str, str, str]]:
+        return [(groups[s], groups[o], p, k) for s, o, p, k in self.emits if groups.get(s) and groups.get(o)]
+
+    def accepts(self, s_family: str, o_family: str, kind: str, predicate: str) -> bool:
+        return (not self.subj or s_family in self.subj) and (not self.obj or o_family in self.obj)
+
+
+ORG = ("organisation",)
+INCISE = r"(?:,[^,.]*,)?"
+AGENT = ("organisation", "person")
+ROLE_WORDS = "|".join(sorted((re.escape(t) for t in fr.ROLE_TITLES), key=len, reverse=True))
+_S, _O = E.format("s"), E.format("o")
+RULES = [
+    # roles: "P, PDG du O" / "P, directrice de l'O" / "la présidente de O, P"
+    Rule(
+        rf"{_S},\s+(?:(?:notre|nouvelle|nouveau|actuel|actuelle)\s+)?(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,60}}?"
+        rf"(?:de|du|d['’]|des|au|à)\s*{DET}{_O}",
+        [("s", "o", "holdsRole", "role")],
+        ("person",),
+        ORG,
+    ),
+    Rule(
+        rf"(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,40}}?(?:de|du|d['’]|des)\s*{DET}{_O},\s+{_S}",
+        [("s", "o", "holdsRole", "role")],
+        ("person",),
+        ORG,
+    ),
+    # founding
+    Rule(
+        rf"{_S},?\s+(?:a été\s+|est\s+)?(?:fondée?s?|créée?s?|cofondée?s?)(?:\s+en\s+\d{{4}})?\s+par\s+"
+        + LIST.format("o"),
+        [("s", "o", "foundedBy", "relation")],
+        ORG,
+        ("person",),
+    ),
+    Rule(
+        rf"{_O}\s+(?:a fondé|a créé|a cofondé|fonde|crée)\s+{DET}{_S}",
+        [("s", "o", "foundedBy", "relation")],
+        ORG,
+        ("person",),
+    ),
+    # supervision: "LAB (ACR, T1/T2)" – the acronym is masked too
+    Rule(
+        rf"{_S}\s*\(\s*(?:⟦\d+⟧|[A-Z][\w-]*)\s*,\s*(?P<o>⟦\d+⟧(?:\s*/\s*⟦\d+⟧)*)\s*\)",
+        [("s", "o", "supervisedBy", "relation")],
+        ORG,
+        ORG,
+    ),
+    # piloting
+    Rule(
+        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?pilotée?s?|co-?dirigée?s?)\s+par\s+" + LIST.format("o"),
+        [("s", "o", "coPilotedBy", "relation")],
+        ("programme",),
+        ORG,
+    ),
+    Rule(
+        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:pilotée?s?|dirigée?s?|coordonnée?s?|porté(?:e|s)?)\s+par\s+{DET}{_O}",
+        [("s", "o", "pilotedBy", "relation")],
+        ("programme",),
+        ORG,
+    ),
+    Rule(rf"{_O}\s+(?:pilote|coordonne|porte)\s+{DET}{_S}", [("s", "o", "pilotedBy", "relation")], ("programme",), ORG),
+    Rule(
+        rf"{_S}[^⟦]{{0,40}}?(?:pilotée?s?|dirigée?s?)\s+par\s+{DET}(?P<p>⟦\d+⟧)\s+"
+        rf"(?:aux côtés|en lien|avec l['’]appui)\s+(?:de|d['’])\s*{DET}"
+        + LIST.format("o"),
+        [("s", "o", "coPilotedBy", "relation")],
+        ("programme",),
+        ORG,
+    ),
+    # collaboration
+    Rule(
+        LIST.format("s")
+        + r"\s+(?:a|ont)?\s*(?:collaboré|collabore|collaborent|travaille|travaillent|s['’]est associée?|"
+        r"se sont associée?s|s['’]associe|coopère|coopèrent)\s+(?:aussi\s+|également\s+|déjà\s+)?(?:avec|à|au|aux)\s*"
+        + DET
+        + LIST.format("o"),
+        [("s", "o", "collaboratesWith", "relation")],
+        AGENT,
+        AGENT,
+    ),
+    # themes: "X s'implique de plus en plus dans l'IA générative et les grands modèles de langage"
+    Rule(
+        rf"{_S}[^⟦.]{{0,40}}?(?:s['’]implique|s['’]engage|investit|travaille|se concentre|spécialisée?|leader|"
+        rf"pionnier|pionnière|dédiée?|consacrée?|milite)[^⟦.]{{0,40}}?(?:dans|sur|autour|pour|en faveur)\b"
+        rf"[^⟦.]{{0,25}}?" + LIST.format("o"),
+        [("s", "o", "theme", "relation")],
+        ("organisation", "programme", "event", "person", "product"),
+        ("concept",),
+    ),
+    # development and co-development
+    Rule(
+        LIST.format("o") + rf"\s+(?:co-?développent|développent|ont développé|ont co-?développé)\s+{DET}{_S}",
+        [("s", "o", "developedBy", "relation")],
+        ("product",),
+        AGENT,
+    ),
+    Rule(
+        rf"{_O}\s+(?:développe|a développé|conçoit|a conçu|édite)\s+{DET}{_S}(?:\s+avec\s+{DET}(?P<o2>⟦\d+⟧))?",
+        [("s", "o", "developedBy", "relation"), ("s", "o2", "developedBy", "relation")],
+        ("product",),
+        AGENT,
+    ),
+    Rule(
+        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?développée?s?|développée?s?|conçue?s?|éditée?s?)\s+par\s+"
+        + LIST.format("o"),
+        [("s", "o", "developedBy", "relation")],
+        ("product",),
+        AGENT,
+    ),
+    # signing
+    Rule(
+        rf"{_S}{INCISE}\s+(?:a signé|signe|signent|ont signé)\s+(?:un|une|son|leur)\s+[^⟦.]{{0,40}}?"
+        rf"(?:accord|partenariat|contrat|convention)[^⟦.]{{0,40}}?avec\s+{DET}{_O}",
+        [("s", "o", "party", "agreement")],
+        AGENT,
+        AGENT,
+    ),
+    Rule(
+        rf"{_S}\s+et\s+{DET}{_O}\s+(?:signent|ont signé|signeront)\s+(?:un|une|leur)\s+",
+        [("s", "o", "party", "agreement")],
+        AGENT,
+        AGENT,
+    ),
+    # use
+    Rule(
+        rf"{_S}\s+(?:utilise|utilisent|exploite|s['’]appuie sur|a adopté|adopte)\s+{DET}{_O}",
+        [("s", "o", "uses", "relation")],
+        AGENT,
+        ("product",),
+    ),
+    Rule(
+        rf"{_S},?\s+(?:est\s+|sont\s+|a été\s+)?(?:utilisée?s?|adoptée?s?|exploitée?s?)\s+(?:[a-zé]+\s+)?par\s+"
+        + LIST.format("o"),
+        [("s", "o", "usedBy", "relation")],
+        ("product",),
+        AGENT,
+    ),
+    Rule(rf"[Uu]tilisat(?:eur|rice)s?\s+{DET}{_O},\s+{_S}", [("s", "o", "uses", "relation")], AGENT, ("product",)),
+    # operation and hosting
+    Rule(
+        rf"{_S},?\s+(?:est\s+|a été\s+)?opérée?s?\s+par\s+{DET}{_O}",
+        [("s", "o", "operatedBy", "relation")],
+        ("product",),
+        ORG,
+    ),
+    Rule(rf"{_O}\s+(?:opère|exploite)\s+{DET}{_S}", [("s", "o", "operatedBy", "relation")], ("product",), ORG),
+    Rule(
+        rf"{_S}[^⟦.]{{0,40}}?(?:hébergée?s?|installée?s?)\s+(?:par|au|à|dans)\s+{DET}{_O}",
+        [("s", "o", "hostedBy", "relation")],
+        ("product",),
+        ORG,
+    ),
+    # funding
+    Rule(
+        LIST.format("o") + rf"\s+(?:finance|financent|a financé|subventionne|soutient financièrement)\s+{DET}{_S}",
+        [("s", "o", "fundedBy", "funding")],
+        ("programme", "organisation", "product"),
+        AGENT,
+    ),
+    Rule(
+        rf"{_S}{INCISE}[^⟦.]{{0,30}}?(?:financée?s?|subventionnée?s?)\s+par\s+" + LIST.format("o"),
+        [("s", "o", "fundedBy", "funding")],
+        ("programme", "organisation", "product"),
+        AGENT,
+    ),
+    # membership
+    Rule(
+        rf"{_S}\s+(?:est|sont|est devenue?|a rejoint|rejoint|ont rejoint)\s+"
+        rf"(?:membres?\s+(?:du|de la|de l['’]|des|de)\s*)?"
+        rf"{DET}{_O}",
+        [("s", "o", "memberOf", "relation")],
+        AGENT,
+        ORG,
+    ),
+    Rule(
+        rf"{_S},\s+membres?\s+(?:du|de la|de l['’]|des|de)\s*{DET}{_O}",
+        [("s", "o", "memberOf", "relation")],
+        AGENT,
+        ORG,
+    ),
+    # participation in events
+    Rule(
+        LIST.format("s") + INCISE + r"[^⟦.]{0,60}?\s+(?:a participé|ont participé|participera|participeront|participe|"
+        r"participent|était l['’]invitée? d[eu']|est intervenue? (?:au|à|lors)|a pris part)\s*(?:à|au|aux|à la|"
+        rf"à l['’])?\s*{DET}{_O}",
+        [("s", "o", "participatesIn", "participation")],
+        AGENT,
+        ("event",),
+    ),
+    Rule(
+        rf"[Ll]ors\s+{DET}{_O},\s+{_S}\s+a\s+(?:annoncé|présenté|évoqué|déclaré)",
+        [("s", "o", "participatesIn", "participation")],
+        AGENT,
+        ("event",),
+    ),
+    # place of an event
+    Rule(
+        rf"{_S}\s+(?:s['’]est tenue?|se tient|se tiendra|a eu lieu|aura lieu|s['’]est déroulée?)\s+à\s+{_O}",
+        [("s", "o", "eventPlace", "relation")],
+        ("event",),
+        ("place",),
+    ),
+]
+
+
+# -- figures and dates (plain functions of a sentence) ------------------------------------------------
+
+_NUMWORD = "|".join(sorted((re.escape(w) for w in fr.UNITS_WORDS), key=len, reverse=True))
+_FIG = re.compile(
+    rf"(?P<qual>(?i:plus de|plus d['’]|près de|pres de|presque|environ|au moins|bientôt|quelque)\s+)?"
+    rf"(?:(?P<approx>(?i:une?\s+(?:{'|'.join(fr.APPROX_WORDS)})s?)\s*(?:de\s+|d['’]))|"
+    rf"(?P<num>(?:\d{{1,3}}(?:[  .]\d{{3}})+|\d+(?:,\d+)?)|(?i:(?:{_NUMWORD})(?:[\s-](?:et[\s-])?(?:{_NUMWORD}))*)))"
+    rf"(?P<scale>\s+(?:millions?|milliards?|mille)|\s?(?:M|Md|Mds)(?=\s?€))?"
+    rf"(?P<unit>\s*(?:d['’]euros|euros|€)(?:\s+par\s+an)?|(?<=['’])[a-zéèêàâîôûç-]+|\s+(?:[a-zéèêàâîôûç-]+))?",
+)
+
+
+def _number(text: str) -> Decimal | None:
+    text = text.strip().lower()
+    if re.fullmatch(r"\d{1,3}(?:[  .]\d{3})+", text):
+        return Decimal(re.sub(r"\D", "", text))
+    if re.fullmatch(r"\d+(?:,\d+)?", text):
+        return Decimal(text.replace(",", "."))
+    total, current = 0, 0
+    for word in re.split(r"[\s-]+", text):
+        if word == "et":
+            continue
+        value = fr.UNITS_WORDS.get(word)
+        if value is None:
+            return None
+        if value == 100:
+            current = max(current, 1) * 100
+        elif value == 1000:
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            current += value
+    return Decimal(total + current)
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    if word in fr.COUNT_NOUNS:
+        return word
+    for cut in ("s", "x"):
+        if word.endswith(cut) and word[:-1] in fr.COUNT_NOUNS:
+            return word[:-1]
+    return word
+
+
+def find_figures(sent: str) -> list[dict]:
+    """Figures in a sentence: value (a decimal string), unit label, qualifier label, the words as written."""
+    out = []
+    previous_unit = None
+    for m in _FIG.finditer(sent):
+        raw_unit = (m.group("unit") or "").strip()
+        if m.group("scale") and previous_unit in ("euro", "euro par an") and (
+                not raw_unit or _singular(raw_unit) not in fr.COUNT_NOUNS):
+            # "200 milliards d'euros (… 50 milliards, et 150 milliards de …)": the unit is carried over
+            unit, raw_unit = previous_unit, ""
+            end = m.start("unit") if m.group("unit") else m.end()
+        elif not raw_unit:
+            continue
+        elif re.fullmatch(r"(?:d['’])?euros?(?:\s+par\s+an)?|€(?:\s+par\s+an)?", raw_unit):
+            unit = "euro par an" if "par an" in raw_unit else "euro"
+        else:
+            noun = _singular(raw_unit)
+            if noun not in fr.COUNT_NOUNS:
+                continue
+            unit = fr.COUNT_NOUNS[noun][0]
+        if raw_unit or not m.group("scale"):
+            end = m.start() + len(m.group(0).rstrip())
+        factor = fr.MULTIPLIED_NOUNS.get(_singular(raw_unit), 1)
+        if m.group("num") and m.group("num").lower() in ("un", "une") and not m.group("qual"):
+            continue  # an article, not a figure ("un projet")
+        if m.group("approx"):
+            word = re.search(r"(\w+?)s?$", m.group("approx").split()[1].rstrip("d’'")).group(1)
+            base = Decimal(fr.APPROX_WORDS.get(word, 0))
+            value = base
+            qualifier = "environ"
+        else:
+            value = _number(m.group("num"))
+            if value is None:
+                continue
+            qualifier = "exact"
+        if m.group("qual"):
+            qualifier = fr.QUALIFIERS.get(m.group("qual").strip().lower(), qualifier)
+        scale = (m.group("scale") or "").strip()
+        if scale:
+            value *= fr.SCALES[scale]
+        value *= factor
+        if unit == "année" and value > 200:
+            continue
+        value = value.normalize()
+        previous_unit = unit
+        text = sent[m.start():end].strip()
+        out.append(
+            {
+                "value": format(value, "f"),
+                "unit": unit,
+                "qualifier": qualifier,
+                "as_written": text,
+                "start": m.start(),
+                "end": end,
+            }
+        )
+    return out
+
+
+_MONTH = "|".join(fr.MONTHS)
+_DATE = re.compile(
+    rf"(?P<range>(?:[Ll]es\s+)?(?P<d1>\d{{1,2}})\s+(?:et|au)\s+(?P<d2>\d{{1,2}})\s+(?P<m4>{_MONTH})\s+(?P<y4>\d{{4}}))"
+    rf"|(?P<full>(?:(?P<since1>[Dd]epuis|[Dd]ès)\s+)?(?:[Ll]e\s+)?(?P<day>1er|\d{{1,2}})\s+(?P<m1>{_MONTH})"
+    rf"(?:\s+(?P<y1>\d{{4}}))?)"
+    rf"|(?P<rel>(?P<m3>{_MONTH})\s+dernier)"
+    rf"|(?P<month>(?:(?P<since2>[Dd]epuis|[Dd]ès)\s+|[Ee]n\s+|[Dd]ébut\s+|[Ff]in\s+)?(?P<m2>{_MONTH})\s+(?P<y2>\d{{4}}))"
+    rf"|(?P<year>(?P<pre>[Dd]epuis|[Dd]ès|[Ee]n|[Àà] partir de)\s+(?P<y3>(?:19|20)\d{{2}}))\b"
+)
+
+
+_DATE_HINT = re.compile(rf"\d|{_MONTH}", re.IGNORECASE)
+
+
+def find_dates(sent: str) -> list[dict]:
+    """Dates as the graph writes them: xsd:date, xsd:gYearMonth, xsd:gYear, xsd:gMonthDay (no year guessed),
+    or ekg:notStated for a relative date ("novembre dernier")."""
+    out = []
+    if not _DATE_HINT.search(sent):
+        return out
+    for m in _DATE.finditer(sent):
+        if m.group("range"):  # "les 10 et 11 février 2025": both days, as the graph writes a two-day event
+            month = fr.MONTHS[m.group("m4").lower()]
+            for day in (m.group("d1"), m.group("d2")):
+                out.append({"value": f"{m.group('y4')}-{month:02d}-{int(day):02d}", "datatype": "xsd:date",
+                            "as_written": m.group(0), "since": False, "start": m.start(), "end": m.end()})
+            continue
+        if m.group("full"):
+            day = 1 if m.group("day") == "1er" else int(m.group("day"))
+            month = fr.MONTHS[m.group("m1").lower()]
+            if not 1 <= day <= 31:
+                continue
+            if m.group("y1"):
+                value, dt = f"{m.group('y1')}-{month:02d}-{day:02d}", "xsd:date"
+            else:
+                value, dt = f"--{month:02d}-{day:02d}", "xsd:gMonthDay"
+            since = bool(m.group("since1"))
+        elif m.group("rel"):
+            value, dt, since = "", "ekg:notStated", False
+        elif m.group("month"):
+            value, dt = f"{m.group('y2')}-{fr.MONTHS[m.group('m2').lower()]:02d}", "xsd:gYearMonth"
+            since = bool(m.group("since2"))
+        else:
+            value, dt = m.group("y3"), "xsd:gYear"
+            since = m.group("pre").lower() in ("depuis", "dès", "à partir de")
+        text = m.group(0)
+        start = m.start()
+        if dt in ("xsd:gYearMonth",) and not since:
+            # "en mars 2024" is written "mars 2024" in the graph's dateAsWritten, keep the preposition out
+            inner = re.search(rf"(?:{_MONTH})\s+\d{{4}}", text)
+            start, text = start + inner.start(), inner.group(0)
+        out.append(
+            {
+                "value": value,
+                "datatype": dt,
+                "as_written": text,
+                "since": since,
+                "start": start,
+                "end": start + len(text),
+            }
+        )
+    return out
+
+
+# -- small text helpers ------------------------------------------------------------------------------
+
+_CAP_KEYWORDS = "|".join(
+    k.capitalize() for k in sorted([*fr.TYPE_KEYWORDS, *fr.NAME_HEAD_TYPES], key=len, reverse=True) if " " not in k
+)
+_CONNECTORS = ("de", "du", "des", "et", "la", "le", "les", "d’", "d'")
+_NAME_WORD = re.compile(r"[\w’'&-]+|[^\w\s]")
+_CAP_KEYWORD = re.compile(rf"(?<![\w’'])(?:{_CAP_KEYWORDS})(?=\s)")
+_NAME_STOP = re.compile(rf"(?:{NAME_STOP})$")
+
+
+def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
+    """Names that begin with a capitalised type word: "Institut Helios", "Sommet européen du logiciel libre"."""
+    out = []
+    for m in _CAP_KEYWORD.finditer(sent):
+        if m.start() == 0:
+            continue
+        words = list(_NAME_WORD.finditer(sent, m.end(), m.end() + 80))
+        taken = []
+        if not words or not re.match(r"[\w]", words[0].group()):
+            continue
+        # "Président de la République", "Ministre de l'Économie": connectors, then a capital
+        lead = next((w.group() for w in words[:4] if w.group() not in _CONNECTORS), words[0].group())
+        lead = re.sub(r"^[dl]['’]", "", lead)
+        capital_mode = bool(lead) and (lead[0].isupper() or lead[0].isdigit())
+        for w in words[:6]:
+            text = w.group()
+            if not re.match(r"\w", text):
+                break
+            if capital_mode:
+                if text[0].isupper() or text[0].isdigit():
+                    taken.append(w)
+                elif re.match(r"[dl]['’][A-ZÉ]", text) or (
+                        text in _CONNECTORS and any(n.group()[:1].isalpha() and n.group()[:1].isupper()
+                                                    for n in words[words.index(w) + 1:words.index(w) + 3])):
+                    taken.append(w)
+                else:
+                    break
+            else:
+                if _NAME_STOP.match(text) or text[0].isupper():
+                    break
+                taken.append(w)
+        while taken and taken[-1].group() in _CONNECTORS:
+            taken.pop()
+        if taken:
+            out.append((m.start(), taken[-1].end()))
+    return out
+
+
+_MONTH_NAMES = set(fr.MONTHS)
+
+
+def _junk(sent: str, start: int, end: int, family: str) -> bool:
+    """Recogniser output that names nothing: an abbreviation ("Univ."), "R&D", a month, a footnote mark."""
+    text = sent[start:end]
+    if end + 1 < len(sent) and sent[end] == "." and " " not in text and len(text) <= 5 and not text.isupper():
+        return True
+    if "&" in text and len(text) <= 5:
+        return True
+    if text.lower() in _MONTH_NAMES or "[" in text or re.search(r"\s[a-z]$", text):
+        return True
+    return family in ("misc", "place") and " " not in text and not text.isupper() and text.endswith("té")
+
+
+_LEAD = re.compile(r"(?i)(?:(?:le|la|les|du|des|de la|au|aux)\s+|(?:l|d|de l)['’]\s*)+")
+
+
+def _trim(sent: str, start: int, end: int) -> tuple[int, int]:
+    text = sent[start:end]
+    lead = _LEAD.match(text)
+    if lead and lead.end() < len(text):
+        start += lead.end()
+    while end > start and sent[end - 1] in " ,.;:!?»)(«'’\"":
+        end -= 1
+    return start, end
+
+
+_KW_ALTERNATION = "|".join(re.escape(k) for k in sorted(fr.TYPE_KEYWORDS, key=len, reverse=True))
+_KW_BEFORE = re.compile(rf"\b({_KW_ALTERNATION})\s+(?:\w+\s+)?$")
+_KW_HEAD = re.compile(rf"({_KW_ALTERNATION})(?:\s|$)")
+_KEYWORD_NAME = re.compile(
+    rf"(?i:\b(?:{_KW_ALTERNATION}))\s+((?:[A-ZÉÈÀÂÎ0-9][\w’'&.-]*)(?:\s+(?:[A-ZÉÈÀÂÎ0-9]"
+    rf"[\w’'&.-]*|et|de|du|des|d[’'][A-ZÉ][\w-]*)){{0,4}})"
+)
+_ACRONYM = re.compile(r"((?:[A-ZÉ][\w’'-]*)(?:[\s’'][\w’'-]+){0,9}?)\s\(([A-Z][A-Za-z0-9&-]{1,15})(?=[,)])")
+_norm_word = functools.lru_cache(maxsize=200_000)(normalise)
+
+
+def _lengths(labels: Iterable[str]) -> dict[str, int]:
+    """First word of each normalised label → the most words a label starting with it has (capped)."""
+    out: dict[str, int] = {}
+    for label in labels:
+        words = label.split()
+        if words:
+            out[words[0]] = min(MAX_LABEL_WORDS, max(out.get(words[0], 0), len(words)))
+    return out
+
+
+def _keyword_type(before: str, name: str) -> tuple[str, str]:
+    """Family and class announced by the name's own capitalised first word ("Sommet …"), else by the words just
+    before it ("la start-up X"), else by a lower-case type word it starts with."""
+    first = name.split()[0].lower()
+    if first in fr.NAME_HEAD_TYPES and name[0].isupper():
+        return fr.NAME_HEAD_TYPES[first]
+    head = _KW_HEAD.match(name.lower())
+    if head and name[0].isupper() and " " in name:
+        return fr.TYPE_KEYWORDS[head.group(1)]
+    m = _KW_BEFORE.search(before[-40:].lower())
+    if m:
+        return fr.TYPE_KEYWORDS[m.group(1)]
+    if head:
+        return fr.TYPE_KEYWORDS[head.group(1)]
+    return "", ""
+
+
+def _context(sent: str, start: int, end: int) -> str:
+    """The mention with the type word before it, when there is one ("la société Orbivox")."""
+    m = re.search(r"(?:\b[\wéèêàâîôûç-]+\s+){1,2}$", sent[max(0, start - 30) : start])
+    if m:
+        words = m.group(0).lower().split()
+        if any(w in fr.TYPE_KEYWORDS or " ".join(words) in fr.TYPE_KEYWORDS for w in words):
+            return sent[start - len(m.group(0)) : end]
+    return sent[start:end]
+
+
+def _clause(sent: str, start: int, end: int) -> str:
+    """A few words around a figure or date, cut at punctuation."""
+    left = max(sent.rfind(",", 0, start), sent.rfind(";", 0, start), sent.rfind(":", 0, start))
+    left = 0 if left < 0 else left + 1
+    right_candidates = [i for i in (sent.find(",", end), sent.find(";", end), sent.find(".", end)) if i >= 0]
+    right = min(right_candidates) if right_candidates else len(sent)
+    if start - left > 60:
+        left = sent.rfind(" ", 0, max(0, start - 40)) + 1
+    if right - end > 60:
+        right = sent.find(" ", end + 40) if sent.find(" ", end + 40) > 0 else len(sent)
+    return sent[left:right].strip()
+
+
+def _span(sent: str, s: Mention, o: Mention, title: str) -> str:
+    start, end = min(s.start, o.start), max(s.end, o.end)
+    return sent[start:end]
+
+
+def _role_title(sent: str, person: Mention, org: Mention) -> str:
+    if person.start < org.start:
+        between = sent[person.end : org.end].lstrip(", ")
+    else:
+        between = sent[: org.end]
+        m = re.search(rf"(?i:{ROLE_WORDS})\b", between)
+        between = between[m.start() :] if m else between
+    m = re.search(rf"(?i:{ROLE_WORDS})\b.*", between)
+    title = m.group(0) if m else between
+    return title.strip()
+
+
+def _nearest(mentions: list[Mention], position: int, prefer: tuple[str, ...]) -> Mention | None:
+    """The mention a figure or date belongs to: the closest one before it of a preferred family, else any."""
+    for family in prefer:
+        before = [m for m in mentions if m.family == family and m.end <= position]
+        if before:
+            return before[-1]
+    after = [m for m in mentions if m.family in prefer]
+    return after[0] if after else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when b is a with one letter changed, added or removed."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _sentence_at(starts: list[int], position: int) -> int:
+    return max(1, bisect.bisect_right(starts, position))
