@@ -577,7 +577,10 @@ def test_a_successful_load_drops_abandoned_staging_graphs(
 
 # == every command, hostile arguments =========================================================================
 
-HOSTILE_VALUES = ["", " ", "x" * 20_000, BAD_BYTES, f"a{BAD_BYTES}b", "-", "--", "/nonexistent/kg-fault/file.rq",
+# A path nothing can be created under, even by root (a regular file stands where a folder would be): a command
+# given it as an output must fail cleanly, never write outside the test's folders.
+NO_SUCH = "/proc/version/kg-fault"
+HOSTILE_VALUES = ["", " ", "x" * 20_000, BAD_BYTES, f"a{BAD_BYTES}b", "-", "--", NO_SUCH + "/file.rq",
                   "'; DROP ALL; #", "<>", "ekd:", "\x00", "\n"]
 # A plausible value for each positional argument, so that options are reached (and nothing remote is).
 FILLERS = {"query": ["lab-parents"], "sparql": ["ASK {}"], "describe": ["ekd:lix"],
@@ -620,7 +623,7 @@ def _hostile_command_lines(path: list[str], command: click.Command) -> list[list
         lines.append([*filler, name])  # the value is missing
         if isinstance(option.type, click.Choice):
             lines.append([*filler, name, "bogus"])
-        for value in ("", BAD_BYTES, "/nonexistent/kg-fault", "-1"):
+        for value in ("", BAD_BYTES, NO_SUCH, "-1"):
             lines.append([*filler, name, value])
     return [[*path, *line] for line in lines]
 
@@ -669,8 +672,8 @@ SCRIPT_SAMPLE: list[list[str | bytes]] = [
     ["describe", b"\xffLIX"],
     ["explain", "ekd:lix", b"ekg:\xff", "ekd:cnrs"],
     ["export", "--format", "bogus"],
-    ["export", "-o", "/nonexistent/kg-fault/out.ttl"],
-    ["stats", "--data", "/nonexistent/kg-fault"],
+    ["export", "-o", NO_SUCH + "/out.ttl"],
+    ["stats", "--data", NO_SUCH],
     ["validate", "--data", b"/nonexistent/\xff"],
     ["load", ""],
     ["load", b"http://127.0.0.1:1/\xff"],

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from kg.cli.common import data_option, handle_errors
 
 
-def _progress(done: int, total: int) -> None:
-    # PROGRESS: replace with kg.shared.progress when it lands on this branch (single call site).
-    click.echo(f"\rkg ingest: sentence {done}/{total}", err=True, nl=done == total)
-
-
 @click.command("ingest")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file")
 @click.option("--id", "doc_id", metavar="ID", help="Document id (doc-NNN). Default: the next free number, or the "
               "id the graph already gives this text.")
 @click.option("--title", metavar="TITLE", help="The document's title, when it has one.")
@@ -36,19 +30,29 @@ def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: s
       kg ingest article.txt --title "Un titre" --data ./mygraph -o review.tsv
     """
     from kg.ingest.ingest import ingest
+    from kg.publish.export import check_target, write_atomic
+    from kg.shared import progress
 
-    result = ingest(file, data_dir=data_dir, doc_id=doc_id, title=title, progress=_progress)
+    if output is not None:
+        check_target(output)  # a bad -o is said before the reading, not after
+    with progress.step("kg ingest: reading", unit="sentences") as shown:
+
+        def report(done: int, total: int) -> None:
+            shown.total = total
+            shown.advance(done - shown.done)
+
+        result = ingest(file, data_dir=data_dir, doc_id=doc_id, title=title, progress=report)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     if output:
-        Path(output).write_text(result.review, encoding="utf-8")
+        write_atomic([result.review], output)
         click.echo(f"{output}: {len(result.candidates)} candidates for {result.doc_id}", err=True)
     else:
         sys.stdout.write(result.review)
 
 
 @click.command("accept")
-@click.argument("review", type=click.Path(dir_okay=False))
+@click.argument("review")
 @data_option
 @click.option("--sources", "sources_dir", metavar="DIR", help="Where the documents' texts are kept "
               "(default: sources/ beside the data folder).")

@@ -60,8 +60,10 @@ QUOTE_PREDICATES = (EKG + "quote", EKG + "quotedText")
 
 
 def step(message: str) -> None:
-    """PROGRESS CALL SITE: the one place `kg release` reports its steps. kg.shared.progress is being written on
-    main; when it lands, report `message` through it here. Until then this stays silent."""
+    """The one place `kg release` reports its steps (kg.shared.progress: on a terminal, or KG_PROGRESS=1)."""
+    from kg.shared import progress
+
+    progress.note(f"kg release: {message}")
 
 
 # -- version and date -------------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         if not isinstance(exc, OSError):
             raise KgError(f"--host {shown(host)}: not an address or host name") from None
-        raise KgError(f"--host {shown(host)} --port {port}: cannot listen there ({exc.strerror or exc})") from None
+        raise KgError(f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc})") from None
     sock.set_inheritable(True)
     return sock
 
