@@ -31,8 +31,8 @@ def cache_info() -> None:
     items = entries()
     click.echo(f"cache directory: {cache_root()}")
     for item in items:
-        click.echo(f"  {item['key'][:12]}  reasoning={item['reasoning']}  engine={item['engine']}  "
-                   f"{item['bytes'] / 1e6:.1f} MB")
+        click.echo(f"  {item['key'][:12]}  {item['kind'] or '?':5}  reasoning={item['reasoning']}  "
+                   f"engine={item['engine']}  {item['bytes'] / 1e6:.1f} MB")
     click.echo(f"{len(items)} entr{'y' if len(items) == 1 else 'ies'}")
 
 
