@@ -27,7 +27,8 @@ def open_graph(
     """Open the graph with the inferences of one regime, from the cache when it is valid.
 
     `provenance=False` is for callers that only query the default graph: the graph may come from either kind
-    of cache entry (the query entry first: it is smaller to open), and a cold build skips the per-file copies
+    of cache entry (the full one first: its store was compacted while written, the query entry's holds
+    overlapping files and answers about a third slower at 1M), and a cold build skips the per-file copies
     of the data (a third of the load time on large graphs) and caches a query entry, the closure alone (about
     a third of a full entry's writing). Such a graph may be closure-only (KnowledgeGraph.closure_only).
     `provenance=True` always gives the per-file and round graphs: a full entry, built cold if there is none."""
@@ -39,7 +40,7 @@ def open_graph(
     if use_cache:
         from kg.engine import cache
 
-        kinds = ("full",) if provenance else ("query", "full")
+        kinds = ("full",) if provenance else ("full", "query")
         for kind in kinds:
             cached = cache.open_cached(lay, reasoning, engine, kind)
             if cached is not None:
