@@ -33,7 +33,7 @@ def test_second_open_comes_from_the_cache(cache_dir, tmp_path) -> None:
     assert second.from_cache
     assert _triples(first) == _triples(second)
     assert [g.value for g in second.inferred_graphs] == [g.value for g in first.inferred_graphs]
-    assert len(entries()) == 1
+    assert [e["kind"] for e in entries()] == ["full"]
     assert cache_root() == cache_dir
 
 
@@ -136,10 +136,136 @@ def test_query_only_builds_defer_provenance_and_the_cache_still_has_it(cache_dir
     assert _triples(quick) == _triples(full)
     assert quick.files_asserting(next(iter(full.triples("data")))) == ["data/sample.ttl"]  # built on demand
     assert not quick.pending_data_files
-    open_graph(lay, reasoning="owlrl", provenance=False)  # writes the cache
+    open_graph(lay, reasoning="owlrl", provenance=False)  # writes a query entry: the closure alone
+    assert [e["kind"] for e in entries()] == ["query"]
+    rebuilt = open_graph(lay, reasoning="owlrl")  # provenance needed: the query entry will not do
+    assert not rebuilt.from_cache and not rebuilt.closure_only
+    assert sorted(e["kind"] for e in entries()) == ["full", "query"]
     cached = open_graph(lay, reasoning="owlrl")
-    assert cached.from_cache and not cached.pending_data_files
+    assert cached.from_cache and not cached.pending_data_files and not cached.closure_only
     assert {str(t) for t in cached.triples("data")} == {str(t) for t in full.triples("data")}
+
+
+def test_a_query_only_open_takes_either_kind(cache_dir, tmp_path) -> None:
+    lay = layout(_copy_fixture(tmp_path))
+    open_graph(lay, reasoning="owlrl")  # a full entry only
+    from_full = open_graph(lay, reasoning="owlrl", provenance=False)
+    assert from_full.from_cache and not from_full.closure_only  # no second build for want of a query entry
+    assert [e["kind"] for e in entries()] == ["full"]
+    clear()
+    open_graph(lay, reasoning="owlrl", provenance=False)
+    from_query = open_graph(lay, reasoning="owlrl", provenance=False)
+    assert from_query.from_cache and from_query.closure_only
+    assert _triples(from_query) == _triples(from_full)
+    assert from_query.count("all") == from_full.count("all")
+
+
+def test_the_kind_is_in_the_key_and_the_manifest(cache_dir, tmp_path) -> None:
+    lay = layout(_copy_fixture(tmp_path))
+    assert cache_key(lay, "owlrl", "rules", "query") != cache_key(lay, "owlrl", "rules", "full")
+    assert cache_key(lay, "owlrl", "rules") == cache_key(lay, "owlrl", "rules", "full")
+    open_graph(lay, reasoning="owlrl", provenance=False)
+    entry = _entry(cache_dir)
+    manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
+    assert entry.name == cache_key(lay, "owlrl", "rules", "query")
+    assert manifest["kind"] == "query" and manifest["graphs"] == {"ontology": [], "data": [], "inferred": []}
+
+
+def test_a_manifest_of_the_wrong_kind_is_not_used(cache_dir, tmp_path, capsys) -> None:
+    lay = layout(_copy_fixture(tmp_path))
+    open_graph(lay, reasoning="owlrl", provenance=False)
+    manifest_path = _entry(cache_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest_path.write_text(json.dumps({**manifest, "kind": "full"}), encoding="utf-8")
+    reopened = open_graph(lay, reasoning="owlrl", provenance=False)
+    assert not reopened.from_cache
+    assert "damaged" in capsys.readouterr().err
+
+
+def test_a_graph_from_a_query_entry_refuses_what_needs_provenance(cache_dir, tmp_path) -> None:
+    import pytest
+
+    from kg.engine.explain import Explainer
+    from kg.engine.knowledge import ClosureOnlyError
+
+    lay = layout(_copy_fixture(tmp_path))
+    full = open_graph(lay, reasoning="owlrl", use_cache=False)
+    open_graph(lay, reasoning="owlrl", provenance=False)
+    closure = open_graph(lay, reasoning="owlrl", provenance=False)
+    assert closure.closure_only and "closure only" in repr(closure)
+    some = next(iter(full.triples("data")))
+    for call in (lambda: closure.graphs("all"), lambda: closure.graphs("data"), lambda: closure.graphs("inferred"),
+                 lambda: list(closure.triples("asserted")), lambda: closure.count("inferred"),
+                 lambda: closure.files_asserting(some), lambda: closure.files_describing(some.subject),
+                 closure.ensure_provenance, lambda: closure.inferred_graphs, lambda: Explainer(closure)):
+        with pytest.raises(ClosureOnlyError):
+            call()
+    assert _triples(closure) == _triples(full)  # what it holds, it answers: the default graph
+    assert closure.count("all") == full.count("all")
+
+
+def _answer(result) -> object:
+    """A query result as comparable data: blank nodes (labelled per parse) made anonymous, unordered rows sorted."""
+    import pyoxigraph as ox
+
+    def term(t) -> str:
+        return "_:b" if isinstance(t, ox.BlankNode) else str(t)
+
+    if result.kind == "ask":
+        return result.value
+    if result.kind == "graph":
+        return sorted(" ".join(term(x) for x in (t.subject, t.predicate, t.object)) for t in result.triples)
+    rows = [tuple(term(v) if v is not None else "" for v in row) for row in result.rows]
+    return (list(result.variables), rows if result.ordered else sorted(rows))
+
+
+def test_every_catalogue_query_answers_identically_from_both_kinds(cache_dir) -> None:
+    """The project's graph and every named query (required parameters bound to their examples), on a graph
+    opened from a query entry and on one opened from a full entry, at the regime its header asks for."""
+    from kg.engine import cache
+    from kg.query.catalog import example_value, load_catalog, prepare
+
+    lay = layout()
+    catalogue = load_catalog(lay.queries_dir)
+    compared = 0
+    for regime in sorted({q.reasoning or "none" for q in catalogue.values()}):
+        open_graph(lay, reasoning=regime, provenance=False)
+        open_graph(lay, reasoning=regime)
+        closure, full = (cache.open_cached(lay, regime, "rules", kind) for kind in ("query", "full"))
+        assert closure.closure_only and not full.closure_only
+        for query in catalogue.values():
+            if (query.reasoning or "none") != regime:
+                continue
+            sparql = prepare(query, {p.name: example_value(p) for p in query.params if p.required})
+            assert _answer(closure.query(sparql)) == _answer(full.query(sparql)), query.name
+            compared += 1
+    assert compared == len(catalogue) > 20
+
+
+def test_a_query_naming_graphs_opens_the_full_entry(cache_dir, tmp_path) -> None:
+    from kg.query.catalog import execute
+
+    data = _copy_fixture(tmp_path)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    per_graph = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    first = execute(count, reasoning="owlrl", data_dir=str(data))
+    assert [e["kind"] for e in entries()] == ["query"]
+    graphs = execute(per_graph, reasoning="owlrl", data_dir=str(data))
+    assert sorted(e["kind"] for e in entries()) == ["full", "query"]
+    assert int(graphs.result.rows[0][0].value) > 2  # the file graphs and the rounds, as from a full entry
+    assert _answer(execute(count, reasoning="owlrl", data_dir=str(data)).result) == _answer(first.result)
+
+
+def test_cache_info_shows_the_kind(cache_dir, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli.main import cli
+
+    lay = layout(_copy_fixture(tmp_path))
+    open_graph(lay, reasoning="owlrl", provenance=False)
+    open_graph(lay, reasoning="owlrl")
+    out = CliRunner().invoke(cli, ["cache", "info"]).output
+    assert "  query  reasoning=owlrl" in out and "  full   reasoning=owlrl" in out and "2 entries" in out
 
 
 def test_files_are_hashed_once_and_any_change_is_seen(cache_dir, tmp_path, monkeypatch) -> None:

@@ -1,5 +1,6 @@
-"""The cache writer (kg.engine.cache.save): one bulk load holding every graph of the in-memory build, the
-per-file graphs a query-only build deferred streamed from the files, and nothing half-written when that fails."""
+"""The cache writer (kg.engine.cache.save): for a full entry one bulk load holding every graph of the in-memory
+build, the per-file graphs a query-only build deferred streamed from the files; for a query entry the default
+graph alone; and nothing half-written when that fails."""
 
 from __future__ import annotations
 
@@ -56,3 +57,30 @@ def test_the_background_writer_does_not_reopen_what_it_wrote(cache_dir, tmp_path
     assert cache.save(quick, reopen=False) is quick
     assert not opened
     assert len(cache.entries()) == 1
+
+
+def test_a_query_entry_holds_the_default_graph_alone(cache_dir, tmp_path) -> None:
+    """What `oxigraph load` of the closure holds: every triple of the default graph once, no named graph."""
+    lay = _layout(tmp_path)
+    quick = build_graph(lay, reasoning="owlrl", engine="rules", store=ox.Store(), provenance=False)
+    full = build_graph(lay, reasoning="owlrl", engine="rules", store=ox.Store(), provenance=True)
+    cache._write_store(quick, tmp_path / "store", "query")
+    written = ox.Store.read_only(str(tmp_path / "store"))
+    default = sum(1 for _ in full.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert _per_graph(written) == Counter({"(default)": default})
+    assert list(written.named_graphs()) == []
+    ground = {str(q) for q in written if "_:" not in str(q)}  # ontology lists: blank nodes labelled per parse
+    assert ground == {str(q) for q in full.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+                      if "_:" not in str(q)}
+
+
+def test_the_background_writer_writes_the_kind_it_is_given(cache_dir, tmp_path) -> None:
+    lay = _layout(tmp_path)
+    quick = build_graph(lay, reasoning="owlrl", engine="rules", store=ox.Store(), provenance=False)
+    assert cache.save(quick, reopen=False, kind="query") is quick
+    cache.save(quick, reopen=False, kind="full")  # a query build can still write a full entry: from the files
+    assert sorted(e["kind"] for e in cache.entries()) == ["full", "query"]
+    assert cache.open_cached(lay, "owlrl", "rules", "query").closure_only
+    assert quick.pending_data_files  # left as it was by both
+    full = cache.open_cached(lay, "owlrl", "rules", "full")
+    assert any(g.value.endswith("/file/data/sample.ttl") for g in full.graphs("data"))

@@ -42,8 +42,8 @@ def cache_info() -> None:
     found = survey()
     click.echo(f"cache directory: {root}")
     for item in items:
-        click.echo(f"  {item['key'][:12]}  reasoning={item['reasoning']}  engine={item['engine']}  "
-                   f"{item['bytes'] / 1e6:.1f} MB")
+        click.echo(f"  {item['key'][:12]}  {item['kind'] or '?':5}  reasoning={item['reasoning']}  "
+                   f"engine={item['engine']}  {item['bytes'] / 1e6:.1f} MB")
     click.echo(_count(len(items), "entry", "entries"))
     if found["leftovers"]:
         size = sum(size_of(p) for p in found["leftovers"])

@@ -3,7 +3,11 @@
 Why: parsing and reasoning cost seconds to minutes; opening a RocksDB store costs milliseconds.
 
 - Key: a hash of kg's version, the cache format, the reasoner's source code, the engine and its version, the
-  regime, and the path and content of every ontology and data file. Any change gives a new key.
+  regime, the entry's kind, and the path and content of every ontology and data file. Any change gives a new key.
+- Kinds (KINDS): a *full* entry holds the default graph (asserted ∪ inferred: what queries run on), one named
+  graph per source file and one per inference round (provenance, explanations); a *query* entry holds the
+  default graph alone, as `oxigraph load` of the closure would, and costs about a third of the full one to
+  write. A cold `kg query` writes a query entry; the commands that need provenance write a full one.
 - Location: $KG_CACHE_DIR, else the user's cache directory (XDG: $XDG_CACHE_HOME/ecosystem-kg).
 - Writes are atomic: the store is written into a temporary directory beside the entry, its manifest last, then
   the directory is renamed into place. Readers never see a half-written entry; a concurrent writer that loses
@@ -54,10 +58,12 @@ if TYPE_CHECKING:
     from kg.engine.knowledge import KnowledgeGraph
     from kg.shared.paths import GraphLayout
 
-CACHE_FORMAT = 3  # 3: and whole-file digests; 2: fingerprints over 4 KiB edges (1: 64 KiB)
-__all__ = ["ENV_CACHE_DIR", "cache_key", "cache_root", "check_root", "clear", "discard_damaged", "engine_version",
-           "entries", "file_digests", "open_cached", "reclaim_leftovers", "save", "save_in_background", "size_of",
-           "survey", "usable"]
+CACHE_FORMAT = 4  # 4: two kinds of entry (full, query), the kind in the key and the manifest; 3: whole-file
+# digests; 2: fingerprints over 4 KiB edges (1: 64 KiB)
+KINDS = ("full", "query")
+__all__ = ["ENV_CACHE_DIR", "KINDS", "cache_key", "cache_root", "check_root", "clear", "discard_damaged",
+           "engine_version", "entries", "file_digests", "open_cached", "reclaim_leftovers", "save",
+           "save_in_background", "size_of", "survey", "usable"]
 # Bytes digested at each end of every store file: where truncation and a torn write show (an SST file's footer
 # and index blocks are at its end); RocksDB checks the blocks in between against their own checksums.
 _EDGE = 4 * 1024
@@ -119,9 +125,9 @@ def file_digests(paths: list[Path]) -> list[str]:
     return digests
 
 
-def cache_key(layout: GraphLayout, reasoning: str, engine: str) -> str:
+def cache_key(layout: GraphLayout, reasoning: str, engine: str, kind: str = "full") -> str:
     h = blake2b(digest_size=20)
-    h.update(f"kg={__version__};format={CACHE_FORMAT};pyoxigraph={ox.__version__};".encode())
+    h.update(f"kg={__version__};format={CACHE_FORMAT};pyoxigraph={ox.__version__};kind={kind};".encode())
     h.update(f"engine={engine};{engine_version(engine)};regime={reasoning};".encode())
     here = Path(__file__).resolve().parent
     sources = [here / name for name in _ENGINE_SOURCES]
@@ -225,17 +231,19 @@ def usable() -> bool:
     return False
 
 
-def open_cached(layout: GraphLayout, reasoning: str, engine: str) -> KnowledgeGraph | None:
-    """The cached graph for these inputs, or None when there is none or it does not check out."""
+def open_cached(layout: GraphLayout, reasoning: str, engine: str, kind: str = "full") -> KnowledgeGraph | None:
+    """The cached graph for these inputs, or None when there is none or it does not check out. A `kind="query"`
+    entry gives a closure-only graph (KnowledgeGraph.closure_only)."""
     from kg.engine.knowledge import KnowledgeGraph
 
-    entry = cache_root() / cache_key(layout, reasoning, engine)
+    entry = cache_root() / cache_key(layout, reasoning, engine, kind)
     manifest_path = entry / "manifest.json"
     if not manifest_path.is_file():
         return None
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("format") != CACHE_FORMAT or manifest.get("key") != entry.name:
+        if (manifest.get("format") != CACHE_FORMAT or manifest.get("key") != entry.name
+                or manifest.get("kind") != kind):
             raise ValueError("manifest does not match its entry")
         _check_store(entry, manifest["files"])
         global _disk_store_opened
@@ -246,14 +254,17 @@ def open_cached(layout: GraphLayout, reasoning: str, engine: str) -> KnowledgeGr
         _discard(entry, exc)
         return None
     _opened.append(entry)
+    if kind == "query":
+        return KnowledgeGraph(store, layout, reasoning, engine, [], [], from_cache=True, closure_only=True)
     return KnowledgeGraph(store, layout, reasoning, engine, graphs["ontology"], graphs["data"], graphs["inferred"],
                           from_cache=True)
 
 
-def save(kgraph: KnowledgeGraph, reopen: bool = True) -> KnowledgeGraph:
-    """Persist an in-memory graph into the cache and return the cached (read-only) graph (with `reopen=False`,
-    the in-memory one: the background writer has no use for the entry it wrote). The entry always knows which
-    file asserts what: per-file graphs still pending are written from the files (_write_store).
+def save(kgraph: KnowledgeGraph, reopen: bool = True, kind: str = "full") -> KnowledgeGraph:
+    """Persist an in-memory graph into the cache as an entry of `kind` and return the cached (read-only) graph
+    (with `reopen=False`, the in-memory one: the background writer has no use for the entry it wrote). A full
+    entry always knows which file asserts what: per-file graphs still pending are written from the files
+    (_write_store); a query entry holds the default graph alone.
 
     If the cache directory cannot be written, the in-memory graph is returned unchanged: the cache is an
     optimisation, never a reason to fail.
@@ -262,23 +273,25 @@ def save(kgraph: KnowledgeGraph, reopen: bool = True) -> KnowledgeGraph:
     import uuid
 
     root = cache_root()
-    key = cache_key(kgraph.layout, kgraph.reasoning, kgraph.engine)
+    key = cache_key(kgraph.layout, kgraph.reasoning, kgraph.engine, kind)
     entry = root / key
     tmp = root / f".tmp-{key[:12]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         tmp.mkdir(parents=True)
         global _disk_store_opened
         _disk_store_opened = True
-        _write_store(kgraph, tmp / "store")
+        _write_store(kgraph, tmp / "store", kind)
+        full = kind == "full"
         manifest = {
             "format": CACHE_FORMAT,
             "key": key,
+            "kind": kind,
             "kg": __version__,
             "engine": kgraph.engine,
             "reasoning": kgraph.reasoning,
-            "graphs": {"ontology": [g.value for g in kgraph.ontology_graphs],
-                       "data": [g.value for g in kgraph.data_graphs],
-                       "inferred": [g.value for g in kgraph.inferred_graphs]},
+            "graphs": {"ontology": [g.value for g in kgraph.ontology_graphs] if full else [],
+                       "data": [g.value for g in kgraph.data_graphs] if full else [],
+                       "inferred": [g.value for g in kgraph.inferred_graphs] if full else []},
             "files": _store_fingerprint(tmp / "store"),
         }
         with (tmp / "manifest.json").open("w", encoding="utf-8") as fh:
@@ -300,15 +313,17 @@ def save(kgraph: KnowledgeGraph, reopen: bool = True) -> KnowledgeGraph:
         return kgraph
     if not reopen:
         return kgraph
-    cached = open_cached(kgraph.layout, kgraph.reasoning, kgraph.engine)
+    cached = open_cached(kgraph.layout, kgraph.reasoning, kgraph.engine, kind)
     if cached is None:
         return kgraph
     cached.from_cache = False  # built by this run, only stored in the cache
     return cached
 
 
-def _write_store(kgraph: KnowledgeGraph, path: Path) -> None:
-    """Write the graph's store at `path` in one pass of Oxigraph's bulk loader, each quad once.
+def _write_store(kgraph: KnowledgeGraph, path: Path, kind: str = "full") -> None:
+    """Write the graph's store at `path` in one pass of Oxigraph's bulk loader, each quad once; for a query
+    entry, the default graph alone (what `oxigraph load` of the closure writes: a third of the index entries,
+    since a named-graph quad costs six and a default-graph triple three).
 
     A graph opened only to be queried (build_graph's `provenance=False`) holds no per-file graphs yet: their
     quads are streamed into the same bulk load straight from the source files (unchanged: the key hashes them)
@@ -319,7 +334,10 @@ def _write_store(kgraph: KnowledgeGraph, path: Path) -> None:
     from itertools import chain
 
     disk = ox.Store(str(path))
-    disk.bulk_extend(chain(iter(kgraph.store), _pending_quads(kgraph)))
+    if kind == "query":
+        disk.bulk_extend(kgraph.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    else:
+        disk.bulk_extend(chain(iter(kgraph.store), _pending_quads(kgraph)))
     disk.flush()
 
 
@@ -335,7 +353,7 @@ def _pending_quads(kgraph: KnowledgeGraph):  # -> Iterator[ox.Quad]
 _disk_store_opened = False
 
 
-def save_in_background(kgraph: KnowledgeGraph) -> bool:
+def save_in_background(kgraph: KnowledgeGraph, kind: str = "full") -> bool:
     """Write the cache from a forked child and return at once; False when that is not possible.
 
     Only done when this process has opened no on-disk store: RocksDB keeps background threads, which a
@@ -357,7 +375,7 @@ def save_in_background(kgraph: KnowledgeGraph) -> bool:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         os.setsid()
-        save(kgraph, reopen=False)
+        save(kgraph, reopen=False, kind=kind)
     finally:
         os._exit(0)
 
@@ -522,5 +540,5 @@ def entries() -> list[dict]:
             meta = {}
         meta = meta if isinstance(meta, dict) else {}
         out.append({"key": child.name, "engine": meta.get("engine"), "reasoning": meta.get("reasoning"),
-                    "bytes": size_of(child)})
+                    "kind": meta.get("kind"), "bytes": size_of(child)})
     return out

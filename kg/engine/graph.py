@@ -39,8 +39,12 @@ def open_graph(
 ) -> KnowledgeGraph:
     """Open the graph with the inferences of one regime, from the cache when it is valid.
 
-    `provenance=False` lets a cold build skip the per-file copies of the data (a third of the load time on
-    large graphs) when the caller only queries; they are added on demand, and always before caching."""
+    `provenance=False` is for callers that only query the default graph: the graph may come from either kind
+    of cache entry (the full one first: its store was compacted while written, the query entry's holds
+    overlapping files and answers about a third slower at 1M), and a cold build skips the per-file copies
+    of the data (a third of the load time on large graphs) and caches a query entry, the closure alone (about
+    a third of a full entry's writing). Such a graph may be closure-only (KnowledgeGraph.closure_only).
+    `provenance=True` always gives the per-file and round graphs: a full entry, built cold if there is none."""
     if reasoning not in REGIMES:
         raise InputError(f"--reasoning: unknown regime {reasoning!r} (choose from {', '.join(REGIMES)})")
     if engine not in ENGINES:
@@ -51,21 +55,24 @@ def open_graph(
 
         use_cache = cache.usable()
     if use_cache:
-        cached = cache.open_cached(lay, reasoning, engine)
-        if cached is not None:
-            return cached
+        kinds = ("full",) if provenance else ("full", "query")
+        for kind in kinds:
+            cached = cache.open_cached(lay, reasoning, engine, kind)
+            if cached is not None:
+                return cached
         cache.reclaim_leftovers()  # a cold run only: the leftovers of killed writes, whose process is gone
     kgraph = build_graph(lay, reasoning=reasoning, engine=engine, store=ox.Store(), provenance=provenance)
     if use_cache:
         import kg
         from kg.engine import cache
 
-        if kg.BACKGROUND_CACHE and cache.save_in_background(kgraph):
+        kind = "full" if provenance else "query"
+        if kg.BACKGROUND_CACHE and cache.save_in_background(kgraph, kind):
             return kgraph
         from kg.shared import progress
 
         with progress.step("Writing the cache"):
-            return cache.save(kgraph)
+            return cache.save(kgraph, kind=kind)
     return kgraph
 
 

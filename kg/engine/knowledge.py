@@ -31,8 +31,17 @@ def service_failure(sparql: str, exc: OSError) -> str:
     return f"{where}: cannot query it: {reason} (SERVICE SILENT ignores a failing service)"
 
 
+class ClosureOnlyError(RuntimeError):
+    """Internal error: code asked a closure-only graph (a query entry of the cache) for what it does not hold.
+    Not a KgError: no input causes it, only a caller that opened the graph with provenance=False by mistake."""
+
+
 class KnowledgeGraph:
     """A store holding one named graph per source file plus the inferred graphs of one regime.
+
+    A graph opened from a query entry of the cache (`closure_only`) holds the default graph alone: it answers
+    queries, and anything that needs the per-file or round graphs (graphs(), files_asserting, explanations) is
+    an internal error, never an empty answer (kg.engine.graph.open_graph opens a full entry for those).
 
     (A plain class, not a dataclass: this module is imported by every `kg query`, and `dataclasses` costs
     more to import than a warm query's own work.)"""
@@ -40,28 +49,60 @@ class KnowledgeGraph:
     def __init__(self, store: ox.Store, layout: GraphLayout, reasoning: str, engine: str,
                  ontology_graphs: list[ox.NamedNode], data_graphs: list[ox.NamedNode],
                  inferred_graphs: list[ox.NamedNode] | None = None, from_cache: bool = False,
-                 pending_data_files: list | None = None) -> None:
+                 pending_data_files: list | None = None, closure_only: bool = False) -> None:
         self.store = store
         self.layout = layout
         self.reasoning = reasoning
         self.engine = engine
-        self.ontology_graphs = ontology_graphs
-        self.data_graphs = data_graphs
-        self.inferred_graphs = [] if inferred_graphs is None else inferred_graphs  # one per round, in order
+        self.closure_only = closure_only
+        if closure_only and (ontology_graphs or data_graphs or inferred_graphs or pending_data_files):
+            raise ClosureOnlyError("a closure-only graph has no per-file or round graphs to name")
+        self._ontology_graphs = ontology_graphs
+        self._data_graphs = data_graphs
+        self._inferred_graphs = [] if inferred_graphs is None else inferred_graphs  # one per round, in order
         self.from_cache = from_cache
         # Data files not yet copied into their own named graphs (see build_graph's `provenance`).
         self.pending_data_files = [] if pending_data_files is None else pending_data_files
 
     def __repr__(self) -> str:
+        if self.closure_only:
+            return (f"KnowledgeGraph(reasoning={self.reasoning!r}, engine={self.engine!r}, "
+                    f"from_cache={self.from_cache}, closure only)")
         return (f"KnowledgeGraph(reasoning={self.reasoning!r}, engine={self.engine!r}, "
                 f"from_cache={self.from_cache}, graphs={len(self.ontology_graphs) + len(self.data_graphs)}"
                 f"+{len(self.inferred_graphs)} inferred)")
+
+    def _parts_needed(self, what: str) -> None:
+        if self.closure_only:
+            raise ClosureOnlyError(f"{what} needs the per-file and round graphs, which a graph opened from a "
+                                   "query entry of the cache does not hold (open it with provenance=True)")
+
+    @property
+    def ontology_graphs(self) -> list[ox.NamedNode]:
+        self._parts_needed("ontology_graphs")
+        return self._ontology_graphs
+
+    @property
+    def data_graphs(self) -> list[ox.NamedNode]:
+        self._parts_needed("data_graphs")
+        return self._data_graphs
+
+    @property
+    def inferred_graphs(self) -> list[ox.NamedNode]:
+        self._parts_needed("inferred_graphs")
+        return self._inferred_graphs
+
+    @inferred_graphs.setter
+    def inferred_graphs(self, graphs: list[ox.NamedNode]) -> None:
+        self._parts_needed("inferred_graphs")
+        self._inferred_graphs = graphs
 
     def ensure_provenance(self) -> None:
         """Give every data file its named graph, if build_graph left that for later.
 
         Queries need only the default graph; knowing which file asserts a triple (validate, describe, explain,
         export of a part, the cache) needs the per-file graphs, which cost a second copy of the data."""
+        self._parts_needed("ensure_provenance")
         if not self.pending_data_files:
             return
         from kg.engine.loading import load_files
@@ -72,6 +113,7 @@ class KnowledgeGraph:
     # -- graphs -------------------------------------------------------------------------------------
     def graphs(self, part: str = "all") -> list[ox.NamedNode]:
         """Named graphs of one part: ontology, data, asserted (both), inferred, or all."""
+        self._parts_needed(f"graphs({part!r})")
         if part != "inferred":
             self.ensure_provenance()
         parts = {

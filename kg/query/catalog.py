@@ -521,9 +521,10 @@ def execute(sparql: str, *, reasoning: str = "none", engine: str = "rules", use_
     from kg.engine.graph import open_graph
     from kg.shared.paths import layout
 
-    # A query needs only the default graph: per-file provenance is left to whoever needs it (the cache).
+    # A query needs only the default graph (per-file provenance is left to whoever needs it): a closure-only
+    # cache entry will do. One that names graphs (GRAPH, FROM) sees the per-file and round graphs, as ever.
     kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=use_cache,
-                        provenance=False)
+                        provenance=sparqltext.reads_named_graphs(sparql))
     services = sparqltext.services(sparql)
     if not services:
         return Execution(kgraph.query(sparql), kgraph.query)

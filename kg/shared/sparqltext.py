@@ -151,3 +151,8 @@ def services(text: str) -> list[str]:
         if rest and rest[0] not in out:
             out.append(rest[0])
     return out
+
+
+def reads_named_graphs(text: str) -> bool:
+    """Whether a query looks at named graphs (GRAPH, FROM, FROM NAMED) rather than the default graph alone."""
+    return any(tok.upper() in ("GRAPH", "FROM") for _, tok in significant_tokens(text))
