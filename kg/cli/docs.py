@@ -31,7 +31,9 @@ def docs_command(outdir: str, no_diagrams: bool, data_dir: str | None) -> None:
     from kg.publish.release import documentation_files
     from kg.shared.errors import InputError
     from kg.shared.paths import layout
+    from kg.shared.utf8 import check_path
 
+    check_path(outdir, "OUTDIR")
     kgraph = open_graph(layout(data_dir), reasoning="none")
     files = documentation_files(kgraph, diagrams=not no_diagrams)
     root = Path(outdir)
@@ -39,11 +41,8 @@ def docs_command(outdir: str, no_diagrams: bool, data_dir: str | None) -> None:
         root.mkdir(parents=True, exist_ok=True)
         if not no_diagrams:
             (root / "diagrams").mkdir(exist_ok=True)
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        from kg.shared.utf8 import shown
-
-        raise InputError(f"{shown(outdir)}: cannot create the folder: "
-                         f"{getattr(exc, 'strerror', None) or exc}") from None
+    except OSError as exc:
+        raise InputError(f"{root}: cannot create the folder: {exc.strerror or exc}") from None
     for name, data in files.items():
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         write_atomic([text], root / name)

@@ -40,16 +40,10 @@ def ingest(path: str | Path, *, data_dir: str | None = None, doc_id: str | None 
     """Propose the candidates of one document against the graph in `data_dir` (or the project graph)."""
     from kg.engine.graph import open_graph
     from kg.shared.paths import layout
-    from kg.shared.utf8 import check_utf8, shown
+    from kg.shared.utf8 import check_path
 
-    check_utf8(str(path), "FILE")
+    check_path(str(path), "FILE")
     path = Path(path)
-    try:
-        if "\x00" in str(path):
-            raise ValueError("a NUL character")
-        path.is_file()
-    except (OSError, ValueError) as exc:  # a name no file system takes (too long, a NUL)
-        raise InputError(f"{shown(str(path))}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
     if path.is_file() and path.stat().st_size > MAX_BYTES:
         raise InputError(f"{path}: {path.stat().st_size // (1024 * 1024)} MB is more than kg ingest reads "
                          f"({MAX_BYTES // (1024 * 1024)} MB); split the text")

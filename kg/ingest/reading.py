@@ -58,7 +58,7 @@ def read_document(path: str | Path) -> Document:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, not a text file") from None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        raise InputError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     text, encoding, note = decode(data, str(path))
     return Document(path, text.replace("\r\n", "\n").replace("\r", "\n"), encoding, note)

@@ -60,9 +60,9 @@ def write_review(header: dict[str, str], candidates: list[Candidate]) -> str:
 
 def read_review(path: str | Path) -> tuple[dict[str, str], list[Candidate]]:
     """Header and rows of a review file; InputError naming the line of the first damaged row."""
-    from kg.shared.utf8 import check_utf8, shown
+    from kg.shared.utf8 import check_path, shown
 
-    check_utf8(str(path), "REVIEW")
+    check_path(str(path), "REVIEW")
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -70,8 +70,8 @@ def read_review(path: str | Path) -> tuple[dict[str, str], list[Candidate]]:
         raise InputError(f"{shown(str(path))}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{shown(str(path))}: is a directory, not a review file") from None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        raise InputError(f"{shown(str(path))}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    except OSError as exc:
+        raise InputError(f"{shown(str(path))}: cannot read ({exc.strerror or exc})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

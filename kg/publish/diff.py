@@ -75,18 +75,11 @@ def is_release(path: Path) -> bool:
 
 def load_version(spec: str, *, repo: Path | None = None) -> ox.Store:
     """The asserted triples of one version (see the module docstring for what `spec` may name)."""
-    from kg.shared.utf8 import check_utf8, shown
+    from kg.shared.utf8 import check_path
 
-    check_utf8(spec, "version")
+    check_path(spec, "version")
     store = ox.Store()
     path = Path(spec)
-    try:
-        if "\x00" in spec:
-            raise ValueError("a NUL character")
-        path.is_dir()
-    except (OSError, ValueError) as exc:  # a name no file system takes (too long, a NUL): no folder, no revision
-        raise InputError(f"{shown(spec)}: not a folder or a revision ({getattr(exc, 'strerror', None) or exc})") \
-            from None
     if is_release(path):
         dump = path / RELEASE_DUMP
         _load(store, dump if dump.is_file() else path / (RELEASE_DUMP + ".gz"))

@@ -210,19 +210,17 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
 
     if quotes not in QUOTES:
         raise InputError(f"--quotes {quotes}: choose from {', '.join(QUOTES)}")
+    from kg.shared.utf8 import check_path
+
+    check_path(str(outdir), "OUTDIR")
     target = Path(outdir)
     try:
-        if "\x00" in str(outdir):
-            raise ValueError("a NUL character")
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise InputError(f"{target}: already exists and is not an empty folder")
         if not target.parent.is_dir():
             raise InputError(f"{target}: no such directory {target.parent}")
-    except (OSError, ValueError) as exc:  # a name no file system takes (too long, a NUL), or unreadable
-        from kg.shared.utf8 import shown
-
-        raise InputError(f"{shown(str(outdir))}: cannot write a release there "
-                         f"({getattr(exc, 'strerror', None) or exc})") from None
+    except OSError as exc:  # a folder that cannot be listed
+        raise InputError(f"{target}: cannot write a release there ({exc.strerror or exc})") from None
     _, onto_version_iri = ontology_version(kgraph)
     issued = datetime.fromtimestamp(release_epoch(kgraph.layout), tz=UTC).strftime("%Y-%m-%d")
     release_iri = f"{BASE}release/{__version__}" + ("/no-quotes" if quotes == "none" else "")

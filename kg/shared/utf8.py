@@ -27,6 +27,23 @@ def check_utf8(text: str, what: str) -> None:
         raise InputError(f"{what} is not valid UTF-8 ({bad})")
 
 
+def check_path(text: str, what: str) -> None:
+    """InputError when the text cannot name a file at all: not UTF-8, a NUL character, or longer than the file
+    system takes. Path methods raise (ValueError, ENAMETOOLONG) or quietly say False for those, so commands taking
+    a file or folder name call this first and need no special case of their own."""
+    import errno
+    import os
+
+    check_utf8(text, what)
+    if "\x00" in text:
+        raise InputError(f"{what} {shown(text)}: a file name cannot hold a NUL character")
+    try:
+        os.stat(text)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise InputError(f"{what} {shown(text)}: {exc.strerror}") from None
+
+
 def shown(text: str, limit: int = SHOWN) -> str:
     """User text for a one-line message: quoted like repr, and cut when long."""
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
