@@ -76,7 +76,7 @@ class Extractor:
         self.known, self.doc, self.ner, self.progress = known, doc_iri, ner, progress
         self.sents = sentences(text)
         # words the document writes in lower case: a lone capitalised one of them is a common noun, not a name
-        self.lower_words = {normalise(w) for w in re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w-]*", text)}
+        self.lower_words = {normalise(w) for w in set(re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w-]*", text))}
         self.candidates: list[Candidate] = []
         self.new_entities: dict[str, Candidate] = {}  # normalised label → entity candidate
         self.new_iris: set[str] = set()
@@ -89,6 +89,8 @@ class Extractor:
         self.label_lengths = _lengths(known.by_label)
         for key, n in _lengths(known.by_key).items():
             self.label_lengths[key] = max(n, self.label_lengths.get(key, 0))
+        for key, n in _lengths(known.variant_keys).items():  # + 2: the articles a key leaves out ("et le Y")
+            self.label_lengths[key] = min(MAX_LABEL_WORDS, max(n + 2, self.label_lengths.get(key, 0)))
         if "ia" in self.label_lengths:  # "intelligence artificielle …" is one word longer than "IA …"
             self.label_lengths["intelligence"] = max(self.label_lengths.get("intelligence", 0),
                                                      min(MAX_LABEL_WORDS, self.label_lengths["ia"] + 1))
@@ -127,7 +129,7 @@ class Extractor:
                 iris = self.known.by_label.get(key) or self.known.by_key.get(label_key(key))
                 if iris:
                     text = sent[words[i].start() : words[j - 1].end()]
-                    if self._linkable(text, iris):
+                    if self._linkable(text, iris, sent[: words[i].start()]):
                         hit = (j, text, sorted(iris), None)
                         break
             if hit:
@@ -150,9 +152,14 @@ class Extractor:
                 i += 1
         return found
 
-    def _linkable(self, text: str, iris: list[str]) -> bool:
-        """A one-word lower-case label ("accord", "alliance") names a thing only in its own document."""
-        if len(text.split()) == 1 and text.islower():
+    def _linkable(self, text: str, iris: list[str], before: str = "") -> bool:
+        """A one-word lower-case label ("accord", "alliance") names a thing only in its own document, unless it
+        is a theme's ("datasets"); a lower-case phrase after a degree word ("le plus grand modèle de …") is an
+        adjective and its noun, not the term."""
+        if len(text.split()) == 1 and text.islower() and not (
+                all(self.known.family(i) == "concept" for i in iris) and _DETERMINER_BEFORE.search(before)):
+            return False  # a theme's one word links where it is a noun, after its article ("aux datasets")
+        if text.islower() and re.search(r"\b(?:plus|moins|très|trop|aussi|si)\s+$", before):
             return False
         if text.islower() and any(self.known.family(i) not in (None, "concept") for i in iris):
             return False  # "journée de lancement": a common phrase names a theme, never a particular thing
@@ -1176,9 +1183,8 @@ def find_dates(sent: str) -> list[dict]:
 
 # -- small text helpers ------------------------------------------------------------------------------
 
-_CAP_KEYWORDS = "|".join(
-    k.capitalize() for k in sorted([*fr.TYPE_KEYWORDS, *fr.NAME_HEAD_TYPES], key=len, reverse=True) if " " not in k
-)
+_CAP_KEYWORDS = names.trie_pattern(k.capitalize() for k in [*fr.TYPE_KEYWORDS, *fr.NAME_HEAD_TYPES] if " " not in k)
+_CAPITAL_START = re.compile(r"(?:[dl]['’])?[A-ZÉÈÀÂÎÔ]")
 _CONNECTORS = ("de", "du", "des", "et", "la", "le", "les", "d’", "d'")
 _NAME_WORD = re.compile(r"[\w’'&-]+|[^\w\s]")
 _CAP_KEYWORD = re.compile(rf"(?<![\w’'])(?:{_CAP_KEYWORDS})(?:s|x)?(?=\s)")
@@ -1207,7 +1213,7 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
                 if text[0].isupper() or text[0].isdigit():
                     taken.append(w)
                 elif re.match(r"[dl]['’][A-ZÉ]", text) or (
-                        text in _CONNECTORS and any(re.match(r"(?:[dl]['’])?[A-ZÉÈÀÂÎÔ]", n.group())
+                        text in _CONNECTORS and any(_CAPITAL_START.match(n.group())
                                                     for n in words[words.index(w) + 1:words.index(w) + 3])):
                     taken.append(w)
                 else:
@@ -1224,6 +1230,7 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
 
 
 _MONTH_NAMES = set(fr.MONTHS)
+_DETERMINER_BEFORE = re.compile(r"(?i)(?:\b(?:le|la|les|du|des|au|aux|un|une)\s+|\b[ld]['’]\s*)$")
 
 
 def _junk(sent: str, start: int, end: int, family: str) -> bool:
@@ -1252,7 +1259,7 @@ def _trim(sent: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_KW_ALTERNATION = "|".join(re.escape(k) for k in sorted(fr.TYPE_KEYWORDS, key=len, reverse=True))
+_KW_ALTERNATION = names.trie_pattern(fr.TYPE_KEYWORDS)  # longest first, read as a trie (fast)
 _KW_BEFORE = re.compile(rf"\b({_KW_ALTERNATION})(?:s|x)?\s+(?:(?!(?:de|du|des|d)\b)\w+\s+)?$")
 _KW_HEAD = re.compile(rf"({_KW_ALTERNATION})(?:\s|$)")
 _KEYWORD_NAME = re.compile(

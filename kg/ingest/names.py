@@ -21,9 +21,30 @@ import unicodedata
 
 from kg.ingest import french as fr
 
-_KW = "|".join(re.escape(k) for k in sorted(fr.TYPE_KEYWORDS, key=len, reverse=True))
-_KW_PLURAL = rf"(?:{_KW})(?:s|x)?"
-_ROLE = "|".join(re.escape(t) for t in sorted(fr.ROLE_TITLES, key=len, reverse=True))
+
+def trie_pattern(words) -> str:
+    """A regular expression matching any of `words`, longest first, written as a trie: Python's re tries the
+    branches of a flat alternation one by one at every position, a trie reads each character once."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(c) + walk(sub) for c, sub in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + walk(trie) + ")"
+
+
+_KW = trie_pattern(fr.TYPE_KEYWORDS)
+_KW_PLURAL = rf"{_KW}(?:s|x)?"
+_ROLE = trie_pattern(fr.ROLE_TITLES)
 _FUNCTION = frozenset(
     """le la les l un une des de du d au aux à en et ou pour par sur avec dans qui que qu est sont a ont ce cette
 ces son sa ses leur leurs notre nos votre vos il elle ils elles on nous vous se s n ne pas plus comme tel telle
@@ -75,6 +96,9 @@ _TITLE_MORE = re.compile(
     rf"(?:\s+{_ADJECTIVE}(?:\s+et\s+{_ADJECTIVE})?)?)*"
 )
 _NAMED = re.compile(rf"\b(?:baptisé|nommé|dénommé|appelé|intitulé)e?s?\s+({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})")
+# cheap tests that let most sentences skip the rules above
+_ROLE_ORG_HINT = re.compile(r"(?:\bd[eu]s?\s+|\bd['’])(?:la\s+|l['’])?[A-ZÉ][\w&’'.-]*\s+[A-ZÉ]")
+_STATED_HINT = re.compile(r",\s+(?:un|une|le|la|l['’]|notre|son|sa)\b|\s(?:est|était)\s+une?\s")
 _DEMONYM = re.compile(r"(?:iens|iennes|ains|aines|ais|aises|ois|oises)$")
 
 
@@ -141,6 +165,8 @@ def quoted_names(sent: str) -> list[tuple[int, int, str, str]]:
 
 def initial_names(sent: str) -> list[tuple[int, int, str, str]]:
     """A person written with an initial: "J. DUPONT", "J.-P. Martin"."""
+    if ". " not in sent and ".-" not in sent:
+        return []
     return [(m.start(1), m.end(1), "person:Person", "") for m in _INITIALS.finditer(sent)]
 
 
@@ -207,9 +233,12 @@ def noise(sent: str, start: int, end: int) -> bool:
     return " " not in text and sent.strip(" .!?") == text
 
 
+_TLD_HINT = re.compile(r"\.(?:org|com|fr|eu|io|ai|chat|net|app|dev)\b")
+
+
 def domain_names(sent: str) -> list[tuple[int, int, str, str]]:
     """A service written as its address in running text ("nous avons lancé exemple.chat"), not a link."""
-    if "." not in sent or "http" in sent or "www." in sent:
+    if not _TLD_HINT.search(sent) or "http" in sent or "www." in sent:
         return []
     return [(m.start(1), m.end(1), "product:Software", "") for m in _LOWER_DOMAIN.finditer(sent)]
 
@@ -217,6 +246,8 @@ def domain_names(sent: str) -> list[tuple[int, int, str, str]]:
 def role_org_names(sent: str) -> list[tuple[int, int, str, str]]:
     """The body after a role title: "vice-présidente de Grand Ensemble Urbain", "directeur de Institut Sciences
     humaines" (several capitalised words, then at most two adjectives)."""
+    if not _ROLE_ORG_HINT.search(sent):
+        return []
     return [(m.start(1), m.end(1), "organisation:Organisation", "") for m in _ROLE_ORG.finditer(sent)]
 
 
@@ -234,4 +265,6 @@ def named_names(sent: str) -> list[tuple[int, int, str, str]]:
 
 def stated_names(sent: str) -> list[tuple[int, int, str, str]]:
     """A name followed by what it is: "X, un modèle de langage", "X est un projet" (typed by context_type)."""
+    if not _STATED_HINT.search(sent):
+        return []
     return [(m.start(1), m.end(1), "", "") for m in _STATED.finditer(sent)]
