@@ -215,6 +215,7 @@ class Extractor:
         spans += names.domain_names(sent)
         spans += names.named_names(sent)
         spans += names.stated_names(sent)
+        spans += names.example_names(sent)
         blocked: set[tuple[int, int]] = set()  # spans a rule split in two
         if "«" in sent:
             spans += names.quoted_names(sent)

@@ -60,6 +60,16 @@ _COPULA = re.compile(
     rf"(?:un|une|le|la|l['’])\s*(?:[\w-]+\s+)?({_KW_PLURAL})\b",
     re.IGNORECASE,
 )
+# a determiner that opens a noun phrase, not after a preposition ("le programme", not "de l'institut")
+_HEAD_DETERMINER = re.compile(
+    r"(?i)(?:^|(?<!\bde)(?<!\bdu)(?<!\bdes)(?<!\bpour)(?<!\bpar)(?<!\bà)(?<!\bau)(?<!\baux)(?<!\bsur)(?<!\bavec)"
+    r"(?<!\bdans)(?<!\ben)\s)(?:le|la|l['’]|un|une|ce|cet|cette|notre|son|sa|leur|les|ces|nos|ses|leurs)\s*"
+    r"(?:(?:nouveau|nouvel|nouvelle|nouveaux|nouvelles|grand|grande|premier|première|petit|petite|seul|seule)\s+)?$"
+)
+_EXAMPLE_NAME = re.compile(
+    rf"\b(?i:{_KW_PLURAL})\s+(?:[\w-]+\s+){{0,3}}?(?:comme|tel(?:le)?s?\s+qu(?:e\s+|['’]))\s*"
+    rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})"
+)
 _EXAMPLE = re.compile(
     rf"\b({_KW_PLURAL})\s+(?:[\w-]+\s+){{0,3}}?(?:comme|tel(?:le)?s?\s+qu(?:e\s+|['’]))\s*$", re.IGNORECASE
 )
@@ -127,12 +137,17 @@ def context_type(sent: str, start: int, end: int) -> tuple[str, str]:
             if found[0]:
                 return found
     naming = _NAMING.search(before)
-    if naming:  # the participle agrees with its noun: "le programme …, baptisé X", not "des logiciels"
+    if naming:
+        # the participle qualifies the last noun phrase of the same number before its comma, not a complement:
+        # "la suite X et un programme de l'institut pour les logiciels, baptisé Y": the programme
         plural = bool(naming.group(1))
-        kws = [k for k in re.finditer(rf"\b({_KW_PLURAL})\b", sent[:start], re.IGNORECASE)
+        phrase = sent[: start - len(naming.group(0))].rstrip(" ,")
+        phrase = phrase[max(phrase.rfind(","), phrase.rfind(";"), phrase.rfind(":")) + 1 :]
+        kws = [k for k in re.finditer(rf"\b({_KW_PLURAL})\b", phrase, re.IGNORECASE)
                if (k.group(1).lower() not in fr.TYPE_KEYWORDS) == plural]
-        if kws:
-            return keyword_type(kws[-1].group(1))
+        heads = [k for k in kws if _HEAD_DETERMINER.search(phrase[: k.start()])]
+        if heads or kws:
+            return keyword_type((heads or kws)[-1].group(1))
     if _DOMAIN.fullmatch(text) and text[0].isupper():
         return "organisation", "Organisation"  # "Google.org": a body written as its address
     if _ROLE_BEFORE.search(before):
@@ -268,3 +283,10 @@ def stated_names(sent: str) -> list[tuple[int, int, str, str]]:
     if not _STATED_HINT.search(sent):
         return []
     return [(m.start(1), m.end(1), "", "") for m in _STATED.finditer(sent)]
+
+
+def example_names(sent: str) -> list[tuple[int, int, str, str]]:
+    """A name given as an example of a type word: "des modèles comme X", "des institutions telles qu'X"."""
+    if "comme" not in sent and "tel" not in sent:
+        return []
+    return [(m.start(1), m.end(1), "", "") for m in _EXAMPLE_NAME.finditer(sent)]
