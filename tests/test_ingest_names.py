@@ -65,8 +65,12 @@ def test_name_shapes() -> None:
     assert names.domain_names(sent) == []  # a line with a link is left alone
     sent = "Nous avons lancé ondra.chat pour tous."
     assert spans(names.domain_names(sent), sent) == [("ondra.chat", "product:Software")]
-    sent = "Talma, un modèle de langage, et Ondra est un projet."
+    sent = "Nous utilisons Talma, un modèle de langage, et Ondra est un projet."
     assert [n for n, _ in spans(names.stated_names(sent), sent)] == ["Talma", "Ondra"]
+    sent = "Demain, la plateforme ouvrira."
+    assert names.stated_names(sent) == []  # a sentence's first word before a comma: an adverb
+    sent = "Elle dirige le projet utilisé Fjord."
+    assert names.gap_names(sent) == []  # a verb between the type word and the name
 
 
 def test_titles_extend_over_their_portfolio() -> None:

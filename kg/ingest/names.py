@@ -109,6 +109,7 @@ _NAMED = re.compile(rf"\b(?:baptisé|nommé|dénommé|appelé|intitulé)e?s?\s+(
 # cheap tests that let most sentences skip the rules above
 _ROLE_ORG_HINT = re.compile(r"(?:\bd[eu]s?\s+|\bd['’])(?:la\s+|l['’])?[A-ZÉ][\w&’'.-]*\s+[A-ZÉ]")
 _STATED_HINT = re.compile(r",\s+(?:un|une|le|la|l['’]|notre|son|sa)\b|\s(?:est|était)\s+une?\s")
+_VERB_SHAPE = re.compile(r"(?:(?<!m)ent|ait|aient|ons|ez|é|ée|és|ées)$")
 _DEMONYM = re.compile(r"(?:iens|iennes|ains|aines|ais|aises|ois|oises)$")
 
 
@@ -160,8 +161,8 @@ def gap_names(sent: str) -> list[tuple[int, int, str, str]]:
     out = []
     for m in _GAP.finditer(sent):
         gap = m.group(2).split()
-        if any(w.lower() in _FUNCTION for w in gap):
-            continue
+        if any(w.lower() in _FUNCTION or _VERB_SHAPE.search(w) for w in gap):
+            continue  # the words between are adjectives or adverbs, not a verb ("le projet utilisent …")
         family, cls = keyword_type(m.group(1))
         if family:
             out.append((m.start(3), m.end(3), f"{family}:{cls}", ""))
@@ -282,7 +283,14 @@ def stated_names(sent: str) -> list[tuple[int, int, str, str]]:
     """A name followed by what it is: "X, un modèle de langage", "X est un projet" (typed by context_type)."""
     if not _STATED_HINT.search(sent):
         return []
-    return [(m.start(1), m.end(1), "", "") for m in _STATED.finditer(sent)]
+    out = []
+    for m in _STATED.finditer(sent):
+        name = m.group(1)
+        if m.start(1) == 0 and " " not in name and sent[m.end(1) :].startswith(",") and not (
+                name.isupper() or any(c.isupper() for c in name[1:])):
+            continue  # "Demain, la plateforme …": a sentence's first word before a comma is mostly an adverb
+        out.append((m.start(1), m.end(1), "", ""))
+    return out
 
 
 def example_names(sent: str) -> list[tuple[int, int, str, str]]:
