@@ -155,3 +155,8 @@ def test_a_graded_adjective_is_not_the_term(known: Known) -> None:
                    for label in mentions("Talma, le plus grand modèle de langage ouvert.", known))
     assert any(label.startswith("grand modèle")
                for label in mentions("Talma est un grand modèle de langage ouvert.", known))
+
+
+def test_projects_of_a_known_programme_are_that_programme(known: Known) -> None:
+    assert "projets Mer&Data" in entities("Fjordia finance les projets Mer&Data.", known)
+    assert not entities("Fjordia participe à la sélection des projets LinTO.", known)  # LinTO is known

@@ -239,8 +239,9 @@ class Extractor:
             keyword = m.group(0)[: m.start(1) - m.start(0)].strip()
             family, cls = names.keyword_type(keyword)
             if family == "programme" and keyword.lower().endswith(("s", "x")) and keyword.lower() not in \
-                    fr.TYPE_KEYWORDS and normalise(name) not in self.local:
-                # "les projets X": several projects, named with their type word
+                    fr.TYPE_KEYWORDS and normalise(name) not in self.local and normalise(name) not in \
+                    self.known.by_label:
+                # "les projets X": several projects, named with their type word (unless X already names one)
                 spans.append((m.start(0), m.start(1) + len(name), f"{family}:{cls}", ""))
                 continue
             spans.append((m.start(1), m.start(1) + len(name), "", ""))
