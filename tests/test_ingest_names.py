@@ -160,3 +160,10 @@ def test_a_graded_adjective_is_not_the_term(known: Known) -> None:
 def test_projects_of_a_known_programme_are_that_programme(known: Known) -> None:
     assert "projets Mer&Data" in entities("Fjordia finance les projets Mer&Data.", known)
     assert not entities("Fjordia participe à la sélection des projets LinTO.", known)  # LinTO is known
+
+
+def test_an_event_known_by_its_kind_and_date(known: Known) -> None:
+    linked = mentions("Fjordia était présente à la cérémonie du 26 février.", known)
+    assert linked == {"cérémonie du 26 février": "ekd:cnrs-linagora-signing-ceremony"}
+    assert not mentions("Fjordia était présente à la cérémonie du 27 février.", known)  # no event that day
+    assert not mentions("Fjordia était présente au salon du 26 février.", known)  # no salon that day

@@ -366,6 +366,27 @@ class Extractor:
         return norm in self.lower_words or (norm + "s") in self.lower_words or (
             norm.endswith("s") and norm[:-1] in self.lower_words)
 
+    def dated_events(self, number: int, sent: str, taken: list[Mention]) -> list[Mention]:
+        """ "la cérémonie du 26 février": the one event the graph knows of that kind on that date (its labels name
+        the kind, its ekg:date or ekg:startDate is that day), linked; several or none, nothing."""
+        found = []
+        for m in _DATED_EVENT.finditer(sent):
+            if any(not (m.end(1) <= t.start or m.start(1) >= t.end) for t in taken):
+                continue
+            day = 1 if m.group("day") == "1er" else int(m.group("day"))
+            suffix = f"-{fr.MONTHS[m.group('month').lower()]:02d}-{day:02d}"
+            kind = label_key(normalise(m.group("kind")))
+            iris = {iri for (iri, p), values in self.known.literal_facts.items()
+                    if p in (EKG + "date", EKG + "startDate") and iri in self.known.entities
+                    and self.known.family(iri) == "event"
+                    and any(v.endswith(suffix) and (not m.group("year") or v.startswith(m.group("year")))
+                            for v in values)
+                    and any(kind in label_key(normalise(label)).split() for label in self.known.labels.get(iri, ()))}
+            if len(iris) == 1:
+                iri = iris.pop()
+                found.append(Mention(number, m.start(1), m.end(1), m.group(1), iri, True, "event", ""))
+        return found
+
     def _plural_of_known(self, norm: str) -> bool:
         """ "des IAs": a plural of a name the graph knows is that name, not a new one."""
         return " " not in norm and norm.endswith("s") and norm[:-1] in self.known.by_label
@@ -409,6 +430,8 @@ class Extractor:
             if self.progress and (number % 200 == 0 or number == total):
                 self.progress(number, total)
             mentions = self.known_mentions(number, sent)
+            if _DATED_EVENT_HINT.search(sent):
+                mentions += self.dated_events(number, sent, mentions)
             mentions += self.new_mentions(number, sent, mentions, ner_all[index])
             mentions.sort(key=lambda m: m.start)
             self._acronyms(sent, mentions)
@@ -1232,6 +1255,13 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
 
 
 _MONTH_NAMES = set(fr.MONTHS)
+_EVENT_WORDS = names.trie_pattern(
+    [k for k, (family, _) in fr.TYPE_KEYWORDS.items() if family == "event"] + ["cérémonie", "signature"])
+_DATED_EVENT = re.compile(
+    rf"(?i:\b(?:la|le|l['’]|cette|ce|cet)\s*)((?P<kind>{_EVENT_WORDS})\s+(?:du|de\s+la|de\s+l['’]|des)\s+"
+    rf"(?P<day>1er|\d{{1,2}})\s+(?P<month>{'|'.join(fr.MONTHS)})(?:\s+(?P<year>\d{{4}}))?)\b"
+)
+_DATED_EVENT_HINT = re.compile(rf"\d\s+(?:{'|'.join(fr.MONTHS)})")
 _DETERMINER_BEFORE = re.compile(r"(?i)(?:\b(?:le|la|les|du|des|au|aux|un|une)\s+|\b[ld]['’]\s*)$")
 
 
