@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from kg.ingest import french as fr
+from kg.ingest import names
 from kg.ingest.known import Known, label_key
 from kg.ingest.review import Candidate
 from kg.ingest.sentences import sentences
@@ -74,6 +75,8 @@ class Extractor:
     ) -> None:
         self.known, self.doc, self.ner, self.progress = known, doc_iri, ner, progress
         self.sents = sentences(text)
+        # words the document writes in lower case: a lone capitalised one of them is a common noun, not a name
+        self.lower_words = {normalise(w) for w in set(re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w-]*", text))}
         self.candidates: list[Candidate] = []
         self.new_entities: dict[str, Candidate] = {}  # normalised label → entity candidate
         self.new_iris: set[str] = set()
@@ -86,6 +89,8 @@ class Extractor:
         self.label_lengths = _lengths(known.by_label)
         for key, n in _lengths(known.by_key).items():
             self.label_lengths[key] = max(n, self.label_lengths.get(key, 0))
+        for key, n in _lengths(known.variant_keys).items():  # + 2: the articles a key leaves out ("et le Y")
+            self.label_lengths[key] = min(MAX_LABEL_WORDS, max(n + 2, self.label_lengths.get(key, 0)))
         if "ia" in self.label_lengths:  # "intelligence artificielle …" is one word longer than "IA …"
             self.label_lengths["intelligence"] = max(self.label_lengths.get("intelligence", 0),
                                                      min(MAX_LABEL_WORDS, self.label_lengths["ia"] + 1))
@@ -124,7 +129,7 @@ class Extractor:
                 iris = self.known.by_label.get(key) or self.known.by_key.get(label_key(key))
                 if iris:
                     text = sent[words[i].start() : words[j - 1].end()]
-                    if self._linkable(text, iris):
+                    if self._linkable(text, iris, sent[: words[i].start()]):
                         hit = (j, text, sorted(iris), None)
                         break
             if hit:
@@ -147,9 +152,14 @@ class Extractor:
                 i += 1
         return found
 
-    def _linkable(self, text: str, iris: list[str]) -> bool:
-        """A one-word lower-case label ("accord", "alliance") names a thing only in its own document."""
-        if len(text.split()) == 1 and text.islower():
+    def _linkable(self, text: str, iris: list[str], before: str = "") -> bool:
+        """A one-word lower-case label ("accord", "alliance") names a thing only in its own document, unless it
+        is a theme's ("datasets"); a lower-case phrase after a degree word ("le plus grand modèle de …") is an
+        adjective and its noun, not the term."""
+        if len(text.split()) == 1 and text.islower() and not (
+                all(self.known.family(i) == "concept" for i in iris) and _DETERMINER_BEFORE.search(before)):
+            return False  # a theme's one word links where it is a noun, after its article ("aux datasets")
+        if text.islower() and re.search(r"\b(?:plus|moins|très|trop|aussi|si)\s+$", before):
             return False
         if text.islower() and any(self.known.family(i) not in (None, "concept") for i in iris):
             return False  # "journée de lancement": a common phrase names a theme, never a particular thing
@@ -160,7 +170,9 @@ class Extractor:
     def new_mentions(
         self, number: int, sent: str, taken: list[Mention], ner_spans: list[tuple[int, int, str]]
     ) -> list[Mention]:
-        spans: list[tuple[int, int, str, str | None]] = []  # start, end, family, class
+        # start, end, family ("" = from the type word, "named", a recogniser family, or "family:Class" when the
+        # rule that found the name also typed it), label when the name is not written as one run of text
+        spans: list[tuple[int, int, str, str]] = []
         # "Long name (ACR, T1/T2)" and "Long name (ACR)": a named unit with its acronym.
         for m in _ACRONYM.finditer(sent) if "(" in sent else ():
             start = m.start(1)
@@ -173,9 +185,18 @@ class Extractor:
             )
             if hm:
                 start = m.start(1) + hm.start()
-            spans.append((start, m.end(1), "named", None))
-            spans.append((m.start(2), m.end(2), "named", None))
-        # "keyword Name": la société Orbivox, le projet Voxa, l'assistant vocal Parlio
+            if not names.expands(sent[start : m.end(1)], m.group(2)):
+                continue  # "IA générative et grands modèles de langage (LLM)": a term, not the acronym's expansion
+            suffix = names.acronym_suffix(sent, m.end(2))
+            if suffix:  # "Programme … (ACR) Name": the entity is "ACR Name", of the long name's type
+                family, cls = names.keyword_type(sent[start : m.end(1)].split(" ", 1)[0])
+                spans.append((start, suffix[0], f"{family}:{cls}" if family else "named", f"{m.group(2)} {suffix[1]}"))
+                continue
+            spans.append((start, m.end(1), "named", ""))
+            spans.append((m.start(2), m.end(2), "named", ""))
+        if "(" in sent:
+            spans += names.supervision_names(sent)
+        # names already proposed earlier in the document
         if self.local:
             words = list(_WORD.finditer(sent))
             norms = [_norm_word(w.group()) for w in words]
@@ -183,23 +204,62 @@ class Extractor:
                 span = self.local_lengths.get(norms[i].split(" ", 1)[0], 0)
                 for j in range(min(len(words), i + span), i, -1):
                     if " ".join(n for n in norms[i:j] if n) in self.local and words[i].group()[0].isupper():
-                        spans.append((words[i].start(), words[j - 1].end(), "", None))
+                        spans.append((words[i].start(), words[j - 1].end(), "named", ""))
                         break
         for start, end in _capitalised_keyword_names(sent):
-            spans.append((start, end, "named", None))
+            head = sent[start:end].split(" ", 1)[0].lower()
+            if head in fr.NAME_HEAD_TYPES or head.startswith("ministère"):
+                end = names.title_end(sent, end)
+            spans.append((start, end, "named", ""))
+        spans += names.role_org_names(sent)
+        spans += names.domain_names(sent)
+        spans += names.named_names(sent)
+        spans += names.stated_names(sent)
+        spans += names.example_names(sent)
+        blocked: set[tuple[int, int]] = set()  # spans a rule split in two
+        if "«" in sent:
+            spans += names.quoted_names(sent)
+        spans += names.gap_names(sent)
+        spans += names.initial_names(sent)
+        if "siège" in sent:
+            spans += names.seat_names(sent)
+        # "keyword Name": la société Orbivox, le projet Voxa, l'assistant vocal Parlio
         for m in _KEYWORD_NAME.finditer(sent):
             name = m.group(1).rstrip(".")
             while name.split() and name.split()[-1] in ("et", "de", "du", "des"):
                 name = name.rsplit(" ", 1)[0]
-            spans.append((m.start(1), m.start(1) + len(name), "", None))
+            first, _, rest = name.partition(" ")
+            if rest and first.isupper() and 2 <= len(first) <= 6 and re.fullmatch(r"[A-Z0-9&-]+", rest.split()[0]) \
+                    and any(c.isdigit() for c in rest.split()[0]):
+                # "le projet ANR X4Y": the acronym of a body, then the project's own code name
+                spans.append((m.start(1), m.start(1) + len(first), "organisation:Organisation", ""))
+                blocked.add((m.start(1), m.start(1) + len(name)))
+                spans.append((m.start(1) + len(first) + 1, m.start(1) + len(name), "", ""))
+                continue
+            keyword = m.group(0)[: m.start(1) - m.start(0)].strip()
+            family, cls = names.keyword_type(keyword)
+            if family == "programme" and keyword.lower().endswith(("s", "x")) and keyword.lower() not in \
+                    fr.TYPE_KEYWORDS and normalise(name) not in self.local and normalise(name) not in \
+                    self.known.by_label:
+                # "les projets X": several projects, named with their type word (unless X already names one)
+                spans.append((m.start(0), m.start(1) + len(name), f"{family}:{cls}", ""))
+                continue
+            spans.append((m.start(1), m.start(1) + len(name), "", ""))
         for start, end, label in ner_spans:
-            spans.append(
-                (start, end, {"PER": "person", "LOC": "place", "ORG": "organisation"}.get(label, "misc"), None)
-            )
+            family = {"PER": "person", "LOC": "place", "ORG": "organisation"}.get(label, "misc")
+            first = sent[start:end].split(" ", 1)
+            if family == "place" and len(first) > 1 and first[0].isupper() and len(first[0]) >= 2:
+                family = "organisation"  # "ACR Town": a body named after its place
+            spans.append((start, end, family, ""))
         found: list[Mention] = []
         occupied = [(m.start, m.end) for m in taken]
-        for start, end, family, _ in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        for start, end, family, label in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+            forced = family if ":" in family else ""
+            if (start, end) in blocked:
+                continue
             start, end = _trim(sent, start, end)
+            if (start, end) in blocked:
+                continue
             inner = [
                 m
                 for m in taken
@@ -210,7 +270,7 @@ class Extractor:
                 and not m.text.isupper()
                 and (m.start, m.end) in occupied
             ]
-            if family == "named":
+            if family == "named" or forced:
                 inner = [
                     m
                     for m in taken
@@ -219,54 +279,71 @@ class Extractor:
                     and (m.start, m.end) != (start, end)
                     and (m.start, m.end) in occupied
                 ]
-            if inner and sent[start:end].count(" ") >= 1 and family in ("", "organisation", "misc", "named"):
+            if inner and sent[start:end].count(" ") >= 1 and (
+                    family in ("", "organisation", "misc", "named", "place") or forced):
                 for m in inner:
                     occupied.remove((m.start, m.end))
                     taken.remove(m)
             if end - start < 2 or any(not (end <= a or start >= b) for a, b in occupied):
                 continue
             text = sent[start:end]
-            if not text[0].isupper() and not text[0].isdigit():
+            if not forced and not text[0].isupper() and not text[0].isdigit():
                 continue
-            norm = normalise(text)
+            name = label or text
+            norm = normalise(name)
             if not norm or norm in fr.STOPWORDS or all(w in fr.STOPWORDS for w in norm.split()):
                 continue
             if norm in self.local:
                 iri, fam_, cls_ = self.local[norm]
-                found.append(Mention(number, start, end, text, iri, False, fam_, cls_))
                 occupied.append((start, end))
+                if not iri:
+                    continue  # a concept the document introduced ("le concept de « X »"): no entity
+                found.append(Mention(number, start, end, text, iri, iri in self.known.entities, fam_, cls_))
                 continue
             if norm in self.known.by_label:
                 iri = sorted(self.known.by_label[norm])[0]
                 found.append(Mention(number, start, end, text, iri, True, self.known.family(iri) or "concept", ""))
                 occupied.append((start, end))
                 continue
-            if _junk(sent, start, end, family):
+            if not forced and (_junk(sent, start, end, family) or self._plural_of_known(norm)
+                               or names.noise(sent, start, end) or norm in fr.TYPE_KEYWORDS
+                               or (family in ("place", "organisation", "misc", "person") and (
+                                   "," in text or self._common_word(norm, start)))):
                 continue
-            kw_family, kw_class = _keyword_type(sent[:start], text)
+            if forced:
+                kw_family, kw_class = forced.split(":")
+            else:
+                kw_family, kw_class = _keyword_type(sent[:start], name)
+                if not kw_family:
+                    kw_family, kw_class = names.context_type(sent, start, end)
             if family == "named":
                 family = "organisation"
             fam = kw_family or (family if family != "misc" else "")
+            if fam == "concept":  # remembered so that later sightings are not proposed as something else
+                self.local[norm] = ("", "concept", kw_class)
+                self.local_lengths = _lengths(self.local)
+                occupied.append((start, end))
+                continue
             if not fam:
                 continue
-            variant = self._variant_of(text, norm, fam)
+            variant = self._variant_of(name, norm, fam)
             if variant:
                 found.append(Mention(number, start, end, text, variant, True, self.known.family(variant) or fam, ""))
                 occupied.append((start, end))
                 continue
             cls = kw_class or fr.FAMILY_CLASS[fam]
-            if fam == "place" and re.search(r"\bà\s*$", sent[:start]):
+            if fam == "place" and re.search(r"\bà\s*$", sent[:start]) and not kw_class:
                 cls = "City"
             ent = self.new_entities.get(norm)
             if ent is None:
-                iri = self.new_iri(text)
+                iri = self.new_iri(name)
                 ent = self.add(
                     ("entity", norm),
                     kind="entity",
                     status="new",
                     sentence=str(number),
                     subject=curie(iri),
-                    label=text,
+                    label=name,
                     type="ekg:" + cls,
                     value=fam,
                     quote=_context(sent, start, end),
@@ -280,6 +357,39 @@ class Extractor:
             found.append(Mention(number, start, end, text, iri, False, ent.value, cls))
             occupied.append((start, end))
         return found
+
+    def _common_word(self, norm: str, start: int) -> bool:
+        """A lone capitalised word the document also writes in lower case ("en faveur du Libre" / "le libre") is
+        a common noun, not a name."""
+        if " " in norm:
+            return False
+        return norm in self.lower_words or (norm + "s") in self.lower_words or (
+            norm.endswith("s") and norm[:-1] in self.lower_words)
+
+    def dated_events(self, number: int, sent: str, taken: list[Mention]) -> list[Mention]:
+        """ "la cérémonie du 26 février": the one event the graph knows of that kind on that date (its labels name
+        the kind, its ekg:date or ekg:startDate is that day), linked; several or none, nothing."""
+        found = []
+        for m in _DATED_EVENT.finditer(sent):
+            if any(not (m.end(1) <= t.start or m.start(1) >= t.end) for t in taken):
+                continue
+            day = 1 if m.group("day") == "1er" else int(m.group("day"))
+            suffix = f"-{fr.MONTHS[m.group('month').lower()]:02d}-{day:02d}"
+            kind = label_key(normalise(m.group("kind")))
+            iris = {iri for (iri, p), values in self.known.literal_facts.items()
+                    if p in (EKG + "date", EKG + "startDate") and iri in self.known.entities
+                    and self.known.family(iri) == "event"
+                    and any(v.endswith(suffix) and (not m.group("year") or v.startswith(m.group("year")))
+                            for v in values)
+                    and any(kind in label_key(normalise(label)).split() for label in self.known.labels.get(iri, ()))}
+            if len(iris) == 1:
+                iri = iris.pop()
+                found.append(Mention(number, m.start(1), m.end(1), m.group(1), iri, True, "event", ""))
+        return found
+
+    def _plural_of_known(self, norm: str) -> bool:
+        """ "des IAs": a plural of a name the graph knows is that name, not a new one."""
+        return " " not in norm and norm.endswith("s") and norm[:-1] in self.known.by_label
 
     def _variant_of(self, text: str, norm: str, family: str) -> str | None:
         """A known entity this new-looking name is a spelling of: a person whose name differs by one letter in
@@ -320,6 +430,8 @@ class Extractor:
             if self.progress and (number % 200 == 0 or number == total):
                 self.progress(number, total)
             mentions = self.known_mentions(number, sent)
+            if _DATED_EVENT_HINT.search(sent):
+                mentions += self.dated_events(number, sent, mentions)
             mentions += self.new_mentions(number, sent, mentions, ner_all[index])
             mentions.sort(key=lambda m: m.start)
             self._acronyms(sent, mentions)
@@ -364,6 +476,14 @@ class Extractor:
                     self.new_entities[normalise(b.text)] = ent
                     ent.note = (ent.note + "; " if ent.note else "") + f"acronym {b.text}: skos:altLabel"
                     b.iri = a.iri
+            elif between.strip() == "(" and not a.known and b.known and b.text.isupper():
+                # "Long name (ACR": the graph knows ACR, so the long name is a new spelling of it
+                dup = self.new_entities.get(normalise(a.text))
+                if dup is not None and dup in self.candidates and dup.subject == curie(a.iri):
+                    self.candidates.remove(dup)
+                    self.new_iris.discard(a.iri)
+                    self.local[normalise(a.text)] = (b.iri, b.family, "")
+                    a.iri, a.known, a.family = b.iri, True, b.family
             elif between.strip() == "(" and a.known and not b.known and b.text.isupper():
                 dup = self.new_entities.get(normalise(b.text))
                 if dup is not None and dup in self.candidates:
@@ -1088,12 +1208,11 @@ def find_dates(sent: str) -> list[dict]:
 
 # -- small text helpers ------------------------------------------------------------------------------
 
-_CAP_KEYWORDS = "|".join(
-    k.capitalize() for k in sorted([*fr.TYPE_KEYWORDS, *fr.NAME_HEAD_TYPES], key=len, reverse=True) if " " not in k
-)
+_CAP_KEYWORDS = names.trie_pattern(k.capitalize() for k in [*fr.TYPE_KEYWORDS, *fr.NAME_HEAD_TYPES] if " " not in k)
+_CAPITAL_START = re.compile(r"(?:[dl]['’])?[A-ZÉÈÀÂÎÔ]")
 _CONNECTORS = ("de", "du", "des", "et", "la", "le", "les", "d’", "d'")
 _NAME_WORD = re.compile(r"[\w’'&-]+|[^\w\s]")
-_CAP_KEYWORD = re.compile(rf"(?<![\w’'])(?:{_CAP_KEYWORDS})(?=\s)")
+_CAP_KEYWORD = re.compile(rf"(?<![\w’'])(?:{_CAP_KEYWORDS})(?:s|x)?(?=\s)")
 _NAME_STOP = re.compile(rf"(?:{NAME_STOP})$")
 
 
@@ -1119,7 +1238,7 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
                 if text[0].isupper() or text[0].isdigit():
                     taken.append(w)
                 elif re.match(r"[dl]['’][A-ZÉ]", text) or (
-                        text in _CONNECTORS and any(n.group()[:1].isalpha() and n.group()[:1].isupper()
+                        text in _CONNECTORS and any(_CAPITAL_START.match(n.group())
                                                     for n in words[words.index(w) + 1:words.index(w) + 3])):
                     taken.append(w)
                 else:
@@ -1136,6 +1255,14 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
 
 
 _MONTH_NAMES = set(fr.MONTHS)
+_EVENT_WORDS = names.trie_pattern(
+    [k for k, (family, _) in fr.TYPE_KEYWORDS.items() if family == "event"] + ["cérémonie", "signature"])
+_DATED_EVENT = re.compile(
+    rf"(?i:\b(?:la|le|l['’]|cette|ce|cet)\s*)((?P<kind>{_EVENT_WORDS})\s+(?:du|de\s+la|de\s+l['’]|des)\s+"
+    rf"(?P<day>1er|\d{{1,2}})\s+(?P<month>{'|'.join(fr.MONTHS)})(?:\s+(?P<year>\d{{4}}))?)\b"
+)
+_DATED_EVENT_HINT = re.compile(rf"\d\s+(?:{'|'.join(fr.MONTHS)})")
+_DETERMINER_BEFORE = re.compile(r"(?i)(?:\b(?:le|la|les|du|des|au|aux|un|une)\s+|\b[ld]['’]\s*)$")
 
 
 def _junk(sent: str, start: int, end: int, family: str) -> bool:
@@ -1150,24 +1277,25 @@ def _junk(sent: str, start: int, end: int, family: str) -> bool:
     return family in ("misc", "place") and " " not in text and not text.isupper() and text.endswith("té")
 
 
-_LEAD = re.compile(r"(?i)(?:(?:le|la|les|du|des|de la|au|aux)\s+|(?:l|d|de l)['’]\s*)+")
+_LEAD = re.compile(r"(?i)(?:(?:le|la|les|du|des|de la|au|aux)\s+|(?:l|d|de l|qu|lorsqu|jusqu|puisqu)['’]\s*)+")
 
 
 def _trim(sent: str, start: int, end: int) -> tuple[int, int]:
     text = sent[start:end]
     lead = _LEAD.match(text)
-    if lead and lead.end() < len(text):
-        start += lead.end()
+    if lead and lead.end() < len(text) and not (
+            text[0].isupper() and re.search(r"(?:\w|©)\s*$", sent[:start]) and lead.group().strip()[-1] not in "'’"):
+        start += lead.end()  # a capitalised article inside a sentence belongs to the name ("© Le Journal")
     while end > start and sent[end - 1] in " ,.;:!?»)(«'’\"":
         end -= 1
     return start, end
 
 
-_KW_ALTERNATION = "|".join(re.escape(k) for k in sorted(fr.TYPE_KEYWORDS, key=len, reverse=True))
-_KW_BEFORE = re.compile(rf"\b({_KW_ALTERNATION})\s+(?:\w+\s+)?$")
+_KW_ALTERNATION = names.trie_pattern(fr.TYPE_KEYWORDS)  # longest first, read as a trie (fast)
+_KW_BEFORE = re.compile(rf"\b({_KW_ALTERNATION})(?:s|x)?\s+(?:(?!(?:de|du|des|d)\b)\w+\s+)?$")
 _KW_HEAD = re.compile(rf"({_KW_ALTERNATION})(?:\s|$)")
 _KEYWORD_NAME = re.compile(
-    rf"(?i:\b(?:{_KW_ALTERNATION}))\s+((?:[A-ZÉÈÀÂÎ0-9][\w’'&.-]*)(?:\s+(?:[A-ZÉÈÀÂÎ0-9]"
+    rf"(?i:\b(?:{_KW_ALTERNATION})(?:s|x)?)\s+((?:[A-ZÉÈÀÂÎ0-9][\w’'&.-]*)(?:\s+(?:[A-ZÉÈÀÂÎ0-9]"
     rf"[\w’'&.-]*|et|de|du|des|d[’'][A-ZÉ][\w-]*)){{0,4}})"
 )
 _ACRONYM = re.compile(r"((?:[A-ZÉ][\w’'-]*)(?:[\s’'][\w’'-]+){0,9}?)\s\(([A-Z][A-Za-z0-9&-]{1,15})(?=[,)])")

@@ -240,6 +240,15 @@ TYPE_KEYWORDS = {
     "entretien": ("event", "Interview"),
     "interview": ("event", "Interview"),
     "contrat": ("programme", "Initiative"),
+    "club": ("organisation", "Organisation"),
+    "chambre": ("organisation", "Organisation"),
+    "institution": ("organisation", "Organisation"),
+    "géant": ("organisation", "Company"),
+    "llm": ("product", "LanguageModel"),
+    "appel à manifestation d’intérêt": ("programme", "CallForProposals"),
+    "appel à manifestation d'intérêt": ("programme", "CallForProposals"),
+    "villa": ("place", "Venue"),
+    "concept": ("concept", "Concept"),
     "ville": ("place", "City"),
     "région": ("place", "Region"),
     "pays": ("place", "Country"),
@@ -322,7 +331,7 @@ SAYING_VERBS = (
 STOPWORDS = frozenset(
     """le la les l un une des de du d au aux et ou en à a ce cet cette ces son sa ses leur leurs
 notre nos votre vos il elle ils elles on nous vous je j par pour avec sans sur sous dans lors depuis selon mais
-donc or ni car si ainsi aussi enfin pourtant ensemble signe texte fictif""".split()
+donc or ni car si ainsi aussi enfin pourtant ensemble signe texte fictif ici là voici voilà""".split()
 )
 
 # Unit each measure is counted in (a cue only names a measure of the figure's unit).
@@ -356,3 +365,27 @@ NAME_HEAD_TYPES = {
 
 # Nouns that count several units at once ("deux décennies" = 20 years).
 MULTIPLIED_NOUNS = {"décennie": 10, "siècle": 100}
+
+# English head words that end a name ("… Summit", "… Foundation") → (family, class local name).
+ENGLISH_HEADS = {
+    "Summit": ("event", "Summit"),
+    "Forum": ("event", "Event"),
+    "Conference": ("event", "Event"),
+    "Festival": ("event", "Event"),
+    "Week": ("event", "Event"),
+    "Day": ("event", "Event"),
+    "Hackathon": ("event", "Event"),
+    "Foundation": ("organisation", "Foundation"),
+    "Institute": ("organisation", "ResearchInstitute"),
+    "University": ("organisation", "University"),
+    "Lab": ("organisation", "Laboratory"),
+    "Labs": ("organisation", "Laboratory"),
+    "Network": ("organisation", "Network"),
+    "Alliance": ("organisation", "Network"),
+    "Council": ("organisation", "Organisation"),
+    "Agency": ("organisation", "PublicAuthority"),
+    "Project": ("programme", "Project"),
+    "Programme": ("programme", "Programme"),
+    "Program": ("programme", "Programme"),
+    "Initiative": ("programme", "Initiative"),
+}

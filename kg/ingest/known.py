@@ -4,6 +4,8 @@ attestations already there (to flag duplicates, conflicts and what a document al
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import defaultdict
 
 from kg.query.search import SKOS, normalise
@@ -25,11 +27,31 @@ FAMILY_ROOTS = (
 FAMILIES = ("person", "organisation", "product", "programme", "place", "event")
 
 
+_ARTICLES = frozenset(("le", "la", "les", "l"))
+# "accord-cadre A–B": a bilateral thing named by its two parties, which French also writes "accord-cadre entre B et A"
+_PARTY = r"[\w’'.&-]*[A-Z][\w’'.&-]*"
+_PAIR = re.compile(rf"^(?P<head>[^\W\d][\w’' -]*?)\s+(?P<a>{_PARTY})\s*[–—]\s*(?P<b>{_PARTY})$")
+
+
+@functools.lru_cache(maxsize=100_000)  # the extractor asks for the same words and phrases over and over
 def label_key(norm: str) -> str:
     """A normalised name with the spelling variants the graph's labels show folded together: plural and singular
-    ("grands modèles de langage" / "grand modèle de langage") and "intelligence artificielle" / "IA"."""
+    ("grands modèles de langage" / "grand modèle de langage"), "intelligence artificielle" / "IA", and articles
+    inside a name ("accord entre X et le Y" / "accord entre X et Y")."""
     words = [w[:-1] if len(w) > 3 and w[-1] in "sx" and not w.endswith("ss") else w for w in norm.split()]
+    if _ARTICLES.intersection(words[1:]):
+        words = words[:1] + [w for w in words[1:] if w not in _ARTICLES]
     return " ".join(words).replace("intelligence artificielle", "ia")
+
+
+def label_variants(label: str) -> list[str]:
+    """Other ways French writes a label: "accord-cadre A–B" is also "accord-cadre entre A et B" and "… entre B
+    et A"."""
+    m = _PAIR.match(label)
+    if not m or not m.group("head").split()[0].islower():
+        return []
+    head, a, b = m.group("head"), m.group("a"), m.group("b")
+    return [f"{head} entre {a} et {b}", f"{head} entre {b} et {a}"]
 
 
 def _rows(kgraph, sparql: str) -> list[tuple]:
@@ -58,12 +80,16 @@ class Known:
                        f"?s ?p ?l FILTER(STRSTARTS(STR(?s), \"{EKD}\")) }}")
         self.by_label: dict[str, set[str]] = defaultdict(set)
         self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.variant_keys: set[str] = set()  # keys of the spellings label_variants adds
         for s, label in _rows(kgraph, label_query):
             if label not in self.labels[s]:
                 self.labels[s].append(label)
             if s in self.entities:
                 self.by_label[normalise(label)].add(s)
                 self.by_key[label_key(normalise(label))].add(s)
+                for variant in label_variants(label):
+                    self.by_key[label_key(normalise(variant))].add(s)
+                    self.variant_keys.add(label_key(normalise(variant)))
         self.iris: set[str] = {s for (s,) in _rows(kgraph, f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o "
                                                            f"FILTER(STRSTARTS(STR(?s), \"{EKD}\")) }}")}
         self.documents: dict[str, str] = {}
