@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from kg.ingest import french as fr
+from kg.ingest import relations as rel
 from kg.ingest.known import Known, label_key
 from kg.ingest.relations import ROLE_WORDS, RULES, list_ids
 from kg.ingest.review import Candidate
@@ -43,6 +44,13 @@ def slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", bare)) or "entity"
 
 
+def _expand(value: str) -> str:
+    for prefix, ns in (("ekd:", EKD), ("ekg:", EKG)):
+        if value.startswith(prefix):
+            return ns + value[len(prefix) :]
+    return value
+
+
 def curie(iri: str) -> str:
     for prefix, ns in (("ekd", EKD), ("ekg", EKG), ("xsd", "http://www.w3.org/2001/XMLSchema#")):
         if iri.startswith(ns):
@@ -60,6 +68,19 @@ class Mention:
     ) -> None:
         self.sentence, self.start, self.end, self.text = sentence, start, end, text
         self.iri, self.known, self.family, self.cls = iri, known, family, cls
+
+
+class Reading(Mention):
+    """A word standing for an entity named elsewhere ("Il", "l'accord", "nous", "Ensemble, ils"): a placeholder
+    for the relation rules; every relation read through one is marked as a reading in its row's note."""
+
+    __slots__ = ("members", "ref", "why")
+
+    def __init__(
+        self, sentence: int, start: int, end: int, text: str, ref: Mention, why: str, members: list[Mention] | None
+    ) -> None:
+        super().__init__(sentence, start, end, text, ref.iri, ref.known, ref.family, ref.cls)
+        self.ref, self.why, self.members = ref, why, members
 
 
 class Extractor:
@@ -91,6 +112,7 @@ class Extractor:
             self.label_lengths["intelligence"] = max(self.label_lengths.get("intelligence", 0),
                                                      min(MAX_LABEL_WORDS, self.label_lengths["ia"] + 1))
         self.local_lengths: dict[str, int] = {}
+        self.context = rel.Context()  # what later sentences refer back to (kg.ingest.relations)
 
     # -- helpers ------------------------------------------------------------------------------------
     def add(self, key: tuple, **fields: str) -> Candidate | None:
@@ -483,39 +505,129 @@ class Extractor:
 
     # -- relations ----------------------------------------------------------------------------------
     def _relations(self, number: int, sent: str, mentions: list[Mention]) -> None:
-        if len(mentions) < 2:
-            return
-        masked, pieces, last = [], [], 0
+        ctx = self.context
+        mentions = self._aliased(sent, mentions)
+        readings = self._readings(number, sent, mentions)
+        everything = sorted(mentions + readings, key=lambda m: m.start)
+        if len(everything) >= 2:
+            self._apply_rules(number, sent, everything)
+        if not (readings and isinstance(readings[0], Reading) and readings[0].why.startswith("pronoun")):
+            subject = rel.sentence_subject(sent, everything, ("organisation", "programme", "product", "event",
+                                                              "person"))
+            ctx.topic = subject or ctx.topic
+        for m in mentions:
+            ctx.last[m.family] = m
+
+    def _aliased(self, sent: str, mentions: list[Mention]) -> list[Mention]:
+        """ "Long name (ACR, …)" where only the acronym is known: relations go to the known entity."""
+        out = list(mentions)
+        for i, (a, b) in enumerate(itertools.pairwise(mentions)):
+            if not a.known and b.known and sent[a.end : b.start].strip() == "(" and b.text.upper() == b.text:
+                out[i] = Mention(a.sentence, a.start, a.end, a.text, b.iri, True, b.family, b.cls)
+        return out
+
+    def _readings(self, number: int, sent: str, mentions: list[Mention]) -> list[Mention]:
+        """Placeholders for words that stand for an entity named elsewhere: "Il" after a named subject,
+        "Ensemble, ils" after a list of partners, "l'accord", "le forum", "nous" once the text says who."""
+        ctx = self.context
+        out: list[Mention] = []
+        taken = [(m.start, m.end) for m in mentions]
+
+        def put(start: int, end: int, ref: Mention | None, why: str, members: list[Mention] | None = None) -> None:
+            if ref is None or any(not (end <= a or start >= b) for a, b in taken):
+                return
+            out.append(Reading(number, start, end, sent[start:end], ref, why, members))
+            taken.append((start, end))
+
+        for m in mentions:  # "Chez X, nous …", "… nous … chez X": X is the text's first person from now on
+            if m.family == "organisation" and (
+                (rel.WE_BEFORE.search(sent[max(0, m.start - 8) : m.start]) and rel.WE_AFTER.match(sent, m.end))
+                or rel.WE_EARLIER.search(sent[max(0, m.start - 120) : m.start])
+            ):
+                ctx.we = m
+        m = rel.PRONOUN.match(sent)
+        if m and ctx.topic is not None:
+            put(m.start(1), m.end(1), ctx.topic, f"pronoun « {m.group(1)} »")
+        m = rel.TOGETHER.match(sent)
+        if m and ctx.group[0] == number - 1 and len(ctx.group[1]) >= 2:
+            put(m.start(1), m.end(1), ctx.group[1][0], f"« Ensemble, {m.group(1)} »", ctx.group[1])
+        for m in rel.DEFINITE.finditer(sent):
+            kind = rel.DEFINITE_NOUNS[m.group("n").lower()]
+            ref = {"agreement": ctx.agreement, "signing": ctx.signing}.get(kind, ctx.last.get(kind))
+            put(m.start("n"), m.end("n"), ref, f"« {m.group(0).strip()} »")
+        we = self._speaker_org(sent, mentions) if "«" in sent else None
+        if we is not None or ctx.we is not None:
+            for m in rel.WE.finditer(sent):
+                put(m.start(1), m.end(1), we or ctx.we, f"first person « {m.group(1)} »")
+        return out
+
+    def _speaker_org(self, sent: str, mentions: list[Mention]) -> Mention | None:
+        """In « … », dit P: the one organisation P holds a role in (this document's rows, else the graph's)."""
+        verbs = "|".join(re.escape(v) for v in fr.SAYING_VERBS)
+        for p in mentions:
+            if p.family == "person" and re.search(rf"»?\s*,?\s*(?:{verbs})\s+$", sent[max(0, p.start - 30) : p.start]):
+                orgs = {c.object for c in self.candidates
+                        if c.kind == "role" and c.subject == curie(p.iri) and c.object}
+                if not orgs:
+                    orgs = {curie(o) for h, o, _ in self.known.roles if h == p.iri and o}
+                if len(orgs) == 1:
+                    iri = _expand(orgs.pop())
+                    known = iri in self.known.entities
+                    label = self.known.label(iri) if known else iri.rsplit("/", 1)[-1]
+                    return Mention(p.sentence, p.start, p.end, label, iri, known, "organisation", "")
+        return None
+
+    def _apply_rules(self, number: int, sent: str, mentions: list[Mention]) -> None:
+        masked, last = [], 0
         for i, m in enumerate(mentions):
             masked.append(sent[last : m.start])
             masked.append(f"⟦{i}⟧")
             last = m.end
         masked.append(sent[last:])
         text = "".join(masked)
-        del pieces
 
-        def ment(i: str) -> Mention:
-            return mentions[int(i)]
+        def ends(key: str) -> list[Mention]:
+            out: list[Mention] = []
+            for i in list_ids(key):
+                m = mentions[int(i)]
+                out.extend(m.members if isinstance(m, Reading) and m.members else [m])
+            return out
 
-        def quote_of(a: Mention, b: Mention) -> str:
-            start, end = min(a.start, b.start), max(a.end, b.end)
-            return sent[start:end]
-
-        def fam(i: str) -> str:
-            return ment(i).family
-
-        for rule in RULES:
+        partners: dict[str, list[Mention]] = {}
+        for rule in (*RULES, *rel.ANAPHOR_RULES):
+            if "⟦" not in text:
+                break
             for match in rule.pattern.finditer(text):
-                groups = match.groupdict()
-                for s_key, o_key, predicate, kind in rule.emit(groups):
-                    for s_i in list_ids(s_key):
-                        for o_i in list_ids(o_key):
-                            if s_i == o_i:
+                for s_key, o_key, predicate, kind in rule.emit(match.groupdict()):
+                    subjects, objects = ends(s_key), ends(o_key)
+                    for si, s in enumerate(subjects):
+                        for oi, o in enumerate(objects):
+                            if kind == "mutual":  # every pair of one list, once, in reading order
+                                if oi <= si:
+                                    continue
+                                kind = "relation"
+                            if s.iri == o.iri or not rule.accepts(s.family, o.family, kind, predicate):
                                 continue
-                            s, o = ment(s_i), ment(o_i)
-                            if not rule.accepts(fam(s_i), fam(o_i), kind, predicate):
-                                continue
-                            self._relation(number, sent, s, predicate, o, kind, quote_of(s, o), match, text, mentions)
+                            before = len(self.candidates)
+                            start, end = min(s.start, o.start), max(s.end, o.end)
+                            self._relation(number, sent, s, predicate, o, kind, sent[start:end], match, text, mentions)
+                            why = [m.why for m in (s, o) if isinstance(m, Reading)]
+                            for cand in self.candidates[before:]:
+                                if why:
+                                    cand.note = "; ".join(filter(None, [cand.note, self._reading_note(s, o)]))
+                            if predicate == "collaboratesWith":
+                                partners.setdefault(s.iri, [s]).append(o)
+        if partners:
+            first = next(iter(partners.values()))
+            self.context.group = (number, first)
+
+    def _reading_note(self, s: Mention, o: Mention) -> str:
+        parts = []
+        for m in (s, o):
+            if isinstance(m, Reading):
+                names = ", ".join(curie(x.iri) for x in (m.members or [m.ref]))
+                parts.append(f"{m.why} read as {names} (named in sentence {m.ref.sentence})")
+        return "reading: " + "; ".join(parts) + " — the text does not name it here"
 
     def _relation(
         self,
@@ -562,7 +674,9 @@ class Extractor:
                 return
             status = "known" if any(a == s.iri and b == o.iri for a, b, _ in self.known.participations) else "new"
             role = (
-                "intervenant"
+                "présent"
+                if re.search(r"présente?s?\s+(?:pour|à|lors|au)", match.group(0))
+                else "intervenant"
                 if re.search(r"annonc|intervenu|présent[ée] |évoqué", match.group(0))
                 else "invité"
                 if "invit" in match.group(0)
@@ -597,11 +711,29 @@ class Extractor:
             )
             return
         if kind == "agreement":
+            ctx = self.context
+            if ctx.agreements is None:
+                ctx.agreements = rel.known_agreements(self.known.triples, EKG + "party")
+            held = ctx.agreements.get(frozenset((s.iri, o.iri)))
+            if held:  # the graph has this agreement: the parties are attested again, no new node
+                ref = Mention(number, min(s.start, o.start), max(s.end, o.end), self.known.label(held), held, True,
+                              "agreement", "Agreement")
+                ctx.agreement = ref
+                event = next((t[2] for t in sorted(self.known.triples)
+                              if t[0] == held and t[1] == EKG + "signingEvent"), None)
+                if event:
+                    ctx.signing = Mention(number, ref.start, ref.end, self.known.label(event), event, True, "event",
+                                          "")
+                for party in (s, o):
+                    self._relation(number, sent, ref, "party", party, "relation", quote, match, masked, mentions)
+                return
             label = f"accord {s.text} – {o.text}"
             key = ("agreement", s.iri, o.iri)
             if key in self.proposed_keys:
                 return
             iri = self.new_iri(label)
+            ctx.agreement = Mention(number, min(s.start, o.start), max(s.end, o.end), label, iri, False, "agreement",
+                                    "Agreement")
             self.add(
                 key,
                 kind="agreement",

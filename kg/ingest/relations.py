@@ -99,7 +99,7 @@ RULES = [
     ),
     # supervision: "LAB (ACR, T1/T2)" – the acronym is masked too
     Rule(
-        rf"{_S}\s*\(\s*(?:⟦\d+⟧|[A-Z][\w-]*)\s*,\s*(?P<o>⟦\d+⟧(?:\s*/\s*⟦\d+⟧)*)\s*\)",
+        rf"{_S}\s*\(\s*(?:⟦\d+⟧|[A-Z][\w-]*)\s*,\s*(?P<o>⟦\d+⟧(?:\s*/\s*(?:[A-Z][\w]*\.\s*)?⟦\d+⟧)*)\s*\)",
         [("s", "o", "supervisedBy", "relation")],
         ORG,
         ORG,
@@ -153,7 +153,7 @@ RULES = [
     # themes: "X s'implique de plus en plus dans l'IA générative et les grands modèles de langage"
     Rule(
         rf"{_S}[^⟦.]{{0,40}}?(?:s['’]implique|s['’]engage|investit|travaille|se concentre|spécialisée?|leader|"
-        rf"pionnier|pionnière|dédiée?|consacrée?|milite)[^⟦.]{{0,40}}?(?:dans|sur|autour|pour|en faveur)\b"
+        rf"pionnier|pionnière|dédiée?|consacrée?|milite)\b[^⟦.,]{{0,40}}?(?:dans|sur|autour|pour|en faveur)\b"
         rf"[^⟦.]{{0,25}}?" + LIST.format("o"),
         [("s", "o", "theme", "relation")],
         ("organisation", "programme", "event", "person", "product"),
@@ -255,7 +255,7 @@ RULES = [
     Rule(
         rf"{_S}(?:{INCISE}|,\s+(?:le|la|l['’]|un|une)\s+[^⟦,.]{{0,60}}?)?,?\s+(?:est\s+|sont\s+|a été\s+)?"
         rf"(?:(?:déjà|largement|notamment|aussi|également|désormais|très|surtout)\s+){{0,3}}"
-        rf"(?:utilisée?s?|adoptée?s?|exploitée?s?)\s+(?:[a-zé]+\s+)?par\s+"
+        rf"(?:utilisée?s?|adoptée?s?|exploitée?s?)\s+(?:[a-zé]+\s+)?par\s+{DET}"
         + LIST.format("o"),
         [("s", "o", "usedBy", "relation")],
         ("product",),
@@ -324,6 +324,60 @@ RULES = [
         AGENT,
         ("event",),
     ),
+    # "X, situé à Z", "le laboratoire X de Y, situé à Z" (X is the head)
+    Rule(
+        rf"{_S}(?:\s+(?:du|de la|de l['’]|des|de|d['’])\s*⟦\d+⟧)?,?\s+(?:située?s?|basée?s?|implantée?s?)\s+"
+        rf"(?:à|au|en|dans)\s+{DET}{_O}",
+        [("s", "o", "locatedIn", "relation")],
+        ("organisation", "place", "event"),
+        ("place",),
+    ),
+    # a unit named with its parent: "le laboratoire X du Y", "le centre de calcul X du Y"
+    Rule(
+        r"(?i:laboratoire|centre de calcul|centre|institut|service|direction|département|équipe)\s+"
+        rf"{_O}(?:\s*\([^()]*\))?\s+(?:du|de la|de l['’]|des|de|d['’])\s*{_S}",
+        [("s", "o", "hasUnit", "relation")],
+        ORG,
+        ORG,
+    ),
+    # a programme of an organisation: "le programme X du Y", "le Contrat … (COP) du Y"
+    Rule(
+        rf"{_S}(?:\s*\([^()]*\))?\s+(?:du|de la|de l['’])\s*{DET}{_O}",
+        [("s", "o", "runBy", "relation")],
+        ("programme",),
+        ORG,
+    ),
+    # "le projet X avec des chercheurs du A et du B": A and B take part in X
+    Rule(
+        rf"{_S}(?:\[\d+\])?\s+avec\s+(?:des\s+(?:chercheurs|chercheuses|équipes|ingénieurs|ingénieures|"
+        r"partenaires)\s+)?(?:du|de la|de l['’]|des|d['’])\s*" + DET + LIST.format("o"),
+        [("o", "s", "participatesIn", "participation")],
+        AGENT,
+        ("programme",),
+    ),
+    # offering: "X est désormais proposé par Y"
+    Rule(
+        rf"{_S}[^⟦.]{{0,60}}?\s+(?:est|sont|a été|ont été)\s+(?:désormais\s+|aussi\s+|également\s+|maintenant\s+)?"
+        rf"(?:proposée?s?|commercialisée?s?|distribuée?s?)\s+par\s+{DET}{_O}",
+        [("s", "o", "offeredBy", "relation")],
+        ("product",),
+        ORG,
+    ),
+    # "les collaborations de recherche entre A et B"
+    Rule(
+        rf"(?i:collaborations?|coopérations?)\b[^⟦.]{{0,40}}?\bentre\s+{DET}{_S}\s+et\s+{DET}{_O}",
+        [("s", "o", "collaboratesWith", "relation")],
+        AGENT,
+        AGENT,
+    ),
+    # "A, B et d'autres acteurs collaborent": every pair of the list
+    Rule(
+        SUBJECT_LIST.format("s") + r"(?:\s+et\s+d['’]autres\s+[^⟦,.]{0,40})?,?\s+(?:collaborent|coopèrent|"
+        r"travaillent ensemble)\b(?!\s+(?:avec|à|au|aux)\b)",
+        [("s", "s", "collaboratesWith", "mutual")],
+        AGENT,
+        AGENT,
+    ),
     # place of an event
     Rule(
         rf"{_S}\s+(?:s['’]est tenue?|se tient|se tiendra|a eu lieu|aura lieu|s['’]est déroulée?)\s+à\s+{_O}",
@@ -332,3 +386,115 @@ RULES = [
         ("place",),
     ),
 ]
+
+# -- subjects stated outside the sentence ------------------------------------------------------------------
+# Words that stand for an entity named elsewhere. Each becomes a placeholder like a name, so the rules above
+# read "L'⟦3⟧ a été signé par …" or "Ensemble, ⟦5⟧ améliorent …"; kg.ingest.extract says which entity it stands
+# for and marks every relation read through one as a reading.
+
+# "Il"/"Elle" opening the sentence, or after an opening participle clause ("Copiloté par …, il …") or a short
+# opening phrase ("Parmi les plus puissants, il …"); not the impersonal "il y a", "il faut", "il s'agit".
+PRONOUN = re.compile(
+    r"^(?:(?:Co-?)?[A-ZÉ][\w-]*(?:é|ée|és|ées)\s+(?:par|avec|pour|en|dans)\s[^.]*?,\s+|[A-ZÉ][^,«»]{0,60},\s+)?"
+    r"(Il|Elle|il|elle)\s+(?!y\s|n['’]y\s|faut|fallait|s['’]agit|semble|paraît)"
+)
+TOGETHER = re.compile(r"^\s*Ensemble,\s+(ils|elles)\b")
+WE = re.compile(r"(?<![\w’'])([Nn]ous)\b")
+# "Chez X, nous …" and "… nous … chez X" (the text around a mention X): the text's first person is X.
+WE_BEFORE = re.compile(r"[Cc]hez\s+$")
+WE_AFTER = re.compile(r"\s*,\s+nous\b")
+WE_EARLIER = re.compile(r"\bnous\b[^.«»]{0,80}\bchez\s+$")
+# A definite or demonstrative noun phrase naming a kind of thing the text has just introduced.
+DEFINITE_NOUNS = {
+    "accord-cadre": "agreement", "accord": "agreement", "partenariat": "agreement", "alliance": "agreement",
+    "convention": "agreement",
+    "cérémonie": "signing", "signature": "signing",
+    "sommet": "event", "forum": "event", "salon": "event", "colloque": "event", "conférence": "event",
+    "événement": "event", "évènement": "event", "journée": "event", "rencontre": "event",
+    "assistant vocal": "product", "supercalculateur": "product", "modèle": "product", "plateforme": "product",
+    "logiciel": "product", "suite": "product", "outil": "product", "application": "product",
+    "programme": "programme", "projet": "programme", "plan": "programme", "pepr": "programme",
+}
+_NOUNS = "|".join(sorted((re.escape(n) for n in DEFINITE_NOUNS), key=len, reverse=True))
+DEFINITE = re.compile(
+    rf"(?:(?<![\w’'])(?:[Ll]['’]|[Ll]e\s+|[Ll]a\s+|[Cc]et\s+|[Cc]ette\s+|[Cc]e\s+|[Dd]u\s+|[Aa]u\s+))"
+    rf"(?P<n>(?i:{_NOUNS}))\b(?![\s-]*(?:[A-ZÉ0-9⟦«]|de\s+[A-ZÉ]|d['’][A-ZÉ]|du\s+[A-ZÉ]|-))"
+)
+# An opening adverbial clause ("Dans le cadre du plan X, …", "Lors du sommet, …") is not the sentence's subject.
+OPENING_CLAUSE = re.compile(
+    r"^\s*(?:Dans|Avec|Pour|Lors|Depuis|Selon|Par|Après|Avant|En|Au|Aux|À|Dès|Parmi|Face|Sur|Sous|Utilisat\w+|"
+    r"Adossée?|Conscients?|Fort|Forte)\b[^,]{0,120},"
+)
+
+SPOKE = r"(?:annoncé|présenté|évoqué|déclaré|rappelé|souligné|dévoilé)"
+# Relations read through a word standing for an entity named elsewhere.
+ANAPHOR_RULES = [
+    # "L'accord a été signé par P1, PDG de O, et P2": the signatories (persons) of the agreement
+    Rule(
+        rf"{_S}\s+(?:a été|ont été|est|sera|avait été)\s+(?:officiellement\s+)?signée?s?\s+(?:[^⟦.]{{0,30}}?\s+)?"
+        r"par\s+(?P<o>[^.;]*)",
+        [("s", "o", "signatory", "relation")],
+        ("agreement",),
+        ("person",),
+    ),
+    # "X était présent pour cette signature", "X a assisté à la cérémonie"
+    Rule(
+        LIST.format("s") + r"[^⟦.]{0,80}?\s+(?:était|étaient|sont|est)\s+(?:d['’]ailleurs\s+|aussi\s+|également\s+)?"
+        rf"présente?s?\s+(?:pour|à|lors de|au)\s+{DET}{_O}"
+        r"(?:[^⟦.]{0,40}?,?\s+(?:de même que|ainsi que)\s+(?P<s2>⟦\d+⟧))?",
+        [("s", "o", "participatesIn", "participation"), ("s2", "o", "participatesIn", "participation")],
+        AGENT,
+        ("event",),
+    ),
+    # "La Fondation X et la société Y ont officialisé un partenariat": an agreement node with both parties
+    Rule(
+        rf"(?P<s>{ITEM}){INCISE}\s+et\s+{DET}{_O}{INCISE}\s+(?:ont officialisé|officialisent|ont conclu|concluent|"
+        r"ont noué|nouent|ont scellé|scellent)\s+(?:un|une|leur)\s+[^⟦.]{0,30}?(?:accord|partenariat|alliance|"
+        r"convention|contrat)",
+        [("s", "o", "party", "agreement")],
+        AGENT,
+        AGENT,
+    ),
+    # "Lors du forum, X a annoncé …, tandis que la présidente de Y, Z, a évoqué …": both took part
+    Rule(
+        rf"^\s*[Ll]ors\s+{DET}{_O},\s+[^.]*?(?P<s>⟦\d+⟧),?\s+a\s+{SPOKE}"
+        rf"(?:[^.]*?\btandis que\b[^.]*?(?P<s2>⟦\d+⟧),?\s+a\s+{SPOKE})?",
+        [("s", "o", "participatesIn", "participation"), ("s2", "o", "participatesIn", "participation")],
+        AGENT,
+        ("event",),
+    ),
+]
+
+
+class Context:
+    """What a document has said so far that later sentences refer back to."""
+
+    __slots__ = ("agreement", "agreements", "group", "last", "signing", "topic", "we")
+
+    def __init__(self) -> None:
+        self.topic = None  # the subject of the last sentence that named one (a Mention)
+        self.group: tuple[int, list] = (0, [])  # sentence number, the partners of its collaboration
+        self.last: dict[str, object] = {}  # family → the last Mention of that family
+        self.agreement = None  # the agreement the text is about (a Mention)
+        self.signing = None  # its signing event, when the graph knows it (a Mention)
+        self.we = None  # the organisation "nous" stands for (a Mention), once the text says so
+        self.agreements: dict[frozenset, str] | None = None  # the graph's agreements by their parties
+
+
+def known_agreements(triples: Iterable[tuple[str, str, str]], party: str) -> dict[frozenset, str]:
+    """The graph's agreements, by the set of their parties."""
+    parties: dict[str, set[str]] = {}
+    for s, p, o in triples:
+        if p == party:
+            parties.setdefault(s, set()).add(o)
+    return {frozenset(v): k for k, v in parties.items() if len(v) >= 2}
+
+
+def sentence_subject(sent: str, mentions: list, families: tuple[str, ...]) -> object | None:
+    """The sentence's subject: its first mention of one of the families, after any opening adverbial clause."""
+    opening = OPENING_CLAUSE.match(sent)
+    start = opening.end() if opening else 0
+    for m in mentions:
+        if m.start >= start and m.family in families:
+            return m
+    return None
