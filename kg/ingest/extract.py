@@ -44,6 +44,11 @@ def slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", bare)) or "entity"
 
 
+_PARTICIPLE = re.compile(r"(?:Co-?)?[A-ZÉ][a-zéèêàâîôûç]+(?:é|ée|és|ées)")
+_INTRODUCES = re.compile(r"(?:\s+(?:de|d['’]|du|des)\s*[a-zéèêàâîôûç][\w-]*)?(?:\s+[a-zéèêàâîôûç][\w-]*)?\s+")
+_SYMMETRIC = ("collaboratesWith",)
+
+
 def _expand(value: str) -> str:
     for prefix, ns in (("ekd:", EKD), ("ekg:", EKG)):
         if value.startswith(prefix):
@@ -506,6 +511,9 @@ class Extractor:
     # -- relations ----------------------------------------------------------------------------------
     def _relations(self, number: int, sent: str, mentions: list[Mention]) -> None:
         ctx = self.context
+        # a capitalised participle opening the sentence ("Copiloté par …") is not a name, whatever a model says
+        mentions = [m for m in mentions if m.known or m.start > 3 or not _PARTICIPLE.fullmatch(m.text)
+                    or not sent[m.end :].lstrip().startswith("par ")]
         mentions = self._aliased(sent, mentions)
         readings = self._readings(number, sent, mentions)
         everything = sorted(mentions + readings, key=lambda m: m.start)
@@ -551,7 +559,13 @@ class Extractor:
         m = rel.TOGETHER.match(sent)
         if m and ctx.group[0] == number - 1 and len(ctx.group[1]) >= 2:
             put(m.start(1), m.end(1), ctx.group[1][0], f"« Ensemble, {m.group(1)} »", ctx.group[1])
+        starts = sorted(x.start for x in mentions)
         for m in rel.DEFINITE.finditer(sent):
+            following = next((x for x in starts if x >= m.end()), None)
+            if following is not None and _INTRODUCES.fullmatch(sent[m.end() : following]):
+                continue  # "le modèle de langage Nérée": the noun introduces the name after it
+            if any(re.fullmatch(r"\s*,\s*", sent[x.end : m.start()]) for x in mentions if x.end <= m.start()):
+                continue  # "Parolo, l'assistant vocal de …": an apposition to the name before it
             kind = rel.DEFINITE_NOUNS[m.group("n").lower()]
             ref = {"agreement": ctx.agreement, "signing": ctx.signing}.get(kind, ctx.last.get(kind))
             put(m.start("n"), m.end("n"), ref, f"« {m.group(0).strip()} »")
@@ -600,12 +614,11 @@ class Extractor:
             for match in rule.pattern.finditer(text):
                 for s_key, o_key, predicate, kind in rule.emit(match.groupdict()):
                     subjects, objects = ends(s_key), ends(o_key)
+                    mutual, kind = kind == "mutual", "relation" if kind == "mutual" else kind
                     for si, s in enumerate(subjects):
                         for oi, o in enumerate(objects):
-                            if kind == "mutual":  # every pair of one list, once, in reading order
-                                if oi <= si:
-                                    continue
-                                kind = "relation"
+                            if mutual and oi <= si:  # every pair of one list, once, in reading order
+                                continue
                             if s.iri == o.iri or not rule.accepts(s.family, o.family, kind, predicate):
                                 continue
                             before = len(self.candidates)
@@ -750,6 +763,8 @@ class Extractor:
             )
             return
         if (s.iri, p, o.iri, self.doc) in self.known.attested:
+            return
+        if predicate in _SYMMETRIC and ("relation", o.iri, p, s.iri) in self.proposed_keys:
             return
         status = "known" if (s.iri, p, o.iri) in self.known.triples else "new"
         self.add(

@@ -18,7 +18,8 @@ DET = (
     r"(?:(?:le|la|les|l['’]|du|des|de la|de l['’]|de|d['’]|au|aux|à la|à l['’]|à|un|une)\s*)?"
     r"(?:(?:société|start-up|association|réseau|plateforme|assistant vocal|supercalculateur|programme|projet|"
     r"laboratoire|centre de calcul|modèle de langage|modèle|entreprise|PME|groupe|communauté|fondation|"
-    r"suite|logiciel|application|start-up|collectif|institut|université|centre|outil|assistant)\s+)?"
+    r"suite|logiciel|application|start-up|collectif|institut|université|centre|outil|assistant|plan|initiative|"
+    r"stratégie)\s+)?"
 )
 # A list item is a name with, maybe, its acronym and supervisors in brackets: "⟦1⟧ (⟦2⟧, ⟦3⟧/⟦4⟧)".
 ITEM = r"⟦\d+⟧(?:\s*\([^()]*\))?"
@@ -85,7 +86,7 @@ RULES = [
     ),
     # founding
     Rule(
-        rf"{_S},?\s+(?:a été\s+|est\s+)?(?:fondée?s?|créée?s?|cofondée?s?)(?:\s+en\s+\d{{4}})?\s+par\s+"
+        rf"{_S},?\s+(?:a été\s+|est\s+)?(?:fondée?s?|créée?s?|cofondée?s?)(?:\s+en\s+\d{{4}})?\s+par\s+" + DET
         + LIST.format("o"),
         [("s", "o", "foundedBy", "relation")],
         ORG,
@@ -106,7 +107,7 @@ RULES = [
     ),
     # piloting
     Rule(
-        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?pilotée?s?|co-?dirigée?s?)\s+par\s+" + LIST.format("o"),
+        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?pilotée?s?|co-?dirigée?s?)\s+par\s+" + DET + LIST.format("o"),
         [("s", "o", "coPilotedBy", "relation")],
         ("programme",),
         ORG,
@@ -125,6 +126,26 @@ RULES = [
         [("s", "o", "namedBesidePilot", "relation")],
         ("programme",),
         ORG,
+    ),
+    # a sentence opening on the participle: "Copiloté par A et B, il …" (the subject is usually a pronoun)
+    Rule(
+        r"^\s*(?i:co-?pilotée?s?|co-?dirigée?s?)\s+par\s+" + DET + LIST.format("o") + rf"\s*,\s+{DET}{_S}",
+        [("s", "o", "coPilotedBy", "relation")],
+        ("programme",),
+        ORG,
+    ),
+    Rule(
+        r"^\s*(?i:pilotée?s?|dirigée?s?|coordonnée?s?)\s+par\s+" + DET + rf"{_O}\s*,\s+{DET}{_S}",
+        [("s", "o", "pilotedBy", "relation")],
+        ("programme",),
+        ORG,
+    ),
+    Rule(
+        r"^\s*(?i:financée?s?|soutenue?s?\s+financièrement|subventionnée?s?)\s+par\s+" + DET + LIST.format("o")
+        + rf"\s*,\s+{DET}{_S}",
+        [("s", "o", "fundedBy", "funding")],
+        ("programme", "organisation", "product"),
+        AGENT,
     ),
     # collaboration
     Rule(
@@ -186,8 +207,8 @@ RULES = [
         rf"{_S}\s+(?:est|était|a été|sont|ont été|avons été|sommes)\s+(?:aussi\s+|également\s+)?"
         rf"à\s+l['’](?:origine|initiative)\s+(?:du|de la|de l['’]|des|de|d['’])\s*{DET}{_O}",
         [("o", "s", "initiatedBy", "relation")],
-        AGENT,
         ("organisation", "programme", "product", "event"),
+        AGENT,
     ),
     # "Dans le cadre du plan X, le programme Y a été lancé"
     Rule(
@@ -225,7 +246,7 @@ RULES = [
         AGENT,
     ),
     Rule(
-        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?développée?s?|développée?s?|conçue?s?|éditée?s?)\s+par\s+"
+        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?développée?s?|développée?s?|conçue?s?|éditée?s?)\s+par\s+" + DET
         + LIST.format("o"),
         [("s", "o", "developedBy", "relation")],
         ("product",),
@@ -255,7 +276,7 @@ RULES = [
     Rule(
         rf"{_S}(?:{INCISE}|,\s+(?:le|la|l['’]|un|une)\s+[^⟦,.]{{0,60}}?)?,?\s+(?:est\s+|sont\s+|a été\s+)?"
         rf"(?:(?:déjà|largement|notamment|aussi|également|désormais|très|surtout)\s+){{0,3}}"
-        rf"(?:utilisée?s?|adoptée?s?|exploitée?s?)\s+(?:[a-zé]+\s+)?par\s+{DET}"
+        rf"(?:utilisée?s?|adoptée?s?|exploitée?s?)\s+(?:[a-zé]+\s+)?par\s+(?:[^⟦.]{{0,40}}?\s+et\s+par\s+)?{DET}"
         + LIST.format("o"),
         [("s", "o", "usedBy", "relation")],
         ("product",),
@@ -276,7 +297,8 @@ RULES = [
     ),
     Rule(rf"{_O}\s+(?:opère|exploite)\s+{DET}{_S}", [("s", "o", "operatedBy", "relation")], ("product",), ORG),
     Rule(
-        rf"{_S}{INCISE}[^⟦.]{{0,40}}?(?:hébergée?s?|installée?s?)\s+(?:par|au|à|dans)\s+{DET}{_O}",
+        rf"{_S}{INCISE}(?:\s+(?:est|a été)\s+[a-zéè]+(?:é|ée|és|ées)\s+par\s+{DET}⟦\d+⟧\s+et)?[^⟦.]{{0,40}}?"
+        rf"(?:hébergée?s?|installée?s?)\s+(?:par|au|à|dans)\s+{DET}{_O}",
         [("s", "o", "hostedBy", "relation")],
         ("product",),
         ORG,
@@ -289,7 +311,7 @@ RULES = [
         AGENT,
     ),
     Rule(
-        rf"{_S}{INCISE}[^⟦.]{{0,30}}?(?:financée?s?|subventionnée?s?)\s+par\s+" + LIST.format("o"),
+        rf"{_S}{INCISE}[^⟦.]{{0,30}}?(?:financée?s?|subventionnée?s?)\s+par\s+" + DET + LIST.format("o"),
         [("s", "o", "fundedBy", "funding")],
         ("programme", "organisation", "product"),
         AGENT,
