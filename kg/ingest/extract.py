@@ -567,7 +567,8 @@ class Extractor:
             if any(re.fullmatch(r"\s*,\s*", sent[x.end : m.start()]) for x in mentions if x.end <= m.start()):
                 continue  # "Parolo, l'assistant vocal de …": an apposition to the name before it
             kind = rel.DEFINITE_NOUNS[m.group("n").lower()]
-            ref = {"agreement": ctx.agreement, "signing": ctx.signing}.get(kind, ctx.last.get(kind))
+            ref = {"agreement": ctx.agreement, "signing": ctx.signing or ctx.last.get("event"),
+                   "event": ctx.last.get("event") or ctx.signing}.get(kind, ctx.last.get(kind))
             put(m.start("n"), m.end("n"), ref, f"« {m.group(0).strip()} »")
         we = self._speaker_org(sent, mentions) if "«" in sent else None
         if we is not None or ctx.we is not None:
@@ -1147,6 +1148,10 @@ def _span(sent: str, s: Mention, o: Mention, title: str) -> str:
 
 
 def _role_title(sent: str, person: Mention, org: Mention) -> str:
+    if person.start < org.start and not re.search(rf"(?i:{ROLE_WORDS})\b", sent[person.end : org.end]):
+        # "P, notre directeur technique, …": the title follows the organisation's placeholder
+        after = re.match(rf"\s*((?i:{ROLE_WORDS})\b[^,.;]*)", sent[org.end :])
+        return after.group(1).strip() if after else sent[person.end : org.end].strip(" ,")
     if person.start < org.start:
         between = sent[person.end : org.end].lstrip(", ")
     else:

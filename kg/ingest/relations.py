@@ -15,7 +15,8 @@ from kg.ingest import french as fr
 
 E = r"⟦(?P<{}>\d+)⟧"
 DET = (
-    r"(?:(?:le|la|les|l['’]|du|des|de la|de l['’]|de|d['’]|au|aux|à la|à l['’]|à|un|une)\s*)?"
+    r"(?:(?:le|la|les|l['’]|du|des|de la|de l['’]|de|d['’]|au|aux|à la|à l['’]|à|un|une|ce|cet|cette|ces|son|sa|"
+    r"ses|leurs?)\s*)?"
     r"(?:(?:société|start-up|association|réseau|plateforme|assistant vocal|supercalculateur|programme|projet|"
     r"laboratoire|centre de calcul|modèle de langage|modèle|entreprise|PME|groupe|communauté|fondation|"
     r"suite|logiciel|application|start-up|collectif|institut|université|centre|outil|assistant|plan|initiative|"
@@ -373,9 +374,38 @@ RULES = [
     Rule(
         rf"{_S}(?:\[\d+\])?\s+avec\s+(?:des\s+(?:chercheurs|chercheuses|équipes|ingénieurs|ingénieures|"
         r"partenaires)\s+)?(?:du|de la|de l['’]|des|d['’])\s*" + DET + LIST.format("o"),
-        [("o", "s", "participatesIn", "participation")],
+        [("o", "s", "participatesIn", "relation")],  # a project is not an event: no Participation node
         AGENT,
         ("programme",),
+    ),
+    # "le collectif X, où A, B et d'autres acteurs collaborent": A and B take part in X
+    Rule(
+        r"(?P<x>⟦\d+⟧)\s*,\s+où\s+(?:[^⟦.:]{0,40}:\s*)?" + DET + LIST.format("s")
+        + r"(?:\s+et\s+d['’]autres\s+[^⟦,.]{0,40})?,?\s+(?:collaborent|coopèrent|travaillent|participent)\b",
+        [("s", "x", "participatesIn", "relation")],
+        AGENT,
+        ("organisation", "programme"),
+    ),
+    # first person possessives, once the text says who "nous" is: "notre assistant vocal X", "P, notre directeur"
+    Rule(
+        rf"{_O}\s+(?:assistant vocal|assistant|suite bureautique|suite|logiciel|outil|application|plateforme|"
+        rf"modèle de langage|modèle|messagerie|agent conversationnel)(?:\s+[a-zéèêàâîôûç-]+){{0,2}}\s+{_S}",
+        [("s", "o", "developedBy", "relation")],
+        ("product",),
+        ORG,
+    ),
+    Rule(
+        rf"{_S},\s+{_O}\s+(?:(?:nouvelle|nouveau|actuel|actuelle)\s+)?(?i:{ROLE_WORDS})\b",
+        [("s", "o", "holdsRole", "role")],
+        ("person",),
+        ORG,
+    ),
+    Rule(
+        rf"{_S}\s+(?:engagement|implication)\s+(?:en|dans|pour|envers|en faveur)\s+"
+        r"(?:du|de la|de l['’]|des|le|la|les|l['’])?\s*" + LIST.format("o"),
+        [("s", "o", "theme", "relation")],
+        ("organisation", "programme", "person"),
+        ("concept",),
     ),
     # offering: "X est désormais proposé par Y"
     Rule(
@@ -402,7 +432,8 @@ RULES = [
     ),
     # place of an event
     Rule(
-        rf"{_S}\s+(?:s['’]est tenue?|se tient|se tiendra|a eu lieu|aura lieu|s['’]est déroulée?)\s+à\s+{_O}",
+        rf"{_S}(?:,\s+qui)?\s+(?:s['’]est tenue?|se tient|se tiendra|a eu lieu|aura lieu|s['’]est déroulée?|"
+        rf"se déroule(?:ra)?)\s+à\s+{DET}{_O}",
         [("s", "o", "eventPlace", "relation")],
         ("event",),
         ("place",),
@@ -421,7 +452,7 @@ PRONOUN = re.compile(
     r"(Il|Elle|il|elle)\s+(?!y\s|n['’]y\s|faut|fallait|s['’]agit|semble|paraît)"
 )
 TOGETHER = re.compile(r"^\s*Ensemble,\s+(ils|elles)\b")
-WE = re.compile(r"(?<![\w’'])([Nn]ous)\b")
+WE = re.compile(r"(?<![\w’'])([Nn]ous|[Nn]otre|[Nn]os)\b")
 # "Chez X, nous …" and "… nous … chez X" (the text around a mention X): the text's first person is X.
 WE_BEFORE = re.compile(r"[Cc]hez\s+$")
 WE_AFTER = re.compile(r"\s*,\s+nous\b")
@@ -451,6 +482,21 @@ OPENING_CLAUSE = re.compile(
 SPOKE = r"(?:annoncé|présenté|évoqué|déclaré|rappelé|souligné|dévoilé)"
 # Relations read through a word standing for an entity named elsewhere.
 ANAPHOR_RULES = [
+    # "La cérémonie … était placée sous le haut patronage du Président …": every person or body named after it
+    Rule(
+        rf"{_S}{INCISE}[^⟦.]{{0,40}}?\s+(?:était|est|sera|a été|fut)\s+placée?s?\s+sous\s+(?:le|son)\s+"
+        r"(?:haut\s+)?patronage\s+(?P<o>[^.;]*)",
+        [("s", "o", "underPatronageOf", "relation")],
+        ("event",),
+        ("person", "organisation"),
+    ),
+    # "L'événement a été salué par P1, ministre de …, et P2": the persons who hailed it
+    Rule(
+        rf"{_S}{INCISE}\s+(?:a été|ont été|fut|est)\s+saluée?s?\s+par\s+(?P<o>[^.;]*)",
+        [("s", "o", "hailedBy", "relation")],
+        ("event",),
+        ("person",),
+    ),
     # "L'accord a été signé par P1, PDG de O, et P2": the signatories (persons) of the agreement
     Rule(
         rf"{_S}\s+(?:a été|ont été|est|sera|avait été)\s+(?:officiellement\s+)?signée?s?\s+(?:[^⟦.]{{0,30}}?\s+)?"
