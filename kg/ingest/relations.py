@@ -74,7 +74,8 @@ RULES = [
         ORG,
     ),
     Rule(
-        rf"{_S},\s+(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,40}}?(?:de|du|d['’]|des)\s*{DET}⟦\d+⟧\s+pour\s+{DET}{_O}",
+        rf"{_S},\s+(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,40}}?(?:de|du|d['’]|des)\s*{DET}⟦\d+⟧(?:\s+⟦\d+⟧)?\s+pour\s+"
+        rf"{DET}{_O}",
         [("s", "o", "holdsRole", "role")],
         ("person",),
         ORG,
