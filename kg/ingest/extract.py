@@ -605,7 +605,10 @@ class Extractor:
             out: list[Mention] = []
             for i in list_ids(key):
                 m = mentions[int(i)]
-                out.extend(m.members if isinstance(m, Reading) and m.members else [m])
+                if isinstance(m, Reading) and m.members:  # "ils": each partner, where the word stands
+                    out.extend(Reading(m.sentence, m.start, m.end, m.text, x, m.why, None) for x in m.members)
+                else:
+                    out.append(m)
             return out
 
         partners: dict[str, list[Mention]] = {}
