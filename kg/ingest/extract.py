@@ -19,7 +19,7 @@ from decimal import Decimal
 from kg.ingest import french as fr
 from kg.ingest import relations as rel
 from kg.ingest.known import Known, label_key
-from kg.ingest.relations import ROLE_WORDS, RULES, list_ids
+from kg.ingest.relations import ROLE_WORDS, list_ids
 from kg.ingest.review import Candidate
 from kg.ingest.sentences import sentences
 from kg.query.search import normalise
@@ -612,9 +612,7 @@ class Extractor:
             return out
 
         partners: dict[str, list[Mention]] = {}
-        for rule in (*RULES, *rel.ANAPHOR_RULES):
-            if "⟦" not in text:
-                break
+        for rule in rel.rules_for(text.lower()):
             for match in rule.pattern.finditer(text):
                 for s_key, o_key, predicate, kind in rule.emit(match.groupdict()):
                     subjects, objects = ends(s_key), ends(o_key)

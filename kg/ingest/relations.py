@@ -41,10 +41,16 @@ class Rule:
     kind), with the type families each end must have."""
 
     def __init__(
-        self, pattern: str, emits: list[tuple[str, str, str, str]], subj: Iterable[str] = (), obj: Iterable[str] = ()
+        self,
+        pattern: str,
+        emits: list[tuple[str, str, str, str]],
+        subj: Iterable[str] = (),
+        obj: Iterable[str] = (),
+        cue: tuple[str, ...] = (),
     ) -> None:
         self.pattern = re.compile(pattern)
         self.emits, self.subj, self.obj = emits, set(subj), set(obj)
+        self.cue = frozenset(cue)  # lower-case words one of which the sentence must contain: a cheap first test
 
     def emit(self, groups: dict[str, str]) -> list[tuple[str, str, str, str]]:
         return [(groups[s], groups[o], p, k) for s, o, p, k in self.emits if groups.get(s) and groups.get(o)]
@@ -79,6 +85,7 @@ RULES = [
         [("s", "o", "holdsRole", "role")],
         ("person",),
         ORG,
+        cue=('pour',),
     ),
     Rule(
         rf"(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,40}}?(?:de|du|d['’]|des)\s*{DET}{_O},\s+{_S}",
@@ -93,12 +100,14 @@ RULES = [
         [("s", "o", "foundedBy", "relation")],
         ORG,
         ("person",),
+        cue=('fond', 'créé', 'crée'),
     ),
     Rule(
         rf"{_O}\s+(?:a fondé|a créé|a cofondé|fonde|crée)\s+{DET}{_S}",
         [("s", "o", "foundedBy", "relation")],
         ORG,
         ("person",),
+        cue=('fond', 'cré'),
     ),
     # supervision: "LAB (ACR, T1/T2)" – the acronym is masked too
     Rule(
@@ -106,6 +115,7 @@ RULES = [
         [("s", "o", "supervisedBy", "relation")],
         ORG,
         ORG,
+        cue=('(',),
     ),
     # piloting
     Rule(
@@ -113,14 +123,17 @@ RULES = [
         [("s", "o", "coPilotedBy", "relation")],
         ("programme",),
         ORG,
+        cue=('pilot', 'dirig'),
     ),
     Rule(
         rf"{_S},?\s+(?:est\s+|a été\s+)?(?:pilotée?s?|dirigée?s?|coordonnée?s?|porté(?:e|s)?)\s+par\s+{DET}{_O}",
         [("s", "o", "pilotedBy", "relation")],
         ("programme",),
         ORG,
+        cue=('pilot', 'dirig', 'coordonn', 'porté'),
     ),
-    Rule(rf"{_O}\s+(?:pilote|coordonne|porte)\s+{DET}{_S}", [("s", "o", "pilotedBy", "relation")], ("programme",), ORG),
+    Rule(rf"{_O}\s+(?:pilote|coordonne|porte)\s+{DET}{_S}", [("s", "o", "pilotedBy", "relation")], ("programme",), ORG,
+         cue=("pilote", "coordonne", "porte")),
     Rule(
         rf"{_S}[^⟦]{{0,40}}?(?:pilotée?s?|dirigée?s?)\s+par\s+{DET}(?P<p>⟦\d+⟧)\s+"
         rf"(?:aux côtés|en lien|avec l['’]appui)\s+(?:de|d['’])\s*{DET}"
@@ -128,6 +141,7 @@ RULES = [
         [("s", "o", "namedBesidePilot", "relation")],
         ("programme",),
         ORG,
+        cue=('côtés', 'en lien', 'appui'),
     ),
     # a sentence opening on the participle: "Copiloté par A et B, il …" (the subject is usually a pronoun)
     Rule(
@@ -135,12 +149,14 @@ RULES = [
         [("s", "o", "coPilotedBy", "relation")],
         ("programme",),
         ORG,
+        cue=('pilot', 'dirig'),
     ),
     Rule(
         r"^\s*(?i:pilotée?s?|dirigée?s?|coordonnée?s?)\s+par\s+" + DET + rf"{_O}\s*,\s+{DET}{_S}",
         [("s", "o", "pilotedBy", "relation")],
         ("programme",),
         ORG,
+        cue=('pilot', 'dirig', 'coordonn'),
     ),
     Rule(
         r"^\s*(?i:financée?s?|soutenue?s?\s+financièrement|subventionnée?s?)\s+par\s+" + DET + LIST.format("o")
@@ -148,6 +164,7 @@ RULES = [
         [("s", "o", "fundedBy", "funding")],
         ("programme", "organisation", "product"),
         AGENT,
+        cue=('financ', 'subvention', 'soutenu'),
     ),
     # collaboration
     Rule(
@@ -155,6 +172,7 @@ RULES = [
         [("s", "o", "collaboratesWith", "relation")],
         AGENT,
         AGENT,
+        cue=('collabor', 'travaill', 'associ', 'coopér'),
     ),
     # "X s'est associé à Y et Z pour développer P": P developed by all of them
     Rule(
@@ -163,6 +181,7 @@ RULES = [
         [("p", "s", "developedBy", "relation"), ("p", "o", "developedBy", "relation")],
         ("product",),
         AGENT,
+        cue=('pour développer', 'pour concevoir', 'pour créer', 'pour construire', 'pour bâtir'),
     ),
     # "Ensemble, ils continuent d'améliorer P" (the placeholder stands for the partners just named)
     Rule(
@@ -172,6 +191,7 @@ RULES = [
         [("s", "o", "contributesTo", "relation")],
         AGENT,
         ("product", "programme"),
+        cue=('ensemble',),
     ),
     # themes: "X s'implique de plus en plus dans l'IA générative et les grands modèles de langage"
     Rule(
@@ -181,6 +201,8 @@ RULES = [
         [("s", "o", "theme", "relation")],
         ("organisation", "programme", "event", "person", "product"),
         ("concept",),
+        cue=('implique', 'engage', 'investit', 'travaille', 'concentre', 'spécialis', 'leader', 'pionni', 'dédié',
+             'consacré', 'milite'),
     ),
     # "X s'est imposée comme pionnier du logiciel libre", "X défend une approche : celle de l'IA de confiance",
     # "nous militons pour des LLM de confiance", "l'engagement du X en intelligence artificielle"
@@ -189,6 +211,7 @@ RULES = [
         [("s", "o", "theme", "relation")],
         ("organisation", "programme", "person"),
         ("concept",),
+        cue=('pionni',),
     ),
     Rule(
         rf"{_S}[^⟦.]{{0,30}}?\b(?:défend|défendent|défendons|prône|prônent|prônons|promeut|promeuvent|promouvons|"
@@ -196,6 +219,7 @@ RULES = [
         [("s", "o", "theme", "relation")],
         ("organisation", "programme", "person"),
         ("concept",),
+        cue=('défend', 'prône', 'prônons', 'promeu', 'promouv', 'milit'),
     ),
     Rule(
         rf"(?i:engagement|implication|investissement)\s+(?:du|de la|de l['’]|des|de|d['’])\s*{_S}\s+"
@@ -203,6 +227,7 @@ RULES = [
         [("s", "o", "theme", "relation")],
         ("organisation", "programme", "person"),
         ("concept",),
+        cue=('engagement', 'implication', 'investissement'),
     ),
     # initiative: "X est à l'origine du modèle Y", "X a été à l'initiative de la communauté Y"
     Rule(
@@ -211,6 +236,7 @@ RULES = [
         [("o", "s", "initiatedBy", "relation")],
         ("organisation", "programme", "product", "event"),
         AGENT,
+        cue=('origine', 'initiative'),
     ),
     # "Dans le cadre du plan X, le programme Y a été lancé"
     Rule(
@@ -218,6 +244,7 @@ RULES = [
         [("s", "o", "partOfInitiative", "relation")],
         ("programme",),
         ("programme",),
+        cue=('dans le cadre', 'au titre'),
     ),
     # training: "Le supercalculateur X a été utilisé pour l'entraînement de Y", "Y, entraîné sur X"
     Rule(
@@ -226,12 +253,14 @@ RULES = [
         [("o", "s", "trainedOn", "relation")],
         ("product",),
         ("product",),
+        cue=('entraînement',),
     ),
     Rule(
         rf"{_S},?\s+(?:a été\s+|est\s+)?(?:entraînée?s?|pré-?entraînée?s?)\s+(?:sur|avec|grâce à)\s+{DET}{_O}",
         [("s", "o", "trainedOn", "relation")],
         ("product",),
         ("product",),
+        cue=('entraîn',),
     ),
     # development and co-development
     Rule(
@@ -239,6 +268,7 @@ RULES = [
         [("s", "o", "developedBy", "relation")],
         ("product",),
         AGENT,
+        cue=('développ',),
     ),
     Rule(
         rf"{_O}\s+(?:développe|a développé|conçoit|a conçu|édite|développons|avons développé|concevons|éditons)"
@@ -246,6 +276,7 @@ RULES = [
         [("s", "o", "developedBy", "relation"), ("s", "o2", "developedBy", "relation")],
         ("product",),
         AGENT,
+        cue=('développ', 'conçoit', 'conçu', 'édite', 'concevons', 'éditons'),
     ),
     Rule(
         rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?développée?s?|développée?s?|conçue?s?|éditée?s?)\s+par\s+" + DET
@@ -253,6 +284,7 @@ RULES = [
         [("s", "o", "developedBy", "relation")],
         ("product",),
         AGENT,
+        cue=('développ', 'conçu', 'édité'),
     ),
     # signing
     Rule(
@@ -261,12 +293,14 @@ RULES = [
         [("s", "o", "party", "agreement")],
         AGENT,
         AGENT,
+        cue=('sign',),
     ),
     Rule(
         rf"{_S}\s+et\s+{DET}{_O}\s+(?:signent|ont signé|signeront)\s+(?:un|une|leur)\s+",
         [("s", "o", "party", "agreement")],
         AGENT,
         AGENT,
+        cue=('sign',),
     ),
     # use
     Rule(
@@ -274,6 +308,7 @@ RULES = [
         [("s", "o", "uses", "relation")],
         AGENT,
         ("product",),
+        cue=('utilise', 'exploite', 'appuie', 'adopt'),
     ),
     Rule(
         rf"{_S}(?:{INCISE}|,\s+(?:le|la|l['’]|un|une)\s+[^⟦,.]{{0,60}}?)?,?\s+(?:est\s+|sont\s+|a été\s+)?"
@@ -283,12 +318,14 @@ RULES = [
         [("s", "o", "usedBy", "relation")],
         ("product",),
         AGENT,
+        cue=('utilisé', 'adopté', 'exploité'),
     ),
     Rule(
         rf"[Uu]tilisat(?:eur|rice)s?\s+{DET}{_O}(?:\s+(?:du|de la|de l['’]|des|d['’])\s*⟦\d+⟧)?,\s+{_S}",
         [("s", "o", "uses", "relation")],
         AGENT,
         ("product",),
+        cue=('utilisat',),
     ),
     # operation and hosting
     Rule(
@@ -296,14 +333,17 @@ RULES = [
         [("s", "o", "operatedBy", "relation")],
         ("product",),
         ORG,
+        cue=('opéré',),
     ),
-    Rule(rf"{_O}\s+(?:opère|exploite)\s+{DET}{_S}", [("s", "o", "operatedBy", "relation")], ("product",), ORG),
+    Rule(rf"{_O}\s+(?:opère|exploite)\s+{DET}{_S}", [("s", "o", "operatedBy", "relation")], ("product",), ORG,
+         cue=("opère", "exploite")),
     Rule(
         rf"{_S}{INCISE}(?:\s+(?:est|a été)\s+[a-zéè]+(?:é|ée|és|ées)\s+par\s+{DET}⟦\d+⟧\s+et)?[^⟦.]{{0,40}}?"
         rf"(?:hébergée?s?|installée?s?)\s+(?:par|au|à|dans)\s+{DET}{_O}",
         [("s", "o", "hostedBy", "relation")],
         ("product",),
         ORG,
+        cue=('hébergé', 'installé'),
     ),
     # funding
     Rule(
@@ -311,12 +351,14 @@ RULES = [
         [("s", "o", "fundedBy", "funding")],
         ("programme", "organisation", "product"),
         AGENT,
+        cue=('financ', 'subventionn', 'soutient'),
     ),
     Rule(
         rf"{_S}{INCISE}[^⟦.]{{0,30}}?(?:financée?s?|subventionnée?s?)\s+par\s+" + DET + LIST.format("o"),
         [("s", "o", "fundedBy", "funding")],
         ("programme", "organisation", "product"),
         AGENT,
+        cue=('financé', 'subventionné'),
     ),
     # membership
     Rule(
@@ -326,12 +368,14 @@ RULES = [
         [("s", "o", "memberOf", "relation")],
         AGENT,
         ORG,
+        cue=('est', 'sont', 'rejoint'),
     ),
     Rule(
         rf"{_S},\s+membres?\s+(?:du|de la|de l['’]|des|de)\s*{DET}{_O}",
         [("s", "o", "memberOf", "relation")],
         AGENT,
         ORG,
+        cue=('membre',),
     ),
     # participation in events
     Rule(
@@ -341,12 +385,14 @@ RULES = [
         [("s", "o", "participatesIn", "participation")],
         AGENT,
         ("event",),
+        cue=('particip', 'invité', 'intervenu', 'pris part'),
     ),
     Rule(
         rf"[Ll]ors\s+{DET}{_O},\s+{_S}\s+a\s+(?:annoncé|présenté|évoqué|déclaré)",
         [("s", "o", "participatesIn", "participation")],
         AGENT,
         ("event",),
+        cue=('lors',),
     ),
     # "X, situé à Z", "le laboratoire X de Y, situé à Z" (X is the head)
     Rule(
@@ -355,6 +401,7 @@ RULES = [
         [("s", "o", "locatedIn", "relation")],
         ("organisation", "place", "event"),
         ("place",),
+        cue=('situé', 'basé', 'implanté'),
     ),
     # a unit named with its parent: "le laboratoire X du Y", "le centre de calcul X du Y"
     Rule(
@@ -363,6 +410,7 @@ RULES = [
         [("s", "o", "hasUnit", "relation")],
         ORG,
         ORG,
+        cue=('laboratoire', 'centre', 'institut', 'service', 'direction', 'département', 'équipe'),
     ),
     # a programme of an organisation: "le programme X du Y", "le Contrat … (COP) du Y"
     Rule(
@@ -370,6 +418,7 @@ RULES = [
         [("s", "o", "runBy", "relation")],
         ("programme",),
         ORG,
+        cue=('du ', 'de la', 'de l'),
     ),
     # "le projet X avec des chercheurs du A et du B": A and B take part in X
     Rule(
@@ -378,6 +427,7 @@ RULES = [
         [("o", "s", "participatesIn", "relation")],  # a project is not an event: no Participation node
         AGENT,
         ("programme",),
+        cue=('avec',),
     ),
     # "le collectif X, où A, B et d'autres acteurs collaborent": A and B take part in X
     Rule(
@@ -386,6 +436,7 @@ RULES = [
         [("s", "x", "participatesIn", "relation")],
         AGENT,
         ("organisation", "programme"),
+        cue=('où',),
     ),
     # first person possessives, once the text says who "nous" is: "notre assistant vocal X", "P, notre directeur"
     Rule(
@@ -394,6 +445,7 @@ RULES = [
         [("s", "o", "developedBy", "relation")],
         ("product",),
         ORG,
+        cue=('assistant', 'suite', 'logiciel', 'outil', 'application', 'plateforme', 'modèle', 'messagerie', 'agent'),
     ),
     Rule(
         rf"{_S},\s+{_O}\s+(?:(?:nouvelle|nouveau|actuel|actuelle)\s+)?(?i:{ROLE_WORDS})\b",
@@ -407,6 +459,7 @@ RULES = [
         [("s", "o", "theme", "relation")],
         ("organisation", "programme", "person"),
         ("concept",),
+        cue=('engagement', 'implication'),
     ),
     # offering: "X est désormais proposé par Y"
     Rule(
@@ -415,6 +468,7 @@ RULES = [
         [("s", "o", "offeredBy", "relation")],
         ("product",),
         ORG,
+        cue=('proposé', 'commercialisé', 'distribué'),
     ),
     # "les collaborations de recherche entre A et B"
     Rule(
@@ -422,6 +476,7 @@ RULES = [
         [("s", "o", "collaboratesWith", "relation")],
         AGENT,
         AGENT,
+        cue=('entre',),
     ),
     # "A, B et d'autres acteurs collaborent": every pair of the list
     Rule(
@@ -430,6 +485,7 @@ RULES = [
         [("s", "s", "collaboratesWith", "mutual")],
         AGENT,
         AGENT,
+        cue=('collaborent', 'coopèrent', 'travaillent ensemble'),
     ),
     # place of an event
     Rule(
@@ -438,6 +494,7 @@ RULES = [
         [("s", "o", "eventPlace", "relation")],
         ("event",),
         ("place",),
+        cue=('tenu', 'tient', 'tiendra', 'lieu', 'déroul'),
     ),
 ]
 
@@ -490,6 +547,7 @@ ANAPHOR_RULES = [
         [("s", "o", "underPatronageOf", "relation")],
         ("event",),
         ("person", "organisation"),
+        cue=('patronage',),
     ),
     # "L'événement a été salué par P1, ministre de …, et P2": the persons who hailed it
     Rule(
@@ -497,6 +555,7 @@ ANAPHOR_RULES = [
         [("s", "o", "hailedBy", "relation")],
         ("event",),
         ("person",),
+        cue=('salué',),
     ),
     # "L'accord a été signé par P1, PDG de O, et P2": the signatories (persons) of the agreement
     Rule(
@@ -505,6 +564,7 @@ ANAPHOR_RULES = [
         [("s", "o", "signatory", "relation")],
         ("agreement",),
         ("person",),
+        cue=('signé',),
     ),
     # "X était présent pour cette signature", "X a assisté à la cérémonie"
     Rule(
@@ -514,6 +574,7 @@ ANAPHOR_RULES = [
         [("s", "o", "participatesIn", "participation"), ("s2", "o", "participatesIn", "participation")],
         AGENT,
         ("event",),
+        cue=('présent',),
     ),
     # "La Fondation X et la société Y ont officialisé un partenariat": an agreement node with both parties
     Rule(
@@ -523,6 +584,7 @@ ANAPHOR_RULES = [
         [("s", "o", "party", "agreement")],
         AGENT,
         AGENT,
+        cue=('officialis', 'conclu', 'nou', 'scell'),
     ),
     # "Lors du forum, X a annoncé …, tandis que la présidente de Y, Z, a évoqué …": both took part
     Rule(
@@ -531,6 +593,7 @@ ANAPHOR_RULES = [
         [("s", "o", "participatesIn", "participation"), ("s2", "o", "participatesIn", "participation")],
         AGENT,
         ("event",),
+        cue=('lors',),
     ),
 ]
 
@@ -567,3 +630,17 @@ def sentence_subject(sent: str, mentions: list, families: tuple[str, ...]) -> ob
         if m.start >= start and m.family in families:
             return m
     return None
+
+
+ALL_RULES = (*RULES, *ANAPHOR_RULES)
+_CUE_WORDS = sorted({c for r in ALL_RULES for c in r.cue}, key=len, reverse=True)
+_CUES = re.compile("(?=(" + "|".join(re.escape(c) for c in _CUE_WORDS) + "))")
+_CUE_PREFIXES = {c: frozenset(d for d in _CUE_WORDS if c.startswith(d)) for c in _CUE_WORDS}
+
+
+def rules_for(lowered: str) -> list[Rule]:
+    """The rules whose cue words the (lower-cased, masked) sentence contains: one scan for all of them."""
+    present: set[str] = set()
+    for m in _CUES.finditer(lowered):
+        present |= _CUE_PREFIXES[m.group(1)]
+    return [r for r in ALL_RULES if not r.cue or not present.isdisjoint(r.cue)]
