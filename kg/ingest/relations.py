@@ -25,6 +25,11 @@ DET = (
 # A list item is a name with, maybe, its acronym and supervisors in brackets: "⟦1⟧ (⟦2⟧, ⟦3⟧/⟦4⟧)".
 ITEM = r"⟦\d+⟧(?:\s*\([^()]*\))?"
 LIST = r"(?P<{}>" + ITEM + r"(?:\s*(?:,|et|,\s*et)\s*" + DET + ITEM + r")*)"
+# Examples after "telles que": "A, B ou C"
+LIST_OR = r"(?P<{}>" + ITEM + r"(?:\s*(?:,|et|ou|,\s*et|,\s*ou)\s*" + DET + ITEM + r")*)"
+# "…, ainsi qu'avec des institutions telles que A ou B": more partners after the first list
+AND_ALSO = (r"(?:\s*,?\s+ainsi\s+qu['’](?:avec\s+)?(?:[^⟦.]{0,60}?\b(?:telles?|tels?|comme)\s*(?:que\s+|qu['’])?)?"
+            + DET + LIST_OR.format("o2") + ")?")
 # A subject list is not the complement of a noun or a preposition ("… du ⟦1⟧, ⟦2⟧ travaille avec").
 NOT_COMPLEMENT = "".join(rf"(?<!{w} )" for w in ("du", "de", "des", "au", "aux", "à", "par", "avec", "pour", "sur"))
 NOT_COMPLEMENT += r"(?<!d’)(?<!d')(?<!de la )(?<!de l’)(?<!de l')(?<!à la )(?<!à l’)(?<!à l')"
@@ -168,8 +173,8 @@ RULES = [
     ),
     # collaboration
     Rule(
-        SUBJECT_LIST.format("s") + COLLABORATE + DET + LIST.format("o"),
-        [("s", "o", "collaboratesWith", "relation")],
+        SUBJECT_LIST.format("s") + COLLABORATE + DET + LIST.format("o") + AND_ALSO,
+        [("s", "o", "collaboratesWith", "relation"), ("s", "o2", "collaboratesWith", "relation")],
         AGENT,
         AGENT,
         cue=('collabor', 'travaill', 'associ', 'coopér'),
