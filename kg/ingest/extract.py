@@ -49,13 +49,6 @@ _INTRODUCES = re.compile(r"(?:\s+(?:de|d['’]|du|des)\s*[a-zéèêàâîôûç]
 _SYMMETRIC = ("collaboratesWith",)
 
 
-def _expand(value: str) -> str:
-    for prefix, ns in (("ekd:", EKD), ("ekg:", EKG)):
-        if value.startswith(prefix):
-            return ns + value[len(prefix) :]
-    return value
-
-
 def curie(iri: str) -> str:
     for prefix, ns in (("ekd", EKD), ("ekg", EKG), ("xsd", "http://www.w3.org/2001/XMLSchema#")):
         if iri.startswith(ns):
@@ -581,12 +574,15 @@ class Extractor:
         verbs = "|".join(re.escape(v) for v in fr.SAYING_VERBS)
         for p in mentions:
             if p.family == "person" and re.search(rf"»?\s*,?\s*(?:{verbs})\s+$", sent[max(0, p.start - 30) : p.start]):
-                orgs = {c.object for c in self.candidates
-                        if c.kind == "role" and c.subject == curie(p.iri) and c.object}
-                if not orgs:
-                    orgs = {curie(o) for h, o, _ in self.known.roles if h == p.iri and o}
+                ctx = self.context
+                if ctx.known_roles is None:
+                    ctx.known_roles = {}
+                    for h, o, _ in self.known.roles:
+                        if o:
+                            ctx.known_roles.setdefault(h, set()).add(o)
+                orgs = ctx.roles.get(p.iri) or ctx.known_roles.get(p.iri, set())
                 if len(orgs) == 1:
-                    iri = _expand(orgs.pop())
+                    iri = next(iter(orgs))
                     known = iri in self.known.entities
                     label = self.known.label(iri) if known else iri.rsplit("/", 1)[-1]
                     return Mention(p.sentence, p.start, p.end, label, iri, known, "organisation", "")
@@ -669,6 +665,7 @@ class Extractor:
                         rk = self.known.vocab["RoleKind"].get(normalise(label))
                         break
             status = "known" if any(h == s.iri and org == o.iri for h, org, _ in self.known.roles) else "new"
+            self.context.roles.setdefault(s.iri, set()).add(o.iri)
             self.add(
                 ("role", s.iri, o.iri),
                 kind="role",
@@ -734,8 +731,8 @@ class Extractor:
                 ref = Mention(number, min(s.start, o.start), max(s.end, o.end), self.known.label(held), held, True,
                               "agreement", "Agreement")
                 ctx.agreement = ref
-                event = next((t[2] for t in sorted(self.known.triples)
-                              if t[0] == held and t[1] == EKG + "signingEvent"), None)
+                event = min((t[2] for t in self.known.triples if t[0] == held and t[1] == EKG + "signingEvent"),
+                            default=None)
                 if event:
                     ctx.signing = Mention(number, ref.start, ref.end, self.known.label(event), event, True, "event",
                                           "")

@@ -606,7 +606,7 @@ ANAPHOR_RULES = [
 class Context:
     """What a document has said so far that later sentences refer back to."""
 
-    __slots__ = ("agreement", "agreements", "group", "last", "signing", "topic", "we")
+    __slots__ = ("agreement", "agreements", "group", "known_roles", "last", "roles", "signing", "topic", "we")
 
     def __init__(self) -> None:
         self.topic = None  # the subject of the last sentence that named one (a Mention)
@@ -616,6 +616,8 @@ class Context:
         self.signing = None  # its signing event, when the graph knows it (a Mention)
         self.we = None  # the organisation "nous" stands for (a Mention), once the text says so
         self.agreements: dict[frozenset, str] | None = None  # the graph's agreements by their parties
+        self.roles: dict[str, set[str]] = {}  # person → organisations this document gives them a role in
+        self.known_roles: dict[str, set[str]] | None = None  # the same from the graph
 
 
 def known_agreements(triples: Iterable[tuple[str, str, str]], party: str) -> dict[frozenset, str]:
