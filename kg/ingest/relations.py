@@ -641,13 +641,15 @@ def sentence_subject(sent: str, mentions: list, families: tuple[str, ...]) -> ob
 
 ALL_RULES = (*RULES, *ANAPHOR_RULES)
 _CUE_WORDS = sorted({c for r in ALL_RULES for c in r.cue}, key=len, reverse=True)
-_CUES = re.compile("(?=(" + "|".join(re.escape(c) for c in _CUE_WORDS) + "))")
-_CUE_PREFIXES = {c: frozenset(d for d in _CUE_WORDS if c.startswith(d)) for c in _CUE_WORDS}
+_CUES = re.compile("|".join(re.escape(c) for c in _CUE_WORDS))
+# a cue found in the text also stands for the cues inside it ("pour développer" holds "développ")
+_CUE_RULES = {c: frozenset(i for i, r in enumerate(ALL_RULES) if any(d in c for d in r.cue)) for c in _CUE_WORDS}
+_ALWAYS = frozenset(i for i, r in enumerate(ALL_RULES) if not r.cue)
 
 
 def rules_for(lowered: str) -> list[Rule]:
     """The rules whose cue words the (lower-cased, masked) sentence contains: one scan for all of them."""
-    present: set[str] = set()
-    for m in _CUES.finditer(lowered):
-        present |= _CUE_PREFIXES[m.group(1)]
-    return [r for r in ALL_RULES if not r.cue or not present.isdisjoint(r.cue)]
+    wanted = set(_ALWAYS)
+    for word in set(_CUES.findall(lowered)):
+        wanted |= _CUE_RULES[word]
+    return [ALL_RULES[i] for i in sorted(wanted)]
