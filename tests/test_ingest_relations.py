@@ -165,3 +165,16 @@ def test_readings_are_accepted_as_inference_notes(tmp_path: Path) -> None:
     for prop in ("ekg:underPatronageOf", "ekg:hailedBy", "ekg:eventPlace", "ekg:developedBy"):
         assert prop in turtle
     assert "ekg:inferenceNote \"Lecture du texte, non écrite en toutes lettres : first person « notre »" in turtle
+
+
+@pytest.mark.model
+def test_a_title_of_a_known_organisation_read_as_one_office_still_gives_the_role(known) -> None:
+    """ "P, Présidente d'Inria": whatever the mention step makes of "Présidente d'Inria", P holds a role in Inria
+    and is not a role in an office."""
+    from kg.ingest import ner
+    from kg.ingest.extract import Extractor
+
+    text = "Titre fictif\nLe contrat a été signé par Jeanne Vautrin, Présidente d'Inria, à Quimper.\n"
+    cands = Extractor(text, known, EKD + "doc-999", ner=ner.recognise).run()
+    roles = [(c.object, c.value) for c in cands if c.kind == "role"]
+    assert roles == [("ekd:inria", "Présidente d'Inria")]

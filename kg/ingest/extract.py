@@ -47,6 +47,7 @@ def slug(text: str) -> str:
 _PARTICIPLE = re.compile(r"(?:Co-?)?[A-ZÉ][a-zéèêàâîôûç]+(?:é|ée|és|ées)")
 _INTRODUCES = re.compile(r"(?:\s+(?:de|d['’]|du|des)\s*[a-zéèêàâîôûç][\w-]*)?(?:\s+[a-zéèêàâîôûç][\w-]*)?\s+")
 _SYMMETRIC = ("collaboratesWith",)
+_OFFICE_OF = re.compile(rf"(?i:{ROLE_WORDS})\s+(?:de la|de l['’]|du|de|d['’])\s*(?P<org>\S.*)")
 
 
 def curie(iri: str) -> str:
@@ -507,7 +508,7 @@ class Extractor:
         # a capitalised participle opening the sentence ("Copiloté par …") is not a name, whatever a model says
         mentions = [m for m in mentions if m.known or m.start > 3 or not _PARTICIPLE.fullmatch(m.text)
                     or not sent[m.end :].lstrip().startswith("par ")]
-        mentions = self._aliased(sent, mentions)
+        mentions = self._offices_of_known(sent, self._aliased(sent, mentions))
         readings = self._readings(number, sent, mentions)
         everything = sorted(mentions + readings, key=lambda m: m.start)
         if len(everything) >= 2:
@@ -525,6 +526,23 @@ class Extractor:
         for i, (a, b) in enumerate(itertools.pairwise(mentions)):
             if not a.known and b.known and sent[a.end : b.start].strip() == "(" and b.text.upper() == b.text:
                 out[i] = Mention(a.sentence, a.start, a.end, a.text, b.iri, True, b.family, b.cls)
+        return out
+
+    def _offices_of_known(self, sent: str, mentions: list[Mention]) -> list[Mention]:
+        """ "P, Président de Linagora" proposed as one new office: for the relations, the words after the title
+        name the organisation the graph knows, and P holds the title there."""
+        out: list[Mention] = []
+        for m in mentions:
+            office = None if m.known or m.family != "person" else _OFFICE_OF.fullmatch(m.text)
+            if office and out and out[-1].family == "person" and re.fullmatch(r"\s*,\s*", sent[out[-1].end : m.start]):
+                orgs = [i for i in self.known.by_label.get(normalise(office.group("org")), ())
+                        if self.known.family(i) == "organisation"]
+                if len(orgs) == 1:
+                    start = m.start + office.start("org")
+                    out.append(Mention(m.sentence, start, m.end, sent[start : m.end], orgs[0], True, "organisation",
+                                       ""))
+                    continue
+            out.append(m)
         return out
 
     def _readings(self, number: int, sent: str, mentions: list[Mention]) -> list[Mention]:
