@@ -178,3 +178,28 @@ def test_a_title_of_a_known_organisation_read_as_one_office_still_gives_the_role
     cands = Extractor(text, known, EKD + "doc-999", ner=ner.recognise).run()
     roles = [(c.object, c.value) for c in cands if c.kind == "role"]
     assert roles == [("ekd:inria", "Présidente d'Inria")]
+
+
+@pytest.mark.model
+def test_our_title_after_a_person_with_one_organisation_is_a_marked_reading(known) -> None:
+    """ "P, notre président": with no "Chez X, nous" in the text, "notre" is read as the one organisation P holds
+    a role in (here by the graph), and the row says it is a reading."""
+    from kg.ingest import ner
+    from kg.ingest.extract import Extractor
+
+    person = min(h for h, orgs in _roles_by_person(known).items() if len(orgs) == 1 and known.labels.get(h))
+    name = known.labels[person][0]
+    text = f"Titre fictif\n{name}, notre président, a pris la parole à Quimper.\n"
+    cands = Extractor(text, known, EKD + "doc-999", ner=ner.recognise).run()
+    roles = [c for c in cands if c.kind == "role" and _expand(c.subject) == person]
+    assert len(roles) == 1
+    assert _expand(roles[0].object) in _roles_by_person(known)[person]
+    assert roles[0].note.startswith("reading: first person « notre » after")
+
+
+def _roles_by_person(known) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for h, o, _ in known.roles:
+        if o and known.family(h) == "person":
+            out.setdefault(h, set()).add(o)
+    return out

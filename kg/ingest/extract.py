@@ -585,6 +585,13 @@ class Extractor:
         if we is not None or ctx.we is not None:
             for m in rel.WE.finditer(sent):
                 put(m.start(1), m.end(1), we or ctx.we, f"first person « {m.group(1)} »")
+        else:  # "P, notre cofondateur …": the one organisation P holds a role in, by this text or the graph
+            for m in re.finditer(r"(?<=,\s)[Nn]otre\b", sent):
+                person = next((x for x in mentions if x.family == "person"
+                               and re.fullmatch(r"\s*,\s*", sent[x.end : m.start()])), None)
+                org = self._role_org(person) if person is not None else None
+                if org is not None:
+                    put(m.start(), m.end(), org, f"first person « {m.group(0)} » after {person.text}")
         return out
 
     def _speaker_org(self, sent: str, mentions: list[Mention]) -> Mention | None:
@@ -592,19 +599,26 @@ class Extractor:
         verbs = "|".join(re.escape(v) for v in fr.SAYING_VERBS)
         for p in mentions:
             if p.family == "person" and re.search(rf"»?\s*,?\s*(?:{verbs})\s+$", sent[max(0, p.start - 30) : p.start]):
-                ctx = self.context
-                if ctx.known_roles is None:
-                    ctx.known_roles = {}
-                    for h, o, _ in self.known.roles:
-                        if o:
-                            ctx.known_roles.setdefault(h, set()).add(o)
-                orgs = ctx.roles.get(p.iri) or ctx.known_roles.get(p.iri, set())
-                if len(orgs) == 1:
-                    iri = next(iter(orgs))
-                    known = iri in self.known.entities
-                    label = self.known.label(iri) if known else iri.rsplit("/", 1)[-1]
-                    return Mention(p.sentence, p.start, p.end, label, iri, known, "organisation", "")
+                org = self._role_org(p)
+                if org is not None:
+                    return org
         return None
+
+    def _role_org(self, p: Mention) -> Mention | None:
+        """The one organisation person p holds a role in, by this document's role rows, else by the graph."""
+        ctx = self.context
+        if ctx.known_roles is None:
+            ctx.known_roles = {}
+            for h, o, _ in self.known.roles:
+                if o:
+                    ctx.known_roles.setdefault(h, set()).add(o)
+        orgs = ctx.roles.get(p.iri) or ctx.known_roles.get(p.iri, set())
+        if len(orgs) != 1:
+            return None
+        iri = next(iter(orgs))
+        known = iri in self.known.entities
+        label = self.known.label(iri) if known else iri.rsplit("/", 1)[-1]
+        return Mention(0, p.start, p.end, label, iri, known, "organisation", "")  # sentence 0: not named here
 
     def _apply_rules(self, number: int, sent: str, mentions: list[Mention]) -> None:
         masked, last = [], 0
@@ -655,7 +669,9 @@ class Extractor:
         for m in (s, o):
             if isinstance(m, Reading):
                 names = ", ".join(curie(x.iri) for x in (m.members or [m.ref]))
-                parts.append(f"{m.why} read as {names} (named in sentence {m.ref.sentence})")
+                where = (f"named in sentence {m.ref.sentence}" if m.ref.sentence
+                         else "the organisation the person holds a role in, by this text or the graph")
+                parts.append(f"{m.why} read as {names} ({where})")
         return "reading: " + "; ".join(parts) + " — the text does not name it here"
 
     def _relation(
