@@ -18,6 +18,7 @@ whole graph). And the time of `kg ingest` on a 5 MB text. Candidates are compare
 
     .venv/bin/python benchmarks/ingest_loo.py                 # everything (a few minutes)
     .venv/bin/python benchmarks/ingest_loo.py --skip-big      # no 5 MB timing
+    .venv/bin/python benchmarks/ingest_loo.py --skip-big --errors   # and, on stderr, the relations missed and wrong
 """
 
 from __future__ import annotations
