@@ -139,6 +139,11 @@ def build(header: dict[str, str], rows: list[Candidate], text: str, known: Known
         if row.status == "conflict":
             n.add("rdfs:comment", lit("Conflit signalé à l’ingestion : " + row.note),
                   lit("Conflict flagged at ingestion: " + row.note, "en"))
+        reading = row.note[row.note.find("reading:"):] if "reading:" in row.note else ""
+        if reading:  # a relation read through "Il", "l'accord", "nous"…: marked the way the data marks readings
+            n.add("ekg:inferenceNote", lit("Lecture du texte, non écrite en toutes lettres : "
+                                           + reading.removeprefix("reading:").strip()),
+                  lit("A reading of the text, not written out: " + reading.removeprefix("reading:").strip(), "en"))
         return n
 
     def attest(row: Candidate, s: str, p: str, o: str, tag: str) -> None:

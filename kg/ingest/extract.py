@@ -18,7 +18,9 @@ from decimal import Decimal
 
 from kg.ingest import french as fr
 from kg.ingest import names
+from kg.ingest import relations as rel
 from kg.ingest.known import Known, label_key
+from kg.ingest.relations import ROLE_WORDS, list_ids
 from kg.ingest.review import Candidate
 from kg.ingest.sentences import sentences
 from kg.query.search import normalise
@@ -43,6 +45,12 @@ def slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", bare)) or "entity"
 
 
+_PARTICIPLE = re.compile(r"(?:Co-?)?[A-ZÉ][a-zéèêàâîôûç]+(?:é|ée|és|ées)")
+_INTRODUCES = re.compile(r"(?:\s+(?:de|d['’]|du|des)\s*[a-zéèêàâîôûç][\w-]*)?(?:\s+[a-zéèêàâîôûç][\w-]*)?\s+")
+_SYMMETRIC = ("collaboratesWith",)
+_OFFICE_OF = re.compile(rf"(?i:{ROLE_WORDS})\s+(?:de la|de l['’]|du|de|d['’])\s*(?P<org>\S.*)")
+
+
 def curie(iri: str) -> str:
     for prefix, ns in (("ekd", EKD), ("ekg", EKG), ("xsd", "http://www.w3.org/2001/XMLSchema#")):
         if iri.startswith(ns):
@@ -60,6 +68,19 @@ class Mention:
     ) -> None:
         self.sentence, self.start, self.end, self.text = sentence, start, end, text
         self.iri, self.known, self.family, self.cls = iri, known, family, cls
+
+
+class Reading(Mention):
+    """A word standing for an entity named elsewhere ("Il", "l'accord", "nous", "Ensemble, ils"): a placeholder
+    for the relation rules; every relation read through one is marked as a reading in its row's note."""
+
+    __slots__ = ("members", "ref", "why")
+
+    def __init__(
+        self, sentence: int, start: int, end: int, text: str, ref: Mention, why: str, members: list[Mention] | None
+    ) -> None:
+        super().__init__(sentence, start, end, text, ref.iri, ref.known, ref.family, ref.cls)
+        self.ref, self.why, self.members = ref, why, members
 
 
 class Extractor:
@@ -95,6 +116,7 @@ class Extractor:
             self.label_lengths["intelligence"] = max(self.label_lengths.get("intelligence", 0),
                                                      min(MAX_LABEL_WORDS, self.label_lengths["ia"] + 1))
         self.local_lengths: dict[str, int] = {}
+        self.context = rel.Context()  # what later sentences refer back to (kg.ingest.relations)
 
     # -- helpers ------------------------------------------------------------------------------------
     def add(self, key: tuple, **fields: str) -> Candidate | None:
@@ -284,14 +306,26 @@ class Extractor:
                 for m in inner:
                     occupied.remove((m.start, m.end))
                     taken.remove(m)
+            else:
+                inner = []
+
+            def give_back(inner: list[Mention] = inner) -> None:
+                # a span turned down leaves the known names inside it to the sentence ("P, Présidente d'Inria")
+                for m in inner:
+                    occupied.append((m.start, m.end))
+                    taken.append(m)
+
             if end - start < 2 or any(not (end <= a or start >= b) for a, b in occupied):
+                give_back()
                 continue
             text = sent[start:end]
             if not forced and not text[0].isupper() and not text[0].isdigit():
+                give_back()
                 continue
             name = label or text
             norm = normalise(name)
             if not norm or norm in fr.STOPWORDS or all(w in fr.STOPWORDS for w in norm.split()):
+                give_back()
                 continue
             if norm in self.local:
                 iri, fam_, cls_ = self.local[norm]
@@ -309,6 +343,7 @@ class Extractor:
                                or names.noise(sent, start, end) or norm in fr.TYPE_KEYWORDS
                                or (family in ("place", "organisation", "misc", "person") and (
                                    "," in text or self._common_word(norm, start)))):
+                give_back()
                 continue
             if forced:
                 kw_family, kw_class = forced.split(":")
@@ -325,6 +360,7 @@ class Extractor:
                 occupied.append((start, end))
                 continue
             if not fam:
+                give_back()
                 continue
             variant = self._variant_of(name, norm, fam)
             if variant:
@@ -602,39 +638,175 @@ class Extractor:
 
     # -- relations ----------------------------------------------------------------------------------
     def _relations(self, number: int, sent: str, mentions: list[Mention]) -> None:
-        if len(mentions) < 2:
-            return
-        masked, pieces, last = [], [], 0
+        ctx = self.context
+        # a capitalised participle opening the sentence ("Copiloté par …") is not a name, whatever a model says
+        mentions = [m for m in mentions if m.known or m.start > 3 or not _PARTICIPLE.fullmatch(m.text)
+                    or not sent[m.end :].lstrip().startswith("par ")]
+        mentions = self._offices_of_known(sent, self._aliased(sent, mentions))
+        readings = self._readings(number, sent, mentions)
+        everything = sorted(mentions + readings, key=lambda m: m.start)
+        if len(everything) >= 2:
+            self._apply_rules(number, sent, everything)
+        if not (readings and isinstance(readings[0], Reading) and readings[0].why.startswith("pronoun")):
+            subject = rel.sentence_subject(sent, everything, ("organisation", "programme", "product", "event",
+                                                              "person"))
+            ctx.topic = subject or ctx.topic
+        for m in mentions:
+            ctx.last[m.family] = m
+
+    def _aliased(self, sent: str, mentions: list[Mention]) -> list[Mention]:
+        """ "Long name (ACR, …)" where only the acronym is known: relations go to the known entity."""
+        out = list(mentions)
+        for i, (a, b) in enumerate(itertools.pairwise(mentions)):
+            if not a.known and b.known and sent[a.end : b.start].strip() == "(" and b.text.upper() == b.text:
+                out[i] = Mention(a.sentence, a.start, a.end, a.text, b.iri, True, b.family, b.cls)
+        return out
+
+    def _offices_of_known(self, sent: str, mentions: list[Mention]) -> list[Mention]:
+        """ "P, Président de Linagora" proposed as one new office: for the relations, the words after the title
+        name the organisation the graph knows, and P holds the title there."""
+        out: list[Mention] = []
+        for m in mentions:
+            office = None if m.known or m.family != "person" else _OFFICE_OF.fullmatch(m.text)
+            if office and out and out[-1].family == "person" and re.fullmatch(r"\s*,\s*", sent[out[-1].end : m.start]):
+                orgs = [i for i in self.known.by_label.get(normalise(office.group("org")), ())
+                        if self.known.family(i) == "organisation"]
+                if len(orgs) == 1:
+                    start = m.start + office.start("org")
+                    out.append(Mention(m.sentence, start, m.end, sent[start : m.end], orgs[0], True, "organisation",
+                                       ""))
+                    continue
+            out.append(m)
+        return out
+
+    def _readings(self, number: int, sent: str, mentions: list[Mention]) -> list[Mention]:
+        """Placeholders for words that stand for an entity named elsewhere: "Il" after a named subject,
+        "Ensemble, ils" after a list of partners, "l'accord", "le forum", "nous" once the text says who."""
+        ctx = self.context
+        out: list[Mention] = []
+        taken = [(m.start, m.end) for m in mentions]
+
+        def put(start: int, end: int, ref: Mention | None, why: str, members: list[Mention] | None = None) -> None:
+            if ref is None or any(not (end <= a or start >= b) for a, b in taken):
+                return
+            out.append(Reading(number, start, end, sent[start:end], ref, why, members))
+            taken.append((start, end))
+
+        for m in mentions:  # "Chez X, nous …", "… nous … chez X": X is the text's first person from now on
+            if m.family == "organisation" and (
+                (rel.WE_BEFORE.search(sent[max(0, m.start - 8) : m.start]) and rel.WE_AFTER.match(sent, m.end))
+                or rel.WE_EARLIER.search(sent[max(0, m.start - 120) : m.start])
+            ):
+                ctx.we = m
+        m = rel.PRONOUN.match(sent)
+        if m and ctx.topic is not None:
+            put(m.start(1), m.end(1), ctx.topic, f"pronoun « {m.group(1)} »")
+        m = rel.TOGETHER.match(sent)
+        if m and ctx.group[0] == number - 1 and len(ctx.group[1]) >= 2:
+            put(m.start(1), m.end(1), ctx.group[1][0], f"« Ensemble, {m.group(1)} »", ctx.group[1])
+        starts = sorted(x.start for x in mentions)
+        for m in rel.DEFINITE.finditer(sent):
+            following = next((x for x in starts if x >= m.end()), None)
+            if following is not None and _INTRODUCES.fullmatch(sent[m.end() : following]):
+                continue  # "le modèle de langage Nérée": the noun introduces the name after it
+            if any(re.fullmatch(r"\s*,\s*", sent[x.end : m.start()]) for x in mentions if x.end <= m.start()):
+                continue  # "Parolo, l'assistant vocal de …": an apposition to the name before it
+            kind = rel.DEFINITE_NOUNS[m.group("n").lower()]
+            ref = {"agreement": ctx.agreement, "signing": ctx.signing or ctx.last.get("event"),
+                   "event": ctx.last.get("event") or ctx.signing}.get(kind, ctx.last.get(kind))
+            put(m.start("n"), m.end("n"), ref, f"« {m.group(0).strip()} »")
+        we = self._speaker_org(sent, mentions) if "«" in sent else None
+        if we is not None or ctx.we is not None:
+            for m in rel.WE.finditer(sent):
+                put(m.start(1), m.end(1), we or ctx.we, f"first person « {m.group(1)} »")
+        else:  # "P, notre cofondateur …": the one organisation P holds a role in, by this text or the graph
+            for m in re.finditer(r"(?<=,\s)[Nn]otre\b", sent):
+                person = next((x for x in mentions if x.family == "person"
+                               and re.fullmatch(r"\s*,\s*", sent[x.end : m.start()])), None)
+                org = self._role_org(person) if person is not None else None
+                if org is not None:
+                    put(m.start(), m.end(), org, f"first person « {m.group(0)} » after {person.text}")
+        return out
+
+    def _speaker_org(self, sent: str, mentions: list[Mention]) -> Mention | None:
+        """In « … », dit P: the one organisation P holds a role in (this document's rows, else the graph's)."""
+        verbs = "|".join(re.escape(v) for v in fr.SAYING_VERBS)
+        for p in mentions:
+            if p.family == "person" and re.search(rf"»?\s*,?\s*(?:{verbs})\s+$", sent[max(0, p.start - 30) : p.start]):
+                org = self._role_org(p)
+                if org is not None:
+                    return org
+        return None
+
+    def _role_org(self, p: Mention) -> Mention | None:
+        """The one organisation person p holds a role in, by this document's role rows, else by the graph."""
+        ctx = self.context
+        if ctx.known_roles is None:
+            ctx.known_roles = {}
+            for h, o, _ in self.known.roles:
+                if o:
+                    ctx.known_roles.setdefault(h, set()).add(o)
+        orgs = ctx.roles.get(p.iri) or ctx.known_roles.get(p.iri, set())
+        if len(orgs) != 1:
+            return None
+        iri = next(iter(orgs))
+        known = iri in self.known.entities
+        label = self.known.label(iri) if known else iri.rsplit("/", 1)[-1]
+        return Mention(0, p.start, p.end, label, iri, known, "organisation", "")  # sentence 0: not named here
+
+    def _apply_rules(self, number: int, sent: str, mentions: list[Mention]) -> None:
+        masked, last = [], 0
         for i, m in enumerate(mentions):
             masked.append(sent[last : m.start])
             masked.append(f"⟦{i}⟧")
             last = m.end
         masked.append(sent[last:])
         text = "".join(masked)
-        del pieces
 
-        def ment(i: str) -> Mention:
-            return mentions[int(i)]
+        def ends(key: str) -> list[Mention]:
+            out: list[Mention] = []
+            for i in list_ids(key):
+                m = mentions[int(i)]
+                if isinstance(m, Reading) and m.members:  # "ils": each partner, where the word stands
+                    out.extend(Reading(m.sentence, m.start, m.end, m.text, x, m.why, None) for x in m.members)
+                else:
+                    out.append(m)
+            return out
 
-        def quote_of(a: Mention, b: Mention) -> str:
-            start, end = min(a.start, b.start), max(a.end, b.end)
-            return sent[start:end]
-
-        def fam(i: str) -> str:
-            return ment(i).family
-
-        for rule in RULES:
+        partners: dict[str, list[Mention]] = {}
+        for rule in rel.rules_for(text.lower()):
             for match in rule.pattern.finditer(text):
-                groups = match.groupdict()
-                for s_key, o_key, predicate, kind in rule.emit(groups):
-                    for s_i in _list_ids(s_key):
-                        for o_i in _list_ids(o_key):
-                            if s_i == o_i:
+                for s_key, o_key, predicate, kind in rule.emit(match.groupdict()):
+                    subjects, objects = ends(s_key), ends(o_key)
+                    mutual, kind = kind == "mutual", "relation" if kind == "mutual" else kind
+                    for si, s in enumerate(subjects):
+                        for oi, o in enumerate(objects):
+                            if mutual and oi <= si:  # every pair of one list, once, in reading order
                                 continue
-                            s, o = ment(s_i), ment(o_i)
-                            if not rule.accepts(fam(s_i), fam(o_i), kind, predicate):
+                            if s.iri == o.iri or not rule.accepts(s.family, o.family, kind, predicate):
                                 continue
-                            self._relation(number, sent, s, predicate, o, kind, quote_of(s, o), match, text, mentions)
+                            before = len(self.candidates)
+                            start, end = min(s.start, o.start), max(s.end, o.end)
+                            self._relation(number, sent, s, predicate, o, kind, sent[start:end], match, text, mentions)
+                            why = [m.why for m in (s, o) if isinstance(m, Reading)]
+                            for cand in self.candidates[before:]:
+                                if why:
+                                    cand.note = "; ".join(filter(None, [cand.note, self._reading_note(s, o)]))
+                            if predicate == "collaboratesWith":
+                                partners.setdefault(s.iri, [s]).append(o)
+        if partners:
+            first = next(iter(partners.values()))
+            self.context.group = (number, first)
+
+    def _reading_note(self, s: Mention, o: Mention) -> str:
+        parts = []
+        for m in (s, o):
+            if isinstance(m, Reading):
+                names = ", ".join(curie(x.iri) for x in (m.members or [m.ref]))
+                where = (f"named in sentence {m.ref.sentence}" if m.ref.sentence
+                         else "the organisation the person holds a role in, by this text or the graph")
+                parts.append(f"{m.why} read as {names} ({where})")
+        return "reading: " + "; ".join(parts) + " — the text does not name it here"
 
     def _relation(
         self,
@@ -661,6 +833,7 @@ class Extractor:
                         rk = self.known.vocab["RoleKind"].get(normalise(label))
                         break
             status = "known" if any(h == s.iri and org == o.iri for h, org, _ in self.known.roles) else "new"
+            self.context.roles.setdefault(s.iri, set()).add(o.iri)
             self.add(
                 ("role", s.iri, o.iri),
                 kind="role",
@@ -681,7 +854,9 @@ class Extractor:
                 return
             status = "known" if any(a == s.iri and b == o.iri for a, b, _ in self.known.participations) else "new"
             role = (
-                "intervenant"
+                "présent"
+                if re.search(r"présente?s?\s+(?:pour|à|lors|au)", match.group(0))
+                else "intervenant"
                 if re.search(r"annonc|intervenu|présent[ée] |évoqué", match.group(0))
                 else "invité"
                 if "invit" in match.group(0)
@@ -716,11 +891,29 @@ class Extractor:
             )
             return
         if kind == "agreement":
+            ctx = self.context
+            if ctx.agreements is None:
+                ctx.agreements = rel.known_agreements(self.known.triples, EKG + "party")
+            held = ctx.agreements.get(frozenset((s.iri, o.iri)))
+            if held:  # the graph has this agreement: the parties are attested again, no new node
+                ref = Mention(number, min(s.start, o.start), max(s.end, o.end), self.known.label(held), held, True,
+                              "agreement", "Agreement")
+                ctx.agreement = ref
+                event = min((t[2] for t in self.known.triples if t[0] == held and t[1] == EKG + "signingEvent"),
+                            default=None)
+                if event:
+                    ctx.signing = Mention(number, ref.start, ref.end, self.known.label(event), event, True, "event",
+                                          "")
+                for party in (s, o):
+                    self._relation(number, sent, ref, "party", party, "relation", quote, match, masked, mentions)
+                return
             label = f"accord {s.text} – {o.text}"
             key = ("agreement", s.iri, o.iri)
             if key in self.proposed_keys:
                 return
             iri = self.new_iri(label)
+            ctx.agreement = Mention(number, min(s.start, o.start), max(s.end, o.end), label, iri, False, "agreement",
+                                    "Agreement")
             self.add(
                 key,
                 kind="agreement",
@@ -737,6 +930,8 @@ class Extractor:
             )
             return
         if (s.iri, p, o.iri, self.doc) in self.known.attested:
+            return
+        if predicate in _SYMMETRIC and ("relation", o.iri, p, s.iri) in self.proposed_keys:
             return
         status = "known" if (s.iri, p, o.iri) in self.known.triples else "new"
         self.add(
@@ -805,237 +1000,6 @@ class Extractor:
                 quote=quote,
                 note="" if speaker else "no speaker named in the sentence: fill subject before accepting",
             )
-
-
-# -- relation rules ------------------------------------------------------------------------------------
-E = r"⟦(?P<{}>\d+)⟧"
-DET = (
-    r"(?:(?:le|la|les|l['’]|du|des|de la|de l['’]|de|d['’]|au|aux|à la|à l['’]|à|un|une)\s*)?"
-    r"(?:(?:société|start-up|association|réseau|plateforme|assistant vocal|supercalculateur|programme|projet|"
-    r"laboratoire|centre de calcul|modèle de langage|modèle|entreprise|PME|groupe|communauté|fondation|"
-    r"suite|logiciel|application)\s+)?"
-)
-LIST = r"(?P<{}>⟦\d+⟧(?:\s*(?:,|et|,\s*et)\s*" + DET + r"⟦\d+⟧)*)"
-
-
-def _list_ids(value: str) -> list[str]:
-    return re.findall(r"⟦(\d+)⟧", value) if "⟦" in value else [value]
-
-
-class Rule:
-    """A pattern over the masked sentence and the relations it yields: (subject group, object group, property,
-    kind), with the type families each end must have."""
-
-    def __init__(
-        self, pattern: str, emits: list[tuple[str, str, str, str]], subj: Iterable[str] = (), obj: Iterable[str] = ()
-    ) -> None:
-        self.pattern = re.compile(pattern)
-        self.emits, self.subj, self.obj = emits, set(subj), set(obj)
-
-    def emit(self, groups: dict[str, str]) -> list[tuple[str, str, str, str]]:
-        return [(groups[s], groups[o], p, k) for s, o, p, k in self.emits if groups.get(s) and groups.get(o)]
-
-    def accepts(self, s_family: str, o_family: str, kind: str, predicate: str) -> bool:
-        return (not self.subj or s_family in self.subj) and (not self.obj or o_family in self.obj)
-
-
-ORG = ("organisation",)
-INCISE = r"(?:,[^,.]*,)?"
-AGENT = ("organisation", "person")
-ROLE_WORDS = "|".join(sorted((re.escape(t) for t in fr.ROLE_TITLES), key=len, reverse=True))
-_S, _O = E.format("s"), E.format("o")
-RULES = [
-    # roles: "P, PDG du O" / "P, directrice de l'O" / "la présidente de O, P"
-    Rule(
-        rf"{_S},\s+(?:(?:notre|nouvelle|nouveau|actuel|actuelle)\s+)?(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,60}}?"
-        rf"(?:de|du|d['’]|des|au|à)\s*{DET}{_O}",
-        [("s", "o", "holdsRole", "role")],
-        ("person",),
-        ORG,
-    ),
-    Rule(
-        rf"(?i:{ROLE_WORDS})\b[^⟦,.;]{{0,40}}?(?:de|du|d['’]|des)\s*{DET}{_O},\s+{_S}",
-        [("s", "o", "holdsRole", "role")],
-        ("person",),
-        ORG,
-    ),
-    # founding
-    Rule(
-        rf"{_S},?\s+(?:a été\s+|est\s+)?(?:fondée?s?|créée?s?|cofondée?s?)(?:\s+en\s+\d{{4}})?\s+par\s+"
-        + LIST.format("o"),
-        [("s", "o", "foundedBy", "relation")],
-        ORG,
-        ("person",),
-    ),
-    Rule(
-        rf"{_O}\s+(?:a fondé|a créé|a cofondé|fonde|crée)\s+{DET}{_S}",
-        [("s", "o", "foundedBy", "relation")],
-        ORG,
-        ("person",),
-    ),
-    # supervision: "LAB (ACR, T1/T2)" – the acronym is masked too
-    Rule(
-        rf"{_S}\s*\(\s*(?:⟦\d+⟧|[A-Z][\w-]*)\s*,\s*(?P<o>⟦\d+⟧(?:\s*/\s*⟦\d+⟧)*)\s*\)",
-        [("s", "o", "supervisedBy", "relation")],
-        ORG,
-        ORG,
-    ),
-    # piloting
-    Rule(
-        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?pilotée?s?|co-?dirigée?s?)\s+par\s+" + LIST.format("o"),
-        [("s", "o", "coPilotedBy", "relation")],
-        ("programme",),
-        ORG,
-    ),
-    Rule(
-        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:pilotée?s?|dirigée?s?|coordonnée?s?|porté(?:e|s)?)\s+par\s+{DET}{_O}",
-        [("s", "o", "pilotedBy", "relation")],
-        ("programme",),
-        ORG,
-    ),
-    Rule(rf"{_O}\s+(?:pilote|coordonne|porte)\s+{DET}{_S}", [("s", "o", "pilotedBy", "relation")], ("programme",), ORG),
-    Rule(
-        rf"{_S}[^⟦]{{0,40}}?(?:pilotée?s?|dirigée?s?)\s+par\s+{DET}(?P<p>⟦\d+⟧)\s+"
-        rf"(?:aux côtés|en lien|avec l['’]appui)\s+(?:de|d['’])\s*{DET}"
-        + LIST.format("o"),
-        [("s", "o", "coPilotedBy", "relation")],
-        ("programme",),
-        ORG,
-    ),
-    # collaboration
-    Rule(
-        LIST.format("s")
-        + r"\s+(?:a|ont)?\s*(?:collaboré|collabore|collaborent|travaille|travaillent|s['’]est associée?|"
-        r"se sont associée?s|s['’]associe|coopère|coopèrent)\s+(?:aussi\s+|également\s+|déjà\s+)?(?:avec|à|au|aux)\s*"
-        + DET
-        + LIST.format("o"),
-        [("s", "o", "collaboratesWith", "relation")],
-        AGENT,
-        AGENT,
-    ),
-    # themes: "X s'implique de plus en plus dans l'IA générative et les grands modèles de langage"
-    Rule(
-        rf"{_S}[^⟦.]{{0,40}}?(?:s['’]implique|s['’]engage|investit|travaille|se concentre|spécialisée?|leader|"
-        rf"pionnier|pionnière|dédiée?|consacrée?|milite)[^⟦.]{{0,40}}?(?:dans|sur|autour|pour|en faveur)\b"
-        rf"[^⟦.]{{0,25}}?" + LIST.format("o"),
-        [("s", "o", "theme", "relation")],
-        ("organisation", "programme", "event", "person", "product"),
-        ("concept",),
-    ),
-    # development and co-development
-    Rule(
-        LIST.format("o") + rf"\s+(?:co-?développent|développent|ont développé|ont co-?développé)\s+{DET}{_S}",
-        [("s", "o", "developedBy", "relation")],
-        ("product",),
-        AGENT,
-    ),
-    Rule(
-        rf"{_O}\s+(?:développe|a développé|conçoit|a conçu|édite)\s+{DET}{_S}(?:\s+avec\s+{DET}(?P<o2>⟦\d+⟧))?",
-        [("s", "o", "developedBy", "relation"), ("s", "o2", "developedBy", "relation")],
-        ("product",),
-        AGENT,
-    ),
-    Rule(
-        rf"{_S},?\s+(?:est\s+|a été\s+)?(?:co-?développée?s?|développée?s?|conçue?s?|éditée?s?)\s+par\s+"
-        + LIST.format("o"),
-        [("s", "o", "developedBy", "relation")],
-        ("product",),
-        AGENT,
-    ),
-    # signing
-    Rule(
-        rf"{_S}{INCISE}\s+(?:a signé|signe|signent|ont signé)\s+(?:un|une|son|leur)\s+[^⟦.]{{0,40}}?"
-        rf"(?:accord|partenariat|contrat|convention)[^⟦.]{{0,40}}?avec\s+{DET}{_O}",
-        [("s", "o", "party", "agreement")],
-        AGENT,
-        AGENT,
-    ),
-    Rule(
-        rf"{_S}\s+et\s+{DET}{_O}\s+(?:signent|ont signé|signeront)\s+(?:un|une|leur)\s+",
-        [("s", "o", "party", "agreement")],
-        AGENT,
-        AGENT,
-    ),
-    # use
-    Rule(
-        rf"{_S}\s+(?:utilise|utilisent|exploite|s['’]appuie sur|a adopté|adopte)\s+{DET}{_O}",
-        [("s", "o", "uses", "relation")],
-        AGENT,
-        ("product",),
-    ),
-    Rule(
-        rf"{_S},?\s+(?:est\s+|sont\s+|a été\s+)?(?:utilisée?s?|adoptée?s?|exploitée?s?)\s+(?:[a-zé]+\s+)?par\s+"
-        + LIST.format("o"),
-        [("s", "o", "usedBy", "relation")],
-        ("product",),
-        AGENT,
-    ),
-    Rule(rf"[Uu]tilisat(?:eur|rice)s?\s+{DET}{_O},\s+{_S}", [("s", "o", "uses", "relation")], AGENT, ("product",)),
-    # operation and hosting
-    Rule(
-        rf"{_S},?\s+(?:est\s+|a été\s+)?opérée?s?\s+par\s+{DET}{_O}",
-        [("s", "o", "operatedBy", "relation")],
-        ("product",),
-        ORG,
-    ),
-    Rule(rf"{_O}\s+(?:opère|exploite)\s+{DET}{_S}", [("s", "o", "operatedBy", "relation")], ("product",), ORG),
-    Rule(
-        rf"{_S}[^⟦.]{{0,40}}?(?:hébergée?s?|installée?s?)\s+(?:par|au|à|dans)\s+{DET}{_O}",
-        [("s", "o", "hostedBy", "relation")],
-        ("product",),
-        ORG,
-    ),
-    # funding
-    Rule(
-        LIST.format("o") + rf"\s+(?:finance|financent|a financé|subventionne|soutient financièrement)\s+{DET}{_S}",
-        [("s", "o", "fundedBy", "funding")],
-        ("programme", "organisation", "product"),
-        AGENT,
-    ),
-    Rule(
-        rf"{_S}{INCISE}[^⟦.]{{0,30}}?(?:financée?s?|subventionnée?s?)\s+par\s+" + LIST.format("o"),
-        [("s", "o", "fundedBy", "funding")],
-        ("programme", "organisation", "product"),
-        AGENT,
-    ),
-    # membership
-    Rule(
-        rf"{_S}\s+(?:est|sont|est devenue?|a rejoint|rejoint|ont rejoint)\s+"
-        rf"(?:membres?\s+(?:du|de la|de l['’]|des|de)\s*)?"
-        rf"{DET}{_O}",
-        [("s", "o", "memberOf", "relation")],
-        AGENT,
-        ORG,
-    ),
-    Rule(
-        rf"{_S},\s+membres?\s+(?:du|de la|de l['’]|des|de)\s*{DET}{_O}",
-        [("s", "o", "memberOf", "relation")],
-        AGENT,
-        ORG,
-    ),
-    # participation in events
-    Rule(
-        LIST.format("s") + INCISE + r"[^⟦.]{0,60}?\s+(?:a participé|ont participé|participera|participeront|participe|"
-        r"participent|était l['’]invitée? d[eu']|est intervenue? (?:au|à|lors)|a pris part)\s*(?:à|au|aux|à la|"
-        rf"à l['’])?\s*{DET}{_O}",
-        [("s", "o", "participatesIn", "participation")],
-        AGENT,
-        ("event",),
-    ),
-    Rule(
-        rf"[Ll]ors\s+{DET}{_O},\s+{_S}\s+a\s+(?:annoncé|présenté|évoqué|déclaré)",
-        [("s", "o", "participatesIn", "participation")],
-        AGENT,
-        ("event",),
-    ),
-    # place of an event
-    Rule(
-        rf"{_S}\s+(?:s['’]est tenue?|se tient|se tiendra|a eu lieu|aura lieu|s['’]est déroulée?)\s+à\s+{_O}",
-        [("s", "o", "eventPlace", "relation")],
-        ("event",),
-        ("place",),
-    ),
-]
 
 
 # -- figures and dates (plain functions of a sentence) ------------------------------------------------
@@ -1216,6 +1180,18 @@ _CAP_KEYWORD = re.compile(rf"(?<![\w’'])(?:{_CAP_KEYWORDS})(?:s|x)?(?=\s)")
 _NAME_STOP = re.compile(rf"(?:{NAME_STOP})$")
 
 
+def _next_is_named(words: list, i: int) -> bool:
+    """Whether the words from `i` open another name with its capitalised type word ("l'Université de …",
+    "la Fondation …")."""
+    rest = [w.group() for w in words[i : i + 2]]
+    if rest and rest[0] in ("la", "le", "les"):
+        rest = rest[1:]
+    if not rest:
+        return False
+    word = re.sub(r"^[dl]['’]", "", rest[0])
+    return bool(word) and word[0].isupper() and bool(_CAP_KEYWORD.match(word + " "))
+
+
 def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
     """Names that begin with a capitalised type word: "Institut Helios", "Sommet européen du logiciel libre"."""
     out = []
@@ -1235,6 +1211,8 @@ def _capitalised_keyword_names(sent: str) -> list[tuple[int, int]]:
             if not re.match(r"\w", text):
                 break
             if capital_mode:
+                if text == "et" and _next_is_named(words, words.index(w) + 1):
+                    break  # "la Fondation X et l'Université de Y": two names, not one
                 if text[0].isupper() or text[0].isdigit():
                     taken.append(w)
                 elif re.match(r"[dl]['’][A-ZÉ]", text) or (
@@ -1358,6 +1336,10 @@ def _span(sent: str, s: Mention, o: Mention, title: str) -> str:
 
 
 def _role_title(sent: str, person: Mention, org: Mention) -> str:
+    if person.start < org.start and not re.search(rf"(?i:{ROLE_WORDS})\b", sent[person.end : org.end]):
+        # "P, notre directeur technique, …": the title follows the organisation's placeholder
+        after = re.match(rf"\s*((?i:{ROLE_WORDS})\b[^,.;]*)", sent[org.end :])
+        return after.group(1).strip() if after else sent[person.end : org.end].strip(" ,")
     if person.start < org.start:
         between = sent[person.end : org.end].lstrip(", ")
     else:

@@ -39,8 +39,8 @@ def label_key(norm: str) -> str:
     ("grands modèles de langage" / "grand modèle de langage"), "intelligence artificielle" / "IA", and articles
     inside a name ("accord entre X et le Y" / "accord entre X et Y")."""
     words = [w[:-1] if len(w) > 3 and w[-1] in "sx" and not w.endswith("ss") else w for w in norm.split()]
-    if _ARTICLES.intersection(words[1:]):
-        words = words[:1] + [w for w in words[1:] if w not in _ARTICLES]
+    if _ARTICLES.intersection(words[1:-1]):  # inside only: "partenariat le" (… le 2 juin) is no name
+        words = words[:1] + [w for w in words[1:-1] if w not in _ARTICLES] + words[-1:]
     return " ".join(words).replace("intelligence artificielle", "ia")
 
 
