@@ -56,15 +56,14 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(app: object, sock: socket.socket) -> None:
-    """Serve on a bound socket until Ctrl-C (uvicorn stops cleanly on SIGINT and SIGTERM, running the app's
-    shutdown, which stops the query workers)."""
+def server_for(app: object, graceful: float | None = None) -> object:
+    """A uvicorn server for the app, to run on a bound socket (`.run(sockets=[sock])`) until SIGINT/SIGTERM:
+    uvicorn then stops accepting, lets the requests in flight finish (at most `graceful` seconds when given)
+    and runs the app's shutdown."""
     import uvicorn
 
-    # The socket object itself, not its descriptor: uvicorn re-wraps a descriptor as a Unix socket, and the event
-    # loop then leaves Nagle's algorithm on (40 ms stalls per answer with delayed ACKs).
-    config = uvicorn.Config(app, log_level="warning", http=_protocol_class())  # type: ignore[arg-type]
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled, once the server has stopped
-        pass
+    # Run on the socket object itself, not its descriptor: uvicorn re-wraps a descriptor as a Unix socket, and
+    # the event loop then leaves Nagle's algorithm on (40 ms stalls per answer with delayed ACKs).
+    config = uvicorn.Config(app, log_level="warning", http=_protocol_class(),  # type: ignore[arg-type]
+                            timeout_graceful_shutdown=None if graceful is None else max(1, round(graceful)))
+    return uvicorn.Server(config)
