@@ -16,7 +16,6 @@ import asyncio
 import inspect
 import json
 import re
-from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kg.serve import conneg
+from kg.serve.form import parse_form
 from kg.serve.runner import ProcessEnding, QueryTimeout
 from kg.shared.errors import KgError
 from kg.shared.namespaces import EKD, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY_IRI
@@ -192,7 +192,7 @@ def sparql_route(state: object, resources: Resources) -> Route:
         raw_qs = request.scope.get("query_string", b"")
         if len(raw_qs) > MAX_QUERY_STRING:
             return error(414, f"the request's query string is over {MAX_QUERY_STRING} bytes; POST the query")
-        fields = parse_qsl(request.url.query, keep_blank_values=True)
+        fields = parse_form(raw_qs)
         if request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
             try:
@@ -204,7 +204,7 @@ def sparql_route(state: object, resources: Resources) -> Route:
             except UnicodeDecodeError:
                 return error(400, "the request body is not UTF-8")
             if ctype == "application/x-www-form-urlencoded":
-                fields += parse_qsl(text, keep_blank_values=True)
+                fields += parse_form(body)
             elif ctype == "application/sparql-query":
                 fields.append(("query", text))
             elif ctype == "application/sparql-update":
