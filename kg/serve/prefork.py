@@ -42,17 +42,24 @@ class Supervisor:
         self.config = config
         self.sock = sock
         self.processes = max(1, processes)
-        self.children: dict[int, tuple[subprocess.Popen, float]] = {}
+        self.children: dict[int, tuple[subprocess.Popen, float, int]] = {}
         self.stopping = False
-        self.started_once = False
+        # the children's connection counts (kg.serve.protocol.Balance), one 8-byte slot each
+        self.counts = os.memfd_create("kg-serve-balance", 0) if hasattr(os, "memfd_create") else -1
+        if self.counts >= 0:
+            os.ftruncate(self.counts, 8 * self.processes)
 
-    def _argv(self) -> list[str]:
+    def _argv(self, index: int) -> list[str]:
         values = {name: getattr(self.config, name) for name in self.config._fields}  # type: ignore[attr-defined]
-        return [sys.executable, "-m", "kg.serve.prefork", str(self.sock.fileno()), json.dumps(values)]
+        return [sys.executable, "-m", "kg.serve.prefork", str(self.sock.fileno()), json.dumps(values),
+                str(self.counts), str(self.processes), str(index)]
 
-    def _spawn(self) -> None:
-        child = subprocess.Popen(self._argv(), pass_fds=[self.sock.fileno()], stdin=subprocess.DEVNULL)
-        self.children[child.pid] = (child, time.monotonic())
+    def _spawn(self, index: int) -> None:
+        if self.counts >= 0:  # a process not yet accepting is never the least busy
+            os.pwrite(self.counts, (1 << 40).to_bytes(8, "little"), 8 * index)
+        fds = [self.sock.fileno()] + ([self.counts] if self.counts >= 0 else [])
+        child = subprocess.Popen(self._argv(index), pass_fds=fds, stdin=subprocess.DEVNULL)
+        self.children[child.pid] = (child, time.monotonic(), index)
 
     def _on_signal(self, signum: int, frame: object) -> None:
         self.stopping = True
@@ -60,12 +67,12 @@ class Supervisor:
     def run(self) -> None:
         previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
-            for _ in range(self.processes):
-                self._spawn()
+            for index in range(self.processes):
+                self._spawn(index)
             failures = 0
             while not self.stopping:
                 time.sleep(0.1)
-                for pid, (child, started) in list(self.children.items()):
+                for pid, (child, started, index) in list(self.children.items()):
                     code = child.poll()
                     if code is None:
                         continue
@@ -81,22 +88,24 @@ class Supervisor:
                         time.sleep(min(5.0, 0.5 * failures))
                     elif time.monotonic() - started > 5:
                         failures = 0
-                    self._spawn()
+                    self._spawn(index)
         finally:
             self.stopping = True
             self._stop_children()
             for s, handler in previous.items():
                 signal.signal(s, handler)
+            if self.counts >= 0:
+                os.close(self.counts)
 
     def _stop_children(self) -> None:
-        for child, _ in self.children.values():
+        for child, _, _ in self.children.values():
             if child.poll() is None:
                 try:
                     child.send_signal(signal.SIGTERM)
                 except ProcessLookupError:
                     pass
         bound = time.monotonic() + float(self.config.timeout) + 5  # type: ignore[attr-defined]
-        for child, _ in list(self.children.values()):
+        for child, _, _ in list(self.children.values()):
             try:
                 child.wait(timeout=max(0.1, bound - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -155,7 +164,7 @@ def _leave() -> None:
     os._exit(EXIT_RUNAWAY)
 
 
-def child_main(fd: int, values: dict[str, object]) -> None:
+def child_main(fd: int, values: dict[str, object], counts: int = -1, slots: int = 1, index: int = 0) -> None:
     _die_with_parent()
     if os.getppid() == 1:  # the supervisor died before the line above
         os._exit(EXIT_STARTUP)
@@ -164,7 +173,7 @@ def child_main(fd: int, values: dict[str, object]) -> None:
     kg.BACKGROUND_CACHE = False  # a regime opened on first use is cached before it is served
     from kg.serve.app import create_app
     from kg.serve.config import ServeConfig
-    from kg.serve.protocol import server_for
+    from kg.serve.protocol import Balance, balanced_server_for, server_for
     from kg.shared.errors import KgError
 
     sock = socket.socket(fileno=fd)
@@ -173,7 +182,10 @@ def child_main(fd: int, values: dict[str, object]) -> None:
     except KgError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         os._exit(EXIT_STARTUP)
-    server = server_for(app, graceful=GRACE + 1.0)
+    if counts >= 0:
+        server = balanced_server_for(app, sock, Balance(counts, slots, index), graceful=GRACE + 1.0)
+    else:
+        server = server_for(app, graceful=GRACE + 1.0)
     ending = app.state.kg.runner.on_runaway = _Ending(server, app.state.kg.runner)
     handle_exit = server.handle_exit  # type: ignore[attr-defined]
 
@@ -190,11 +202,11 @@ def child_main(fd: int, values: dict[str, object]) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: None)
     try:
-        server.run(sockets=[sock])
+        server.run(sockets=None if counts >= 0 else [sock])  # type: ignore[attr-defined]
     except KeyboardInterrupt:
         pass
     _leave()  # not sys.exit: a runaway query's thread would keep the interpreter from ending
 
 
 if __name__ == "__main__":
-    child_main(int(sys.argv[1]), json.loads(sys.argv[2]))
+    child_main(int(sys.argv[1]), json.loads(sys.argv[2]), *(int(a) for a in sys.argv[3:6]))
