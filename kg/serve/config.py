@@ -22,7 +22,7 @@ class ServeConfig(Record):
                "processes", "threads")
     _defaults = {"data_dir": None, "host": DEFAULT_HOST, "port": DEFAULT_PORT, "reasoning": "owlrl",  # noqa: RUF012
                  "base_url": None, "timeout": DEFAULT_TIMEOUT, "max_rows": DEFAULT_MAX_ROWS, "sources_dir": None,
-                 "processes": None, "threads": 8}
+                 "processes": None, "threads": 4}
     __slots__ = _fields
 
     def sources_path(self) -> Path | None:

@@ -63,11 +63,11 @@ class Resources:
     first use by a named query) and the service description's figures."""
 
     def __init__(self, state: object) -> None:
-        from kg.serve.runner import QueryRunner
+        from kg.serve.runner import DEFAULT_THREADS, QueryRunner
 
         self.state = state
         self.config = state.config  # type: ignore[attr-defined]
-        self.runner = QueryRunner(float(self.config.timeout), int(self.config.threads or 8))
+        self.runner = QueryRunner(float(self.config.timeout), int(self.config.threads or DEFAULT_THREADS))
         self.stores: dict[str, GraphStore] = {self.config.reasoning: _graph_store(state.kgraph)}  # type: ignore[attr-defined]
         self.lock: asyncio.Lock | None = None
         self.description_counts: dict[str, int] | None = None

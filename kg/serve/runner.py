@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 
 from kg.serve.worker import run_job
 
-DEFAULT_THREADS = 8
+DEFAULT_THREADS = 4  # per process; 8 answered 15-25 % fewer requests a second than 2 or 4 (docs/serving.md)
 _QUEUED, _RUNNING, _DONE, _DROPPED = range(4)
 _TIMEOUT, _ENDING = object(), object()
 
