@@ -149,7 +149,43 @@ class Client(threading.Thread):
         connection.close()
 
 
-def phase(port: int, requests: list, clients: int, seconds: float) -> list[Client]:
+def tree(pid: int) -> list[int]:
+    """The process and all its descendants (kg serve's supervisor and server processes)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes (Linux /proc; 0 elsewhere)."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+class Phase(list):
+    """The clients of one phase, with the CPU the generator (this process) and the server used during it."""
+
+    generator_cpu = 0.0
+    server_cpu = 0.0
+    wall = 0.0
+
+
+def phase(port: int, requests: list, clients: int, seconds: float, server_pid: int | None = None) -> Phase:
+    pids = tree(server_pid) if server_pid else []
+    server_before, own_before, wall_before = cpu_seconds(pids), time.process_time(), time.monotonic()
     deadline = time.monotonic() + seconds
     # each client starts at its own place in the list: concurrent requests carry different parameters
     threads = [Client("127.0.0.1", port, requests, i * max(1, len(requests) // clients), deadline)
@@ -158,23 +194,30 @@ def phase(port: int, requests: list, clients: int, seconds: float) -> list[Clien
         t.start()
     for t in threads:
         t.join()
-    return threads
+    out = Phase(threads)
+    out.wall = time.monotonic() - wall_before
+    out.generator_cpu = time.process_time() - own_before
+    out.server_cpu = cpu_seconds(tree(server_pid)) - server_before if server_pid else float("nan")
+    return out
 
 
-def summary(threads_list: list[list[Client]], seconds: float) -> dict[str, float]:
+def summary(threads_list: list[Phase], seconds: float) -> dict[str, float]:
+    wall = sum(p.wall for p in threads_list) or float("nan")
+    cpu = {"generator_cores": sum(p.generator_cpu for p in threads_list) / wall,
+           "server_cores": sum(p.server_cpu for p in threads_list) / wall}
     latencies = sorted(x for threads in threads_list for t in threads for x in t.latencies)
     errors = sum(t.errors for threads in threads_list for t in threads)
     wrong = sum(t.wrong for threads in threads_list for t in threads)
     first = next((t.first_error for threads in threads_list for t in threads if t.first_error), "")
     if not latencies:
         return {"requests": 0, "errors": errors, "wrong": wrong, "throughput": 0.0, "p50_ms": float("nan"),
-                "p99_ms": float("nan"), "first_error": first}
+                "p99_ms": float("nan"), "first_error": first, **cpu}
     return {
         "requests": len(latencies), "errors": errors, "wrong": wrong,
         "throughput": len(latencies) / seconds,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
-        "first_error": first,
+        "first_error": first, **cpu,
     }
 
 
@@ -184,7 +227,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="measured seconds per server (30)")
     parser.add_argument("--rounds", type=int, default=4, help="alternating phases per server (4)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
-    parser.add_argument("--workers", type=int, default=2, help="kg serve's query workers (2)")
+    parser.add_argument("--processes", type=int, default=None,
+                        help="kg serve's server processes (default: its own, one per CPU)")
     parser.add_argument("--values", type=int, default=200, help="distinct parameter values to cycle through")
     parser.add_argument("--path", action="append", default=[], help="also measure GET PATH on kg serve")
     parser.add_argument("--accept", default="text/html", help="Accept header for --path (text/html)")
@@ -202,7 +246,8 @@ def main() -> None:
         raise SystemExit("oxigraph not found: run scripts/install-servers.sh")
     load_before = os.getloadavg()
     kg_port, ox_port = free_port(), free_port()
-    argv = [str(kg_bin), "serve", "--port", str(kg_port), "--workers", str(args.workers)]
+    argv = [str(kg_bin), "serve", "--port", str(kg_port)] + (
+        ["--processes", str(args.processes)] if args.processes else [])
     if args.data:
         argv += ["--data", args.data]
     print(f"starting kg serve on :{kg_port} …", file=sys.stderr)
@@ -228,20 +273,21 @@ def main() -> None:
                          for q, rows in work],
         }
         ports = {"kg": kg_port, "oxigraph": ox_port}
+        pids = {"kg": kg_proc.pid, "oxigraph": ox_proc.pid}
         for name in ports:  # warm-up, not counted
             phase(ports[name], requests[name], args.clients, 2.0)
         per_round = args.seconds / args.rounds
-        results: dict[str, list[list[Client]]] = {"kg": [], "oxigraph": []}
+        results: dict[str, list[Phase]] = {"kg": [], "oxigraph": []}
         for r in range(args.rounds):
             order = ["kg", "oxigraph"] if r % 2 == 0 else ["oxigraph", "kg"]
             for name in order:
                 print(f"round {r + 1}/{args.rounds}: {name} for {per_round:.1f} s", file=sys.stderr)
-                results[name].append(phase(ports[name], requests[name], args.clients, per_round))
+                results[name].append(phase(ports[name], requests[name], args.clients, per_round, pids[name]))
         figures = {name: summary(results[name], args.seconds) for name in results}
         if args.path:
             page_requests = [("GET", p, None, None, args.accept) for p in args.path]
             phase(kg_port, page_requests, args.clients, 2.0)
-            figures["kg pages"] = summary([phase(kg_port, page_requests, args.clients, per_round)
+            figures["kg pages"] = summary([phase(kg_port, page_requests, args.clients, per_round, kg_proc.pid)
                                            for _ in range(args.rounds)], args.seconds)
     finally:
         if ox_proc is not None:
@@ -255,7 +301,7 @@ def main() -> None:
         "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in load_after],
         "graph": args.data or "project", "query": f"{QUERY} (-p {PARAM}=…, {len(work)} values)",
         "clients": args.clients, "seconds_per_server": args.seconds, "rounds": args.rounds,
-        "kg_workers": args.workers, "kg_startup_s": round(startup, 2),
+        "kg_processes": args.processes or "default", "kg_startup_s": round(startup, 2),
         "figures": figures,
         "throughput_ratio": kg_f["throughput"] / ox_f["throughput"] if ox_f["throughput"] else float("nan"),
         "p50_ratio": kg_f["p50_ms"] / ox_f["p50_ms"] if ox_f["p50_ms"] else float("nan"),
@@ -263,14 +309,17 @@ def main() -> None:
     print(f"\n{report['date']} — {report['machine']}; load average before {report['load_before']}, "
           f"after {report['load_after']}")
     print(f"graph: {report['graph']}; query: {report['query']}; {args.clients} clients, {args.seconds:g} s per "
-          f"server in {args.rounds} alternating phases; kg serve with {args.workers} workers\n")
-    print("| server | requests | errors | wrong | req/s | p50 ms | p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          f"server in {args.rounds} alternating phases; kg serve --processes {args.processes or 'default'}\n")
+    print("| server | requests | errors | wrong | req/s | p50 ms | p99 ms | server CPU (cores) "
+          "| generator CPU (cores) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, f in figures.items():
         print(f"| {name} | {f['requests']} | {f['errors']} | {f['wrong']} | {f['throughput']:.1f} | "
-              f"{f['p50_ms']:.1f} | {f['p99_ms']:.1f} |")
+              f"{f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {f['server_cores']:.2f} | {f['generator_cores']:.2f} |")
     print(f"\nkg / oxigraph: throughput {report['throughput_ratio']:.2f}× (target ≥ 0.5×), "
           f"p50 {report['p50_ratio']:.2f}× (target ≤ 2×)")
+    print("generator CPU: the load generator's own CPU (this process, all its client threads) per second of the "
+          "phases; its client threads share one GIL, so near 1.0 it is saturated and caps the server it drives")
     for name, f in figures.items():
         if f["first_error"]:
             print(f"first error from {name}: {f['first_error']}")

@@ -644,10 +644,10 @@ def test_every_command_with_hostile_arguments(mini_env: dict[str, str], tmp_path
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)  # anything a command writes by mistake lands here
 
-    def serve_and_stop_at_once(app: object, sock: socket.socket) -> None:
+    def serve_and_stop_at_once(config: object, sock: socket.socket) -> None:
         sock.close()  # `kg serve` got as far as serving: as if Ctrl-C came at once
 
-    monkeypatch.setattr("kg.serve.protocol.serve", serve_and_stop_at_once)
+    monkeypatch.setattr("kg.serve.prefork.supervise", serve_and_stop_at_once)
     commands = _leaf_commands()
     assert {"query", "sparql", "load", "export"} <= {path[0] for path, _ in commands}
     runner = CliRunner()

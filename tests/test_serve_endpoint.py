@@ -114,7 +114,7 @@ def kg_server(tmp_path_factory: pytest.TempPathFactory):
 def limited_server(tmp_path_factory: pytest.TempPathFactory):
     """A server with a short time limit and a tiny row limit."""
     handle = _serve(tmp_path_factory.mktemp("kg-serve-limited"), "kg-serve-limited",
-                    "--timeout", "1.5", "--max-rows", "5", "--workers", "2")
+                    "--timeout", "1.5", "--max-rows", "5", "--processes", "2")
     handle.start()
     yield handle
     handle.stop(signal.SIGINT)
@@ -377,15 +377,44 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def _server_processes(pid: int) -> list[int]:
+    return [p for p in _children(pid) if "kg.serve.prefork" in _cmdline(p)]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _until(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def _settled(pids: list[int], seconds: float = 60) -> None:
+    """Wait until these processes stop using CPU (a replacement process has finished starting): two readings
+    0.5 s apart within 0.05 s. A process that keeps burning a core (a runaway query) never settles."""
+    def still() -> bool:
+        before = _cpu_seconds(pids)
+        time.sleep(0.5)
+        return _cpu_seconds(pids) - before < 0.05
+    assert _until(still, seconds), "the server processes never settled"
+
+
 @pytest.mark.server
 def test_runaway_query_is_stopped_and_its_cpu_freed(limited_server: ServerHandle) -> None:
     server_pid = limited_server.pid
     assert server_pid is not None
     url = limited_server.base_url + "/sparql"
-    workers_before = [p for p in _children(server_pid) if "kg.serve.worker" in Path(f"/proc/{p}/cmdline")
-                      .read_bytes().decode(errors="replace")]
-    assert len(workers_before) == 2
-    # Meanwhile, the other worker keeps answering.
+    processes_before = _server_processes(server_pid)
+    assert len(processes_before) == 2
+    # Meanwhile, the server keeps answering.
     answers: list[int] = []
 
     def quick() -> None:
@@ -402,18 +431,21 @@ def test_runaway_query_is_stopped_and_its_cpu_freed(limited_server: ServerHandle
     assert response.text == "Error: the query ran past the time limit of 1.5 s and was stopped\n"
     assert elapsed < 5
     assert answers == [200]
-    workers_after = _children(server_pid)
-    gone = [p for p in workers_before if p not in workers_after]
-    assert len(gone) == 1 and not Path(f"/proc/{gone[0]}").exists()  # killed and reaped
-    # Nothing keeps burning a core: the server and its workers use (almost) no CPU once idle.
-    time.sleep(1.0)  # let the replacement worker finish starting
+    # The process that ran it ends (after a short grace for its other requests) and is reaped.
+    assert _until(lambda: any(p not in _children(server_pid) for p in processes_before), 10)
+    gone = [p for p in processes_before if p not in _children(server_pid)]
+    assert len(gone) == 1 and not Path(f"/proc/{gone[0]}").exists()  # ended and reaped
+    # A replacement is started; once it has started, nothing keeps burning a core: the supervisor and its
+    # processes use (almost) no CPU when idle.
+    assert _until(lambda: len(_server_processes(server_pid)) == 2, 10)
     processes = [server_pid, *_children(server_pid)]
+    _settled(processes)
     before = _cpu_seconds(processes)
     time.sleep(2.0)
     assert _cpu_seconds(processes) - before < 0.3
-    # And it still serves, with two workers again.
+    # And it still serves, with two processes again.
     assert httpx.get(url, params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
-    assert len(_children(server_pid)) >= 2
+    assert len(_server_processes(server_pid)) == 2
 
 
 @pytest.mark.server
@@ -430,18 +462,72 @@ def test_rows_above_the_limit_are_cut_and_the_response_says_so(limited_server: S
     assert "x-kg-truncated" not in small.headers
 
 
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        for child in _children(todo.pop()):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
 @pytest.mark.server
-def test_ctrl_c_stops_the_server_and_its_workers(tmp_path: Path) -> None:
-    handle = _serve(tmp_path, "kg-serve-stop")
+def test_ctrl_c_stops_the_server_and_all_its_processes(tmp_path: Path) -> None:
+    handle = _serve(tmp_path, "kg-serve-stop", "--processes", "2")
     handle.start()
     assert handle.process is not None
-    workers = _children(handle.process.pid)
-    assert workers
+    processes = _descendants(handle.process.pid)
+    assert len(_server_processes(handle.process.pid)) == 2
     handle.process.send_signal(signal.SIGINT)
     assert handle.process.wait(timeout=15) == 0
-    assert not any(Path(f"/proc/{p}").exists() for p in workers)
+    assert not any(Path(f"/proc/{p}").exists() for p in processes)  # no child survives, none is left unreaped
     log = handle.log.read_text()
     assert "Traceback" not in log and "127.0.0.1" in log
+
+
+@pytest.mark.server
+def test_ctrl_c_during_a_runaway_query_leaves_no_process(tmp_path: Path) -> None:
+    handle = _serve(tmp_path, "kg-serve-stop-busy", "--processes", "2", "--timeout", "30")
+    handle.start()
+    assert handle.process is not None
+    url = handle.base_url + "/sparql"
+    outcome: list[object] = []
+
+    def runaway() -> None:
+        try:
+            outcome.append(httpx.get(url, params={"query": RUNAWAY}, timeout=60).status_code)
+        except httpx.HTTPError as exc:
+            outcome.append(type(exc).__name__)
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(1.0)  # the query is running in one of the processes
+    processes = _descendants(handle.process.pid)
+    handle.process.send_signal(signal.SIGINT)
+    assert handle.process.wait(timeout=60) == 0
+    thread.join(timeout=60)
+    assert outcome == [503]  # answered, not dropped: the time limit still applies while stopping
+    assert not any(Path(f"/proc/{p}").exists() for p in processes)
+
+
+@pytest.mark.server
+def test_server_processes_die_with_a_killed_supervisor(tmp_path: Path) -> None:
+    handle = _serve(tmp_path, "kg-serve-killed", "--processes", "2")
+    handle.start()
+    assert handle.process is not None
+    processes = _descendants(handle.process.pid)
+    assert processes
+    handle.process.kill()  # no chance to stop its children: the kernel does (PR_SET_PDEATHSIG)
+    handle.process.wait(timeout=15)
+    assert _until(lambda: not any(Path(f"/proc/{p}").exists() and "zombie" not in _state(p) for p in processes),
+                  15)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:", 1)[1].split("\n", 1)[0].lower()
+    except (OSError, IndexError):
+        return "zombie"
 
 
 # -- dereferenceable IRIs --------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The endpoint's contract with the HTML site, in process (Starlette's TestClient runs the app and its query
-workers): /id/NAME, /ontology, /queries/NAME and /sparql hand a browser's request to the renderer the site set
+threads): /id/NAME, /ontology, /queries/NAME and /sparql hand a browser's request to the renderer the site set
 on the state, and answer 406 to an HTML-only client when there is none; --base-url names the endpoint."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 @pytest.fixture(scope="module")
 def app():
-    return create_app(ServeConfig(base_url="https://kg.example.org/base", workers=1))
+    return create_app(ServeConfig(base_url="https://kg.example.org/base", threads=1))
 
 
 def test_without_a_site_html_only_clients_get_406(app, monkeypatch) -> None:

@@ -22,11 +22,12 @@ from kg.cli.common import data_option, handle_errors
               help="Rows above this are cut (and the response says so).")
 @click.option("--sources", "sources_dir", metavar="DIR", default=None,
               help="Folder holding the source documents' texts, to show them with the quoted passages.")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Query worker processes (a query past its time limit is stopped by killing its worker).")
+@click.option("--processes", type=click.IntRange(min=1), default=None,
+              help="Server processes sharing the port (default: one per CPU). A process whose query runs past "
+                   "the time limit answers 503, ends to free the CPU and is replaced.")
 @handle_errors
 def serve_command(data_dir: str | None, host: str, port: int, reasoning: str, base_url: str | None,
-                  timeout: float, max_rows: int, sources_dir: str | None, workers: int) -> None:
+                  timeout: float, max_rows: int, sources_dir: str | None, processes: int | None) -> None:
     """Serve the graph as web pages and a SPARQL endpoint.
 
     \b
@@ -36,16 +37,20 @@ def serve_command(data_dir: str | None, host: str, port: int, reasoning: str, ba
     """
     import kg
 
-    kg.BACKGROUND_CACHE = False  # the workers open the closure from the cache: write it before serving
-    from kg.serve.app import create_app
+    kg.BACKGROUND_CACHE = False  # the server processes open the closure from the cache: write it before serving
+    from kg.serve import prefork
+    from kg.serve.app import ServerState
     from kg.serve.config import ServeConfig
-    from kg.serve.protocol import bind, serve
+    from kg.serve.protocol import bind
 
     sock = bind(host, port)
     port = sock.getsockname()[1]
     config = ServeConfig(data_dir=data_dir, host=host, port=port, reasoning=reasoning, base_url=base_url,
-                         timeout=timeout, max_rows=max_rows, sources_dir=sources_dir, workers=workers)
-    app = create_app(config)
+                         timeout=timeout, max_rows=max_rows, sources_dir=sources_dir, processes=processes)
+    ServerState(config)  # the graph opened once here (the closure built and cached if need be): bad data is one
+    # line now, and the server processes only open the cache
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving the graph on http://{shown}:{port}/ (SPARQL: /sparql); Ctrl-C stops.", err=True)
-    serve(app, sock)
+    count = processes or prefork.default_processes()
+    click.echo(f"Serving the graph on http://{shown}:{port}/ (SPARQL: /sparql) with {count} process"
+               f"{'es' if count > 1 else ''}; Ctrl-C stops.", err=True)
+    prefork.supervise(config, sock)

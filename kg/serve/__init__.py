@@ -2,8 +2,9 @@
 named queries as the command line.
 
 Owns: `config` (the server's settings), `app` (assembles the Starlette application from the route modules),
-`endpoint` (the SPARQL protocol, named queries as an API, RDF content negotiation, query workers with time
-limits), `site` (the HTML pages: entities, documents, queries, search), templates and vendored static files.
+`endpoint` (the SPARQL protocol, named queries as an API, RDF content negotiation), `runner` and `worker`
+(queries in threads with a time limit), `prefork` (the supervisor and its server processes), `protocol`
+(uvicorn), `site` (the HTML pages: entities, documents, queries, search), templates and vendored static files.
 The web layer is thin: pages and answers are built by library functions (kg.inspection, kg.query, kg.output…)
 that tests call directly. May import everything below it; nothing imports kg.serve but kg.cli.serve.
 """

@@ -15,14 +15,14 @@ PUBLIC_BASE = "https://w3id.org/ecosystem-kg/"
 
 class ServeConfig(Record):
     """data_dir (None: the project graph), host, port, reasoning (none|rdfs|owlrl), base_url (the public base the
-    pages link to; None: the address served), timeout, max_rows, sources_dir (the seed texts, optional), workers
-    (query worker processes)."""
+    pages link to; None: the address served), timeout, max_rows, sources_dir (the seed texts, optional), processes
+    (server processes `kg serve` runs; None: one per CPU), threads (query threads per process)."""
 
     _fields = ("data_dir", "host", "port", "reasoning", "base_url", "timeout", "max_rows", "sources_dir",
-               "workers")
+               "processes", "threads")
     _defaults = {"data_dir": None, "host": DEFAULT_HOST, "port": DEFAULT_PORT, "reasoning": "owlrl",  # noqa: RUF012
                  "base_url": None, "timeout": DEFAULT_TIMEOUT, "max_rows": DEFAULT_MAX_ROWS, "sources_dir": None,
-                 "workers": 2}
+                 "processes": None, "threads": 4}
     __slots__ = _fields
 
     def sources_path(self) -> Path | None:

@@ -6,6 +6,8 @@ Pure functions over strings, so the rules are tested without a server.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Format name (as kg.output.formatting / kg.output.rdf call it) -> the media type we answer with.
 RESULT_TYPES = {
     "json": "application/sparql-results+json",
@@ -96,6 +98,18 @@ def _quality(accepted: list[tuple[str, float]], fmt: str) -> tuple[float, int]:
 def choose(accept: str | None, offered: tuple[str, ...] | list[str]) -> str | None:
     """The offered format the client prefers (ties go to the first offered), or None when it accepts none of
     them (answer 406)."""
+    if isinstance(offered, tuple) and (accept is None or len(accept) <= 512):
+        return _choose_cached(accept, offered)
+    return _choose(accept, offered)
+
+
+@lru_cache(maxsize=512)
+def _choose_cached(accept: str | None, offered: tuple[str, ...]) -> str | None:
+    """Clients send the same few Accept headers again and again: parse each once (a pure function)."""
+    return _choose(accept, offered)
+
+
+def _choose(accept: str | None, offered: tuple[str, ...] | list[str]) -> str | None:
     accepted = parse_accept(accept)
     best, best_key = None, (0.0, 0, 0)
     for order, fmt in enumerate(offered):

@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Protocol endpoint (/sparql), named queries as an API (/queries/NAME), and the RDF side of
 dereferenceable IRIs (/id/NAME, /ontology).
 
-Queries run in worker processes (kg.serve.workers) so that one past its time limit can be stopped; the
-dereferenced descriptions are plain look-ups on the opened store. HTML is not written here: for a browser,
+Queries run in threads of the server process, each with a deadline (kg.serve.runner; a runaway ends the process
+under `kg serve`, kg.serve.prefork); the dereferenced descriptions are plain look-ups on the opened store.
+HTML is not written here: for a browser,
 /id/NAME calls `state.render_entity_html(request, iri)`, /ontology `state.render_ontology_html(request, iri)`,
 /queries/NAME `state.render_query_html(request, named_query)`, /queries `state.render_queries_html(request)`
 and /sparql without a query `state.render_sparql_html(request)`, when the site module set them; otherwise those
@@ -15,10 +16,6 @@ import asyncio
 import inspect
 import json
 import re
-import shutil
-import tempfile
-from pathlib import Path
-from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +24,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kg.serve import conneg
-from kg.serve.workers import QueryTimeout, WorkerFailed, WorkerPool
+from kg.serve.form import parse_form
+from kg.serve.runner import ProcessEnding, QueryTimeout
 from kg.shared.errors import KgError
 from kg.shared.namespaces import EKD, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY_IRI
 
@@ -41,10 +39,10 @@ _UPDATE = re.compile(
 
 
 class GraphStore:
-    """One regime's closure as the workers see it: the store's folder and its named graphs."""
+    """One regime's closure as the queries see it: the opened store and its named graphs."""
 
-    def __init__(self, path: str, ontology: list[str], data: list[str], inferred: list[str]) -> None:
-        self.path = path
+    def __init__(self, store: ox.Store, ontology: list[str], data: list[str], inferred: list[str]) -> None:
+        self.store = store
         self.ontology = ontology
         self.data = data
         self.inferred = inferred
@@ -53,59 +51,32 @@ class GraphStore:
         return self.ontology + self.data
 
 
-def _store_location(kgraph: object) -> tuple[str, str | None]:
-    """(store folder the workers can open read-only, temporary folder to delete at stop or None).
-
-    The closure cache entry when there is one; else (cache not writable, or being written in the background)
-    a private on-disk copy."""
-    from kg.engine import cache
-
-    kg = kgraph  # KnowledgeGraph
-    entry = cache.cache_root() / cache.cache_key(kg.layout, kg.reasoning, kg.engine)  # type: ignore[attr-defined]
-    if (entry / "manifest.json").is_file() and (entry / "store").is_dir():
-        return str(entry / "store"), None
-    tmp = tempfile.mkdtemp(prefix="kg-serve-store-")
-    disk = ox.Store(str(Path(tmp) / "store"))
-    disk.bulk_extend(iter(kg.store))  # type: ignore[attr-defined]
-    disk.flush()
-    del disk
-    return str(Path(tmp) / "store"), tmp
-
-
-def _graph_store(kgraph: object) -> tuple[GraphStore, str | None]:
-    path, tmp = _store_location(kgraph)
+def _graph_store(kgraph: object) -> GraphStore:
     names = [[g.value for g in graphs] for graphs in (kgraph.ontology_graphs, kgraph.data_graphs,  # type: ignore[attr-defined]
                                                       kgraph.inferred_graphs)]  # type: ignore[attr-defined]
-    return GraphStore(path, *names), tmp
+    return GraphStore(kgraph.store, *names)  # type: ignore[attr-defined]
 
 
 class Resources:
-    """Long-lived resources of the endpoint, started and stopped with the app: the query workers, the store
-    folder of each reasoning regime they may need (the served one at start, others on first use by a named
-    query) and the service description's figures."""
+    """Long-lived resources of the endpoint, started and stopped with the app: the threads that run queries
+    (kg.serve.runner), the store of each reasoning regime they may need (the served one at start, others on
+    first use by a named query) and the service description's figures."""
 
     def __init__(self, state: object) -> None:
+        from kg.serve.runner import DEFAULT_THREADS, QueryRunner
+
         self.state = state
         self.config = state.config  # type: ignore[attr-defined]
-        self.pool: WorkerPool | None = None
-        self.stores: dict[str, GraphStore] = {}
-        self.temporary: list[str] = []
+        self.runner = QueryRunner(float(self.config.timeout), int(self.config.threads or DEFAULT_THREADS))
+        self.stores: dict[str, GraphStore] = {self.config.reasoning: _graph_store(state.kgraph)}  # type: ignore[attr-defined]
         self.lock: asyncio.Lock | None = None
         self.description_counts: dict[str, int] | None = None
 
-    async def start(self) -> None:
-        served, tmp = _graph_store(self.state.kgraph)  # type: ignore[attr-defined]
-        self.temporary += [tmp] if tmp else []
-        self.stores[self.config.reasoning] = served
+    def start(self) -> None:
         self.lock = asyncio.Lock()
-        self.pool = WorkerPool(self.config.workers or 2, [served.path])
-        await self.pool.start()
 
-    async def stop(self) -> None:
-        if self.pool is not None:
-            await self.pool.stop()
-        for folder in self.temporary:
-            shutil.rmtree(folder, ignore_errors=True)
+    def stop(self) -> None:
+        self.runner.stop()
 
     @property
     def served(self) -> GraphStore:
@@ -117,7 +88,8 @@ class Resources:
         if regime == "none":
             return self.served, self.served.asserted()
         if regime not in self.stores:
-            assert self.lock is not None
+            if self.lock is None:
+                self.lock = asyncio.Lock()
             async with self.lock:
                 if regime not in self.stores:
                     from kg.engine.graph import open_graph
@@ -125,15 +97,12 @@ class Resources:
                     state = self.state
                     kgraph = await run_in_threadpool(open_graph, state.layout, reasoning=regime)  # type: ignore[attr-defined]
                     kgraph.ensure_provenance()
-                    store, tmp = await run_in_threadpool(_graph_store, kgraph)
-                    self.temporary += [tmp] if tmp else []
-                    self.stores[regime] = store
+                    self.stores[regime] = _graph_store(kgraph)
         return self.stores[regime], None
 
-    async def run(self, job: dict[str, object]) -> tuple[dict, bytes]:
-        assert self.pool is not None
+    async def run(self, store: GraphStore, job: dict[str, object]) -> tuple[dict, bytes]:
         job.setdefault("max_rows", self.config.max_rows)
-        return await self.pool.run(job, float(self.config.timeout))
+        return await self.runner.run(store.store, job)
 
 
 # -- responses ----------------------------------------------------------------------------------------
@@ -158,15 +127,17 @@ def _answer(header: dict, body: bytes) -> Response:
     return Response(body, media_type=_content_type(str(header["format"])), headers=headers)
 
 
-async def _run_query(resources: Resources, job: dict[str, object]) -> Response:
+async def _run_query(resources: Resources, store: GraphStore, job: dict[str, object]) -> Response:
     timeout = float(resources.config.timeout)
     try:
-        header, body = await resources.run(job)
+        header, body = await resources.run(store, job)
     except QueryTimeout:
         return error(503, f"the query ran past the time limit of {timeout:g} s and was stopped",
                      {"Retry-After": "10"})
-    except WorkerFailed as exc:
-        return error(500, str(exc))
+    except ProcessEnding:
+        return error(503, "the server process answering this query is stopping (the server is stopping, or "
+                          "another query ran past the time limit and the process is replaced); send it again",
+                     {"Retry-After": "1"})
     if header.get("status") == 400 and _UPDATE.match(str(job["query"])):
         return error(403, "SPARQL Update is refused: this endpoint is read-only")
     return _answer(header, body)
@@ -221,7 +192,7 @@ def sparql_route(state: object, resources: Resources) -> Route:
         raw_qs = request.scope.get("query_string", b"")
         if len(raw_qs) > MAX_QUERY_STRING:
             return error(414, f"the request's query string is over {MAX_QUERY_STRING} bytes; POST the query")
-        fields = parse_qsl(request.url.query, keep_blank_values=True)
+        fields = parse_form(raw_qs)
         if request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
             try:
@@ -233,7 +204,7 @@ def sparql_route(state: object, resources: Resources) -> Route:
             except UnicodeDecodeError:
                 return error(400, "the request body is not UTF-8")
             if ctype == "application/x-www-form-urlencoded":
-                fields += parse_qsl(text, keep_blank_values=True)
+                fields += parse_form(body)
             elif ctype == "application/sparql-query":
                 fields.append(("query", text))
             elif ctype == "application/sparql-update":
@@ -269,12 +240,11 @@ def sparql_route(state: object, resources: Resources) -> Route:
         if select_fmt is None and graph_fmt is None:
             return error(406, "cannot answer in any format the Accept header allows; results are written as "
                               + ", ".join(conneg.media_type(f) for f in RESULT_FORMATS + GRAPH_FORMATS))
-        job: dict[str, object] = {"store": resources.served.path, "query": queries[0],
-                                  "select_format": select_fmt, "graph_format": graph_fmt}
+        job: dict[str, object] = {"query": queries[0], "select_format": select_fmt, "graph_format": graph_fmt}
         if default or named:
             job["default_graph"] = _expand(resources.served, default)
             job["named_graphs"] = named
-        return await _run_query(resources, job)
+        return await _run_query(resources, resources.served, job)
 
     async def service_description(request: Request) -> Response:
         accept = request.headers.get("accept")
@@ -290,6 +260,7 @@ def sparql_route(state: object, resources: Resources) -> Route:
         triples = _service_description(endpoint, resources, resources.description_counts)
         return _rdf_response(triples, fmt, prefixes={"sd": SD, "void": VOID, "formats": FORMATS_NS})
 
+    state.sparql_handler = sparql  # type: ignore[attr-defined]  # kg.serve.app's short path
     return Route("/sparql", sparql, methods=["GET", "POST"])
 
 
@@ -434,9 +405,9 @@ def query_routes(state: object, resources: Resources) -> list[Route]:
             if select_fmt is None and graph_fmt is None:
                 return error(406, "cannot answer in any format the Accept header allows")
         store, default_graph = await resources.store_for(named.reasoning)
-        job: dict[str, object] = {"store": store.path, "query": sparql, "select_format": select_fmt,
-                                  "graph_format": graph_fmt, "default_graph": default_graph}
-        response = await _run_query(resources, job)
+        job: dict[str, object] = {"query": sparql, "select_format": select_fmt, "graph_format": graph_fmt,
+                                  "default_graph": default_graph}
+        response = await _run_query(resources, store, job)
         response.headers["X-KG-Reasoning"] = named.reasoning
         return response
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import socket
+from collections.abc import Callable
 
 _H2C = re.compile(rb"(?im)^upgrade(\s*:\s*h2c)")
 
@@ -52,19 +53,108 @@ def bind(host: str, port: int) -> socket.socket:
         if not isinstance(exc, OSError):
             raise KgError(f"--host {shown(host)}: not an address or host name") from None
         raise KgError(f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc})") from None
+    sock.listen(2048)  # the server processes accept from it themselves (Balance)
     sock.set_inheritable(True)
     return sock
 
 
-def serve(app: object, sock: socket.socket) -> None:
-    """Serve on a bound socket until Ctrl-C (uvicorn stops cleanly on SIGINT and SIGTERM, running the app's
-    shutdown, which stops the query workers)."""
+def server_for(app: object, graceful: float | None = None) -> object:
+    """A uvicorn server for the app, to run on a bound socket (`.run(sockets=[sock])`) until SIGINT/SIGTERM:
+    uvicorn then stops accepting, lets the requests in flight finish (at most `graceful` seconds when given)
+    and runs the app's shutdown."""
     import uvicorn
 
-    # The socket object itself, not its descriptor: uvicorn re-wraps a descriptor as a Unix socket, and the event
-    # loop then leaves Nagle's algorithm on (40 ms stalls per answer with delayed ACKs).
-    config = uvicorn.Config(app, log_level="warning", http=_protocol_class())  # type: ignore[arg-type]
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled, once the server has stopped
-        pass
+    # Run on the socket object itself, not its descriptor: uvicorn re-wraps a descriptor as a Unix socket, and
+    # the event loop then leaves Nagle's algorithm on (40 ms stalls per answer with delayed ACKs).
+    config = uvicorn.Config(app, log_level="warning", http=_protocol_class(),  # type: ignore[arg-type]
+                            timeout_graceful_shutdown=None if graceful is None else max(1, round(graceful)))
+    return uvicorn.Server(config)
+
+
+class Balance:
+    """How many connections each server process holds, in memory they all share (one 8-byte slot each): a
+    process with more than the least busy one lets the others take the next connection.
+
+    Why: processes sharing a listening socket race for each new connection, and whoever wakes first takes it;
+    8 keep-alive clients were split 1/7, 2/6 or 3/5 about as often as 4/4, and the busy process then answers
+    most of the load on one core while the other idles."""
+
+    POLITE_FOR = 0.01  # seconds a busy process waits for a less busy one to take a connection, then takes it
+
+    def __init__(self, fd: int, slots: int, index: int) -> None:
+        import mmap
+
+        self.memory = mmap.mmap(fd, 8 * slots)
+        self.slots, self.index = slots, index
+
+    def publish(self, count: int) -> None:
+        self.memory[8 * self.index:8 * self.index + 8] = count.to_bytes(8, "little")
+
+    def least_of_others(self) -> int:
+        counts = [int.from_bytes(self.memory[8 * i:8 * i + 8], "little") for i in range(self.slots) if i != self.index]
+        return min(counts) if counts else 1 << 62
+
+    async def turn(self, count: Callable[[], int]) -> None:
+        """Wait (briefly) until this process is among the least busy."""
+        import asyncio
+
+        waited = 0.0
+        while True:
+            mine = count()
+            self.publish(mine)
+            if mine <= self.least_of_others() or waited >= self.POLITE_FOR:
+                return
+            await asyncio.sleep(0.001)
+            waited += 0.001
+
+
+def balanced_server_for(app: object, listener: socket.socket, balance: Balance,
+                        graceful: float | None = None) -> object:
+    """server_for, accepting connections itself from the shared socket, one at a time and only when this
+    process is among the least busy (Balance). Run it with `.run()`."""
+    import asyncio
+
+    import uvicorn
+
+    class BalancedServer(uvicorn.Server):  # type: ignore[misc]
+        accepting: asyncio.Task | None = None
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=[])  # the app's startup; no listener of uvicorn's own
+            if self.should_exit:
+                return
+            config = self.config
+
+            def create_protocol(_loop: asyncio.AbstractEventLoop | None = None) -> asyncio.Protocol:
+                return config.http_protocol_class(config=config, server_state=self.server_state,  # type: ignore[call-arg]
+                                                  app_state=self.lifespan.state, _loop=_loop)
+
+            self.accepting = asyncio.get_running_loop().create_task(self._accept(create_protocol))
+
+        async def _accept(self, create_protocol: Callable[..., asyncio.Protocol]) -> None:
+            loop = asyncio.get_running_loop()
+            listener.setblocking(False)
+            connections = self.server_state.connections
+            while not self.should_exit:
+                await balance.turn(lambda: len(connections))
+                try:
+                    conn, _ = await loop.sock_accept(listener)
+                except OSError:  # out of descriptors, a connection reset before it was taken: try again
+                    await asyncio.sleep(0.05)
+                    continue
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                await loop.connect_accepted_socket(create_protocol, conn)
+                balance.publish(len(connections))
+
+        async def on_tick(self, counter: int) -> bool:
+            balance.publish(len(self.server_state.connections))  # connections closed since the last accept
+            return await super().on_tick(counter)
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            if self.accepting is not None:
+                self.accepting.cancel()
+            listener.close()  # this process's copy: the others keep serving
+            balance.publish(1 << 40)  # never the least busy again
+            await super().shutdown(sockets=None)
+
+    return BalancedServer(server_for(app, graceful).config)  # type: ignore[attr-defined]
