@@ -397,11 +397,8 @@ def write_pending() -> None:
 
 
 def _fork_writer(kgraph: KnowledgeGraph, kind: str, key: str) -> bool:
-    for stream in (sys.stdout, sys.stderr):  # nothing of ours left in a buffer the child would inherit
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a reader gone (`kg … | head`), a closed stream: nothing to flush into
-            pass
+    sys.stdout.flush()
+    sys.stderr.flush()
     try:
         pid = os.fork()
     except OSError:
