@@ -11,6 +11,6 @@ ENGINES = ("rules", "owlrl", "reasonable")
 DEFAULT_ENGINE = "rules"
 LANGUAGES = ("fr", "en")  # of the labels the graph carries, for --lang
 
-# Set by the `kg` console script: a cold run answers from memory, then a forked child writes the closure cache.
+# Set by the `kg` console script: a cold run answers from memory while a forked child writes the closure cache.
 # Library callers and tests keep the synchronous behaviour (see kg.engine.cache.save_in_background).
 BACKGROUND_CACHE = False

@@ -159,12 +159,9 @@ def main() -> None:
             sys.stderr.write("\nAborted!\n")
             code = EXIT_INTERRUPTED
         # Everything is written: skip the interpreter's teardown and the store's close (4-5 ms, an eighth of
-        # a warm query). A cold run's cache is written by a child forked now, once the answer is out.
+        # a warm query). Nothing else is pending: a cache being written belongs to a forked child.
         sys.stdout.flush()
         sys.stderr.flush()
-        cache = sys.modules.get("kg.engine.cache")  # loaded only if a graph was opened
-        if cache is not None:
-            cache.write_pending()
         os._exit(code)
     from kg.cli.main import main as click_main
 

@@ -75,12 +75,7 @@ def main() -> None:
     import kg
 
     kg.BACKGROUND_CACHE = True  # a cold run answers first; a child process writes the cache
-    try:
-        cli(prog_name="kg")
-    finally:  # the answer is out (click exits through SystemExit): fork the cache writers
-        cache = sys.modules.get("kg.engine.cache")  # loaded only if a graph was opened
-        if cache is not None:
-            cache.write_pending()
+    cli(prog_name="kg")
 
 
 if __name__ == "__main__":

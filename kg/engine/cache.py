@@ -63,7 +63,7 @@ CACHE_FORMAT = 4  # 4: two kinds of entry (full, query), the kind in the key and
 KINDS = ("full", "query")
 __all__ = ["ENV_CACHE_DIR", "KINDS", "cache_key", "cache_root", "check_root", "clear", "discard_damaged",
            "engine_version", "entries", "file_digests", "open_cached", "reclaim_leftovers", "save",
-           "save_in_background", "size_of", "survey", "usable", "write_pending"]
+           "save_in_background", "size_of", "survey", "usable"]
 # Bytes digested at each end of every store file: where truncation and a torn write show (an SST file's footer
 # and index blocks are at its end); RocksDB checks the blocks in between against their own checksums.
 _EDGE = 4 * 1024
@@ -260,14 +260,11 @@ def open_cached(layout: GraphLayout, reasoning: str, engine: str, kind: str = "f
                           from_cache=True)
 
 
-def save(kgraph: KnowledgeGraph, reopen: bool = True, kind: str = "full", key: str | None = None) -> KnowledgeGraph:
+def save(kgraph: KnowledgeGraph, reopen: bool = True, kind: str = "full") -> KnowledgeGraph:
     """Persist an in-memory graph into the cache as an entry of `kind` and return the cached (read-only) graph
     (with `reopen=False`, the in-memory one: the background writer has no use for the entry it wrote). A full
     entry always knows which file asserts what: per-file graphs still pending are written from the files
     (_write_store); a query entry holds the default graph alone.
-
-    `key` is the entry's key as it was when the graph was built (save_in_background): if an input changed
-    since, nothing is written, rather than an entry whose key names inputs its content was not built from.
 
     If the cache directory cannot be written, the in-memory graph is returned unchanged: the cache is an
     optimisation, never a reason to fail.
@@ -276,10 +273,7 @@ def save(kgraph: KnowledgeGraph, reopen: bool = True, kind: str = "full", key: s
     import uuid
 
     root = cache_root()
-    now = cache_key(kgraph.layout, kgraph.reasoning, kgraph.engine, kind)
-    if key is not None and key != now:
-        return kgraph  # an input changed after the build: the next run builds and caches the new graph
-    key = now
+    key = cache_key(kgraph.layout, kgraph.reasoning, kgraph.engine, kind)
     entry = root / key
     tmp = root / f".tmp-{key[:12]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
@@ -357,17 +351,10 @@ def _pending_quads(kgraph: KnowledgeGraph):  # -> Iterator[ox.Quad]
 
 
 _disk_store_opened = False
-_pending: list[tuple] = []  # (graph, kind, key) whose entry a forked child writes once the answer is out
 
 
 def save_in_background(kgraph: KnowledgeGraph, kind: str = "full") -> bool:
-    """Have a forked child write the cache once this process has answered (write_pending), and return at once;
-    False when that is not possible (the caller then writes it itself).
-
-    The child is forked after the answer, not here: forked before the query it competed with it for the
-    cores while the parent queried and printed, and both paid copy-on-write faults on the pages they shared;
-    forked once the answer is written, it runs alone and the parent's exit leaves it its pages. The key is
-    taken now, so that the entry never names inputs that changed after the build (save).
+    """Write the cache from a forked child and return at once; False when that is not possible.
 
     Only done when this process has opened no on-disk store: RocksDB keeps background threads, which a
     forked child would not have. The child detaches from the terminal and pipes first, so a reader of our
@@ -375,28 +362,6 @@ def save_in_background(kgraph: KnowledgeGraph, kind: str = "full") -> bool:
     """
     if _disk_store_opened or not hasattr(os, "fork"):
         return False
-    key = cache_key(kgraph.layout, kgraph.reasoning, kgraph.engine, kind)
-    if any(key == pending[2] for pending in _pending):
-        return True
-    if not _pending:
-        import atexit
-
-        atexit.register(write_pending)  # for callers that do not call write_pending themselves
-    _pending.append((kgraph, kind, key))
-    return True
-
-
-def write_pending() -> None:
-    """Start the writers of the entries save_in_background deferred, one forked child each. The `kg` console
-    script calls it once the answer is written; otherwise it runs at exit. If this process has opened an
-    on-disk store since (a fork would lose RocksDB's threads), the entry is written here instead."""
-    while _pending:
-        kgraph, kind, key = _pending.pop(0)
-        if _disk_store_opened or not _fork_writer(kgraph, kind, key):
-            save(kgraph, reopen=False, kind=kind, key=key)
-
-
-def _fork_writer(kgraph: KnowledgeGraph, kind: str, key: str) -> bool:
     sys.stdout.flush()
     sys.stderr.flush()
     try:
@@ -410,7 +375,7 @@ def _fork_writer(kgraph: KnowledgeGraph, kind: str, key: str) -> bool:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         os.setsid()
-        save(kgraph, reopen=False, kind=kind, key=key)
+        save(kgraph, reopen=False, kind=kind)
     finally:
         os._exit(0)
 
