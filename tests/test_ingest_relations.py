@@ -66,7 +66,7 @@ def _extract(name: str, known) -> tuple[list, set, set]:
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("name", ["selene", "veloce", "ormeau", "lagune", "algue"])
+@pytest.mark.parametrize("name", ["selene", "veloce", "ormeau", "lagune", "algue", "tilleul", "saule"])
 def test_every_expected_relation_and_nothing_else(known, name: str) -> None:
     _, gold, got = _extract(name, known)
     assert gold - got == set(), f"missed in {name}"

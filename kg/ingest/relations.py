@@ -20,13 +20,16 @@ DET = (
     r"(?:(?:société|start-up|association|réseau|plateforme|assistant vocal|supercalculateur|programme|projet|"
     r"laboratoire|centre de calcul|modèle de langage|modèle|entreprise|PME|groupe|communauté|fondation|"
     r"suite|logiciel|application|start-up|collectif|institut|université|centre|outil|assistant|plan|initiative|"
-    r"stratégie)\s+)?"
+    r"stratégie|consortium)\s+)?"
 )
 # A list item is a name with, maybe, its acronym and supervisors in brackets: "⟦1⟧ (⟦2⟧, ⟦3⟧/⟦4⟧)".
 ITEM = r"⟦\d+⟧(?:\s*\([^()]*\))?"
 LIST = r"(?P<{}>" + ITEM + r"(?:\s*(?:,|et|,\s*et)\s*" + DET + ITEM + r")*)"
-# Examples after "telles que": "A, B ou C"
-LIST_OR = r"(?P<{}>" + ITEM + r"(?:\s*(?:,|et|ou|,\s*et|,\s*ou)\s*" + DET + ITEM + r")*)"
+# Examples after "telles que": "A, B ou C", an example maybe with its place ("A au Québec"), which is no item
+PLACED = r"(?:\s+(?:au|en|à)\s+⟦\d+⟧)?"
+LIST_OR = r"(?P<{}>" + ITEM + PLACED + r"(?:\s*(?:,|et|ou|,\s*et|,\s*ou)\s*" + DET + ITEM + PLACED + r")*)"
+# A list that opens on an unnamed group ("les neuf clusters français en IA, le G6 …"): that item is skipped
+UNNAMED_FIRST = r"(?:(?:les|des|nos|ses|leurs)\s+[^⟦,.]{1,60}?(?:\s*⟦\d+⟧)?\s*,\s*)?"
 # "…, ainsi qu'avec des institutions telles que A ou B": more partners after the first list
 AND_ALSO = (r"(?:\s*,?\s+ainsi\s+qu['’](?:avec\s+)?(?:[^⟦.]{0,60}?\b(?:telles?|tels?|comme)\s*(?:que\s+|qu['’])?)?"
             + DET + LIST_OR.format("o2") + ")?")
@@ -38,7 +41,10 @@ SUBJECT_LIST = NOT_COMPLEMENT + LIST
 
 def list_ids(value: str) -> list[str]:
     """The placeholders of a list, leaving out those in brackets (an item's acronym and supervisors)."""
-    return re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", value)) if "⟦" in value else [value]
+    if "⟦" not in value:
+        return [value]
+    value = re.sub(r"(?<=[⟧)])\s+(?:au|en|à)\s+⟦\d+⟧", "", re.sub(r"\([^()]*\)", "", value))
+    return re.findall(r"⟦(\d+)⟧", value)
 
 
 class Rule:
@@ -173,7 +179,7 @@ RULES = [
     ),
     # collaboration
     Rule(
-        SUBJECT_LIST.format("s") + COLLABORATE + DET + LIST.format("o") + AND_ALSO,
+        SUBJECT_LIST.format("s") + COLLABORATE + UNNAMED_FIRST + DET + LIST.format("o") + AND_ALSO,
         [("s", "o", "collaboratesWith", "relation"), ("s", "o2", "collaboratesWith", "relation")],
         AGENT,
         AGENT,
@@ -365,6 +371,16 @@ RULES = [
         AGENT,
         cue=('financé', 'subventionné'),
     ),
+    # support received: "X bénéficie par ailleurs d'un soutien pluriannuel de Y"
+    Rule(
+        rf"{_S}{INCISE}\s+(?:bénéficie|bénéficient|a bénéficié|ont bénéficié)(?:\s+[^\s⟦,.]+){{0,3}}?\s+"
+        r"d['’](?:un|une)\s+(?:soutien|financement|aide|subvention)(?:\s+[^\s⟦,.]+){0,2}?\s+"
+        rf"(?:de la|de l['’]|du|des|de|d['’])\s*{DET}{_O}",
+        [("s", "o", "fundedBy", "funding")],
+        ("programme", "organisation", "product"),
+        AGENT,
+        cue=('bénéfici',),
+    ),
     # membership
     Rule(
         rf"{_S}\s+(?:est|sont|est devenue?|a rejoint|rejoint|ont rejoint)\s+"
@@ -408,6 +424,15 @@ RULES = [
         ("place",),
         cue=('situé', 'basé', 'implanté'),
     ),
+    # an example with its place: "des institutions telles qu'A au Québec ou B"
+    Rule(
+        r"(?i:tel(?:le)?s?)\s+qu(?:e\s+|['’])(?:[^.⟦]*⟦\d+⟧[^.⟦]*?(?:,|\bou\b|\bet\b)\s*)*?"
+        + DET + _S + r"\s+(?:au|en|à)\s+" + _O + r"(?=\s*(?:,|\bou\b|\bet\b|\.|$))",
+        [("s", "o", "locatedIn", "relation")],
+        ORG,
+        ("place",),
+        cue=('tel',),
+    ),
     # a unit named with its parent: "le laboratoire X du Y", "le centre de calcul X du Y"
     Rule(
         r"(?i:laboratoire|centre de calcul|centre|institut|service|direction|département|équipe)\s+"
@@ -416,6 +441,23 @@ RULES = [
         ORG,
         ORG,
         cue=('laboratoire', 'centre', 'institut', 'service', 'direction', 'département', 'équipe'),
+    ),
+    # a headquarters in apposition: "la Villa X, siège social de la société Y"
+    Rule(
+        rf"{_O},\s+(?:le\s+|son\s+)?siège(?:\s+social)?\s+(?:du|de la|de l['’]|des|de|d['’])\s*{DET}{_S}",
+        [("s", "o", "headquarters", "relation")],
+        ORG,
+        ("place",),
+        cue=('siège',),
+    ),
+    # a body's programme named afterwards: "le nouveau programme du X de …, baptisé Y"
+    Rule(
+        r"(?i:programme|plan|initiative|projet)\s+(?:du|de la|de l['’])\s*" + DET + _O
+        + rf"(?:\s+(?:de|d['’]|pour|en faveur)[^.,]{{0,80}}?)?,\s+(?:baptisée?|nommée?|appelée?)\s+{_S}",
+        [("s", "o", "runBy", "relation")],
+        ("programme",),
+        ORG,
+        cue=('baptisé', 'nommé', 'appelé'),
     ),
     # a programme of an organisation: "le programme X du Y", "le Contrat … (COP) du Y"
     Rule(
