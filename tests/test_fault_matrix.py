@@ -692,3 +692,31 @@ def test_hostile_arguments_through_the_console_script(mini_env: dict[str, str], 
     if done.returncode == 2:
         assert err.splitlines()[-1].startswith("Error: "), err
         assert sum(line.startswith("Error: ") for line in err.splitlines()) == 1, err
+
+
+def test_ctrl_c_handed_to_the_query_thread_still_stops_the_wait(tmp_path: Path) -> None:
+    """The kernel may hand a Ctrl-C to any thread: one given to the worker stuck on a silent SERVICE must still
+    end the main thread's wait at once, not when the whole timeout has passed (CI saw a 60 s hang)."""
+    script_file = tmp_path / "sig.py"
+    script_file.write_text(
+        "import socket, threading, time, signal\n"
+        "import pyoxigraph as ox\n"
+        "from kg.query.catalog import run_bounded\n"
+        "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(5); conns = []\n"
+        "threading.Thread(target=lambda: [conns.append(srv.accept()) for _ in range(5)], daemon=True).start()\n"
+        "url = f'http://127.0.0.1:{srv.getsockname()[1]}/sparql'\n"
+        "def later():\n"
+        "    while not conns: time.sleep(0.01)\n"
+        "    worker = next(t for t in threading.enumerate() if t.name == 'kg-query')\n"
+        "    signal.pthread_kill(worker.ident, signal.SIGINT)\n"
+        "threading.Thread(target=later, daemon=True).start()\n"
+        "started = time.monotonic()\n"
+        "try:\n"
+        "    run_bounded(lambda: list(ox.Store().query(f'SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}')), 30,\n"
+        "                lambda: None)\n"
+        "    print('returned', time.monotonic() - started)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', time.monotonic() - started)\n")
+    done = subprocess.run([sys.executable, str(script_file)], capture_output=True, text=True, timeout=60)
+    word, seconds = done.stdout.split()
+    assert word == "interrupted" and float(seconds) < 5, done.stdout + done.stderr

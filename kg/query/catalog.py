@@ -363,7 +363,13 @@ def run_bounded(call: object, timeout: float, on_timeout: object) -> object:
 
     worker = threading.Thread(target=work, name="kg-query", daemon=True)
     worker.start()
-    worker.join(timeout)
+    # Waited for in short slices: a Ctrl-C the kernel hands to the worker (stuck in Rust on a silent SERVICE)
+    # does not wake a long join, and would only be seen once the whole timeout had passed.
+    import time
+
+    end = time.monotonic() + timeout
+    while worker.is_alive() and (left := end - time.monotonic()) > 0:
+        worker.join(min(left, 0.05))
     if worker.is_alive():
         return on_timeout()  # type: ignore[operator]
     if "error" in outcome:
