@@ -393,6 +393,14 @@ def test_a_service_that_never_answers_is_bounded_by_timeout(mini_env: dict[str, 
     assert_one_line_error(result, f"SERVICE <{url}>: no answer within 1 s (--timeout sets how long to wait)")
 
 
+def _interruptible() -> None:
+    """In the child: Ctrl-C as at a terminal. A suite started in the background (`./scripts/test.sh &`, or by a
+    runner that does so) passes SIGINT down ignored, and Python then never turns it into KeyboardInterrupt."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("how", ["fast path", "click"])
 def test_ctrl_c_while_waiting_is_not_a_traceback(mini_env: dict[str, str], silent_server: SilentServer,
                                                  tmp_path: Path, how: str) -> None:
@@ -405,7 +413,7 @@ def test_ctrl_c_while_waiting_is_not_a_traceback(mini_env: dict[str, str], silen
         f"#+ summary: Waits forever\nSELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}\n")
     args = ["query", "remote"] if how == "fast path" else ["query", "remote", "--timeout", "60"]
     process = subprocess.Popen([str(KG), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**mini_env, "KG_QUERIES_DIR": str(queries)})
+                               env={**mini_env, "KG_QUERIES_DIR": str(queries)}, preexec_fn=_interruptible)
     deadline = time.monotonic() + 30
     while not silent_server.accepted and time.monotonic() < deadline:  # wait until it is stuck on the service
         time.sleep(0.05)
@@ -717,6 +725,7 @@ def test_ctrl_c_handed_to_the_query_thread_still_stops_the_wait(tmp_path: Path) 
         "    print('returned', time.monotonic() - started)\n"
         "except KeyboardInterrupt:\n"
         "    print('interrupted', time.monotonic() - started)\n")
-    done = subprocess.run([sys.executable, str(script_file)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, str(script_file)], capture_output=True, text=True, timeout=60,
+                          preexec_fn=_interruptible)
     word, seconds = done.stdout.split()
     assert word == "interrupted" and float(seconds) < 5, done.stdout + done.stderr
