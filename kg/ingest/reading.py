@@ -49,16 +49,21 @@ def decode(data: bytes, name: str) -> tuple[str, str, str | None]:
     return data.decode("latin-1"), "latin-1", f"{name}: not UTF-8 (byte {position}); read as Latin-1 (ISO-8859-1)"
 
 
+def read_bytes(path: Path, name: str, kind: str) -> bytes:
+    """The file's bytes; InputError naming it (as `name`) when it is missing, a folder or unreadable."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a {kind}") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
 def read_document(path: str | Path) -> Document:
     """Read and decode a text file, refusing what is not text."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a text file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    data = read_bytes(path, str(path), "text file")
     text, encoding, note = decode(data, str(path))
     return Document(path, text.replace("\r\n", "\n").replace("\r", "\n"), encoding, note)

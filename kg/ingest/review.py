@@ -60,18 +60,12 @@ def write_review(header: dict[str, str], candidates: list[Candidate]) -> str:
 
 def read_review(path: str | Path) -> tuple[dict[str, str], list[Candidate]]:
     """Header and rows of a review file; InputError naming the line of the first damaged row."""
+    from kg.ingest.reading import read_bytes
     from kg.shared.utf8 import check_path, shown
 
     check_path(str(path), "REVIEW")
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{shown(str(path))}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{shown(str(path))}: is a directory, not a review file") from None
-    except OSError as exc:
-        raise InputError(f"{shown(str(path))}: cannot read ({exc.strerror or exc})") from None
+    raw = read_bytes(path, shown(str(path)), "review file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
