@@ -808,6 +808,13 @@ class Extractor:
                 parts.append(f"{m.why} read as {names} ({where})")
         return "reading: " + "; ".join(parts) + " — the text does not name it here"
 
+    def _fact_status(self, facts: set[tuple[str, str, str]], s: Mention, o: Mention) -> str | None:
+        """A fact node's row status: None when this document already attests it, "known" when another does,
+        else "new"."""
+        if (s.iri, o.iri, self.doc) in facts:
+            return None
+        return "known" if any(a == s.iri and b == o.iri for a, b, _ in facts) else "new"
+
     def _relation(
         self,
         number: int,
@@ -824,7 +831,8 @@ class Extractor:
         p = EKG + predicate
         if kind == "role":
             title = _role_title(sent, s, o)
-            if (s.iri, o.iri, self.doc) in self.known.roles:
+            status = self._fact_status(self.known.roles, s, o)
+            if status is None:
                 return
             rk = self.known.vocab["RoleKind"].get(normalise(fr.ROLE_TITLES.get(title.split(" ")[0].lower(), "")))
             if rk is None:
@@ -832,7 +840,6 @@ class Extractor:
                     if title.lower().startswith(word):
                         rk = self.known.vocab["RoleKind"].get(normalise(label))
                         break
-            status = "known" if any(h == s.iri and org == o.iri for h, org, _ in self.known.roles) else "new"
             self.context.roles.setdefault(s.iri, set()).add(o.iri)
             self.add(
                 ("role", s.iri, o.iri),
@@ -850,9 +857,9 @@ class Extractor:
                 self._relation(number, sent, o, "foundedBy", s, "relation", quote, match, masked, mentions)
             return
         if kind == "participation":
-            if (s.iri, o.iri, self.doc) in self.known.participations:
+            status = self._fact_status(self.known.participations, s, o)
+            if status is None:
                 return
-            status = "known" if any(a == s.iri and b == o.iri for a, b, _ in self.known.participations) else "new"
             role = (
                 "présent"
                 if re.search(r"présente?s?\s+(?:pour|à|lors|au)", match.group(0))
@@ -876,9 +883,9 @@ class Extractor:
             )
             return
         if kind == "funding":
-            if (s.iri, o.iri, self.doc) in self.known.fundings:
+            status = self._fact_status(self.known.fundings, s, o)
+            if status is None:
                 return
-            status = "known" if any(a == s.iri and b == o.iri for a, b, _ in self.known.fundings) else "new"
             self.add(
                 ("funding", s.iri, o.iri),
                 kind="funding",
