@@ -50,6 +50,7 @@ DEFAULT_QUOTES = "full"
 SHAPES_FILE = Path(__file__).resolve().parent / "shapes" / "release.ttl"
 DESCRIPTION = "dataset.ttl"
 CHECKSUMS = "SHA256SUMS"
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a date of four digits can name
 
 MEDIA_TYPES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nq": "application/n-quads",
                ".trig": "application/trig", ".html": "text/html", ".svg": "image/svg+xml",
@@ -85,9 +86,13 @@ def release_epoch(layout: GraphLayout) -> int:
     env = os.environ.get("SOURCE_DATE_EPOCH")
     if env:
         try:
-            return int(env)
+            seconds = int(env)
         except ValueError:
             raise InputError(f"SOURCE_DATE_EPOCH={env!r}: not a number of seconds") from None
+        if not 0 <= seconds <= LAST_EPOCH:
+            raise InputError(f"SOURCE_DATE_EPOCH={env!r}: out of range (0 to {LAST_EPOCH}, "
+                             "1970-01-01 to 9999-12-31)")
+        return seconds
     try:
         done = subprocess.run(["git", "-C", str(layout.data_dir), "log", "-1", "--format=%ct"],
                               capture_output=True, text=True, check=False)
@@ -213,14 +218,7 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
     from kg.shared.utf8 import check_path
 
     check_path(str(outdir), "OUTDIR")
-    target = Path(outdir)
-    try:
-        if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise InputError(f"{target}: already exists and is not an empty folder")
-        if not target.parent.is_dir():
-            raise InputError(f"{target}: no such directory {target.parent}")
-    except OSError as exc:  # a folder that cannot be listed
-        raise InputError(f"{target}: cannot write a release there ({exc.strerror or exc})") from None
+    target = release_target(Path(outdir))
     _, onto_version_iri = ontology_version(kgraph)
     issued = datetime.fromtimestamp(release_epoch(kgraph.layout), tz=UTC).strftime("%Y-%m-%d")
     release_iri = f"{BASE}release/{__version__}" + ("/no-quotes" if quotes == "none" else "")
@@ -241,7 +239,12 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
     graphs = canonical(parts)
     asserted = canonical_lines(parts[GRAPH_ONTOLOGY] | parts[GRAPH_DATA])
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    created = make_parents(target)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:  # a read-only or full parent folder
+        remove_folders(created)
+        raise InputError(f"{outdir}: cannot write a release into {target.parent} ({exc.strerror or exc})") from None
     try:
         out = ReleaseWriter(tmp)
         out.write(f"{NAME}.ttl", _text(turtle_chunks(asserted)), gz=True)
@@ -278,14 +281,67 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
         sums = "".join(f"{hashlib.sha256(out.files[n]).hexdigest()}  {n}\n" for n in sorted(out.files))
         out.write(CHECKSUMS, sums)
         names = sorted(out.files)
-        if target.exists():
-            target.rmdir()
-        os.replace(tmp, target)
-        os.chmod(target, 0o777 & ~_umask())
-    except BaseException:
+        os.chmod(tmp, 0o777 & ~_umask())
+        os.replace(tmp, target)  # rename(2) replaces an empty folder in one step
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        remove_folders(created)
+        if isinstance(exc, OSError):
+            raise InputError(f"{outdir}: cannot write the release ({exc.strerror or exc}); "
+                             "nothing was written") from None
         raise
     return names
+
+
+def release_target(outdir: Path) -> Path:
+    """The folder a release goes to: OUTDIR, or the folder OUTDIR links to. InputError, before any work, when it
+    is not a new or empty folder, or when its parents cannot be made (`kg release a/b` makes `a`, as mkdir -p)."""
+    target = outdir
+    try:
+        if outdir.is_symlink():
+            if not outdir.exists():
+                raise InputError(f"{outdir}: a symbolic link to {os.readlink(outdir)}, which does not exist; "
+                                 "remove the link or create the folder it names")
+            target = outdir.resolve()
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise InputError(f"{outdir}: already exists and is not an empty folder")
+        ancestor = target.parent
+        while not ancestor.exists() and not ancestor.is_symlink() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            what = "a dangling symbolic link" if ancestor.is_symlink() else "not a folder"
+            raise InputError(f"{outdir}: cannot make a folder inside {ancestor} ({what})")
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            raise InputError(f"{outdir}: cannot write a release into {ancestor} (permission denied)")
+    except OSError as exc:  # a folder that cannot be listed
+        raise InputError(f"{outdir}: cannot write a release there ({exc.strerror or exc})") from None
+    return target
+
+
+def make_parents(target: Path) -> list[Path]:
+    """Create the missing parents of `target` (mkdir -p) and return them, outermost first, so a failed release
+    can take them away again."""
+    missing = [p for p in reversed(target.parents) if not p.exists()]
+    created: list[Path] = []
+    for folder in missing:
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            remove_folders(created)
+            raise InputError(f"{target}: cannot create the folder {folder} ({exc.strerror or exc})") from None
+        created.append(folder)
+    return created
+
+
+def remove_folders(created: list[Path]) -> None:
+    """Remove the folders make_parents created (innermost first) when they are still empty."""
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
 
 
 def documentation_files(kgraph: KnowledgeGraph, *, diagrams: bool = True) -> dict[str, str | bytes]:
