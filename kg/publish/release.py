@@ -26,8 +26,6 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.output.rdf import (
     CONTEXT_FILE,
-    Line,
-    _split,
     canonical,
     canonical_lines,
     jsonld_chunks,
@@ -37,8 +35,9 @@ from kg.output.rdf import (
 )
 from kg.publish import void
 from kg.publish.export import export_lines
+from kg.publish.noquotes import graph_without_quotes, without_quotes
 from kg.shared.errors import EXIT_FALSE, InputError, KgError
-from kg.shared.namespaces import BASE, EKG, GRAPH_DATA, GRAPH_ONTOLOGY, ONTOLOGY_IRI, OWL, RDF, RDFS
+from kg.shared.namespaces import BASE, EKG, GRAPH_DATA, GRAPH_ONTOLOGY, ONTOLOGY_IRI, OWL, RDFS
 
 if TYPE_CHECKING:
     from kg.engine.knowledge import KnowledgeGraph
@@ -56,8 +55,6 @@ MEDIA_TYPES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nq": "
                ".trig": "application/trig", ".html": "text/html", ".svg": "image/svg+xml",
                ".tsv": "text/tab-separated-values", ".md": "text/markdown", ".txt": "text/plain"}
 
-# Predicates whose values are the publishers' words, left out by --quotes none.
-QUOTE_PREDICATES = (EKG + "quote", EKG + "quotedText")
 
 
 def step(message: str) -> None:
@@ -113,32 +110,6 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 # -- the graph as released ------------------------------------------------------------------------------------
-def without_quotes(parts: dict[str, set[Line]]) -> dict[str, set[Line]]:
-    """The `--quotes none` variant: no ekg:quote / ekg:quotedText values, no labels of ekg:Quotation nodes (they
-    repeat the first words), and no triple the closure derived from those values; documents and sentence
-    indexes stay."""
-    quote_p = {f"<{p}>" for p in QUOTE_PREDICATES}
-    type_p, label_p, quotation = f"<{RDF}type>", f"<{RDFS}label>", f"<{EKG}Quotation>"
-    quotations = {(_split(line)[0]) for lines in parts.values() for line in lines
-                  if _split(line)[1] == type_p and _split(line)[2] == quotation}
-    dropped: set[str] = set()
-    for lines in parts.values():
-        for line in lines:
-            s, p, o = _split(line)
-            if p in quote_p or (p == label_p and s in quotations):
-                dropped.add(o)
-    out = {}
-    for name, lines in parts.items():
-        keep = set()
-        for line in lines:
-            s, p, o = _split(line)
-            if p in quote_p or (p == label_p and s in quotations) or (o.startswith('"') and o in dropped):
-                continue
-            keep.add(line)
-        out[name] = keep
-    return out
-
-
 def sources_of(kgraph: KnowledgeGraph) -> list[void.Source]:
     rows = kgraph.query(
         f"SELECT ?d ?id ?label ?title WHERE {{ ?d a <{EKG}SourceDocument> ; "
@@ -234,8 +205,10 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
 
     step("dumps")
     parts = export_lines(kgraph, inferred=True)
+    documented = kgraph
     if quotes == "none":
         parts = without_quotes(parts)
+        documented = graph_without_quotes(parts, kgraph)  # the docs' examples come from the variant's data
     graphs = canonical(parts)
     asserted = canonical_lines(parts[GRAPH_ONTOLOGY] | parts[GRAPH_DATA])
 
@@ -261,7 +234,7 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
         dumps = [n for n in out.files if n.startswith(f"{NAME}.")]
 
         step("documentation and diagrams")
-        (extras or write_documentation)(out, kgraph)
+        (extras or write_documentation)(out, documented)
 
         step("changes")
         out.write("CHANGES.md", changes_markdown(previous, out.folder / f"{NAME}.ttl", issued, diff))
@@ -415,13 +388,16 @@ Attribution: "{NAME} contributors, https://w3id.org/ecosystem-kg/".
 Quotations (the values of ekg:quote and ekg:quotedText, and the labels of ekg:Quotation nodes, which repeat
 their first words) remain their publishers' text. They are cited, each with its document and sentence, under
 the right of short quotation (in France, article L122-5 of the Code de la propriété intellectuelle); the
-CC BY 4.0 licence does not extend to them. The variant built with `kg release --quotes none` leaves them out.
+CC BY 4.0 licence does not extend to them. The variant built with `kg release --quotes none` leaves them out,
+with every other value copied from them (descriptions, notes); it keeps the names of things, and rebuilds from
+names the labels of facts that repeated a quote.
 """
 
 
 def readme(issued: str, quotes: str, names: list[str], quality, checked_quotes: bool) -> str:
     variant = ("with the quotations (the default)" if quotes == "full" else
-               "without the quoted words (`--quotes none`): documents and sentence indexes are kept")
+               "without the quoted words (`--quotes none`): no quotation, nor any description or note copied "
+               "from one; names, documents and sentence indexes are kept")
     counts = quality.counts()
     files = "\n".join(f"- `{n}`" for n in names)
     return f"""# {NAME} {__version__}
