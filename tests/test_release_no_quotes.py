@@ -120,3 +120,6 @@ def test_fact_labels_are_rebuilt_from_names(variant):
     # a label attestation: its spelling is a name, so its label stays as it was
     assert ("Centre National de la Recherche Scientifique — skos:prefLabel (document 000)", "fr") in labels(
         "att-cnrs-preflabel-000-1")
+    # a quotation keeps a label, from its speaker's name, not from its first words
+    assert labels("quote-petit-001-a") == {("Antoine Petit — citation (document 001)", "fr"),
+                                           ("Antoine Petit — quotation (document 001)", "en")}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from kg.ingest.known import label_key, label_variants
@@ -56,16 +56,11 @@ class NameIndex:
             for key in keys:
                 words = key.split()
                 if words:
-                    self.lengths[words[0]] = min(max_words, max(self.lengths.get(words[0], 0),
-                                                                      len(words) + extra))
+                    longest = max(self.lengths.get(words[0], 0), len(words) + extra)
+                    self.lengths[words[0]] = min(max_words, longest)
         if "ia" in self.lengths:  # "intelligence artificielle …" is one word longer than "IA …"
             self.lengths["intelligence"] = max(self.lengths.get("intelligence", 0),
                                                min(max_words, self.lengths["ia"] + 1))
-
-    @classmethod
-    def of(cls, labels: Mapping[str, Iterable[str]], max_words: int = MAX_LABEL_WORDS) -> NameIndex:
-        """From entity IRI → its labels."""
-        return cls(((iri, label) for iri, names in labels.items() for label in names), max_words)
 
     def lookup(self, words: str) -> set[str]:
         """The entities a normalised run of words names: exactly, or as a spelling variant."""

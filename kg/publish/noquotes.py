@@ -1,13 +1,14 @@
 """The `kg release --quotes none` variant: the graph without the publishers' words, names kept.
 
-What goes: the values of ekg:quote and ekg:quotedText, the labels of ekg:Quotation nodes (they repeat the first
-words), every other text value copied from a quote (a description such as « entreprise leader dans le domaine du
-logiciel libre », an inference note quoting a sentence) and the attestations of what was left out. What stays:
-names (labels, titles, role titles: the texts' names for things are the graph's subject, not its quotations),
-documents, sentence indexes. The labels of fact nodes that repeated a quote (« Antoine Petit, PDG du CNRS
-(document 000) », « LINAGORA — description — Nous sommes des adeptes … (document 003) ») are rebuilt from the
-names of what the fact links. A quote counts as the publishers' words when it is at least MIN_QUOTE_CHARS long
-and is not a name or part of one: shorter runs (« en France », « le 26 février ») are everyday words.
+What goes: the values of ekg:quote and ekg:quotedText, every other text value copied from a quote (a
+description such as « entreprise leader dans le domaine du logiciel libre », an inference note quoting a
+sentence) and the attestations of what was left out. What stays: names (labels, titles, role titles: the texts'
+names for things are the graph's subject, not its quotations), documents, sentence indexes. The labels of fact
+nodes that repeated a quote (« Antoine Petit, PDG du CNRS (document 000) », « LINAGORA — description — Nous
+sommes des adeptes … (document 003) ») are rebuilt from the names of what the fact links, and so are the labels
+of quotations, which repeat the first words (« Antoine Petit — citation (document 001) »). A quote counts as the
+publishers' words when it is at least MIN_QUOTE_CHARS long and is not a name or part of one: shorter runs
+(« en France », « le 26 février ») are everyday words.
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ class _Reading:
 
     def rebuilt_label(self, node: str, lang: str) -> str:
         """A fact node's label from the names of what it links: « S — property — O (document N) » for an
-        attestation, « holder — title (document N) » for a role, the class and document otherwise."""
+        attestation, « speaker — quotation (document N) », « holder — title (document N) » for a role, the class
+        and document otherwise."""
         props = self.out[node]
         lang = lang if lang in LEFT_OUT else "en"
         doc = self.document(node, lang)
@@ -114,6 +116,9 @@ class _Reading:
             else:
                 shown = LEFT_OUT[lang]
             return f"{self.label(s.value, lang)} — {self.label(p.value, lang)} — {shown}{doc}"
+        if EKG + "speaker" in props:  # a quotation: who said it, where
+            speaker = self.label(props[EKG + "speaker"][0].value, lang)
+            return f"{speaker} — {self.label(EKG + 'Quotation', lang)}{doc}"
         if EKG + "roleHolder" in props:
             holder = self.label(props[EKG + "roleHolder"][0].value, lang)
             titles = [t.value for t in props.get(EKG + "roleTitle", []) if isinstance(t, ox.Literal)
@@ -131,10 +136,12 @@ def without_quotes(parts: dict[str, set[Line]]) -> dict[str, set[Line]]:
     reading = _Reading([t for triples in parsed.values() for t in triples])
     # Attestations of a value that goes (a description copied from a quote) go with it.
     gone_facts = {node for node, props in reading.out.items()
-                  if any(_text(o) is not None and reading.is_prose(o.value) for o in props.get(RDF + "object", []))}
+                  if not {p.value for p in props.get(RDF + "predicate", [])} & KEPT
+                  and any(_text(o) is not None and reading.is_prose(o.value) for o in props.get(RDF + "object", []))}
     # Fact nodes whose label repeats a quote: all their labels, in both languages, are rebuilt from names.
-    relabelled = {node for node in reading.derived for p in REBUILT_LABELS
-                  for o in reading.out[node].get(p, []) if _text(o) is not None and reading.is_prose(o.value)}
+    relabelled = reading.quotations | {
+        node for node in reading.derived for p in REBUILT_LABELS
+        for o in reading.out[node].get(p, []) if _text(o) is not None and reading.is_prose(o.value)}
     out: dict[str, set[Line]] = {}
     for name, triples in parsed.items():
         kept: list[ox.Triple] = []
@@ -145,8 +152,6 @@ def without_quotes(parts: dict[str, set[Line]]) -> dict[str, set[Line]]:
             if p in QUOTE_PREDICATES:
                 continue
             text = _text(o)
-            if s in reading.quotations and text is not None and p not in (RDF + "type",):
-                continue  # a quotation's labels repeat its words
             if text is not None and (s, text) in reading.quote_pairs:
                 continue  # a quote's value under another property (the closure's super-properties)
             if text is not None and p not in KEPT and reading.is_prose(text):

@@ -56,7 +56,6 @@ MEDIA_TYPES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nq": "
                ".tsv": "text/tab-separated-values", ".md": "text/markdown", ".txt": "text/plain"}
 
 
-
 def step(message: str) -> None:
     """The one place `kg release` reports its steps (kg.shared.progress: on a terminal, or KG_PROGRESS=1)."""
     from kg.shared import progress
