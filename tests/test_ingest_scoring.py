@@ -261,7 +261,7 @@ def test_every_expected_file_is_consistent_with_its_text(name: str) -> None:
     scoring.read_expected(FIXTURES / f"{name}.expected.json")  # raises InputError naming the problem
 
 
-def perfect_rows(exp: dict) -> list[Candidate]:
+def perfect_rows(exp: dict, doc: str = DOC) -> list[Candidate]:
     """The rows of an extractor that proposes exactly what the expected file says."""
     rows: list[Candidate] = []
     iri: dict[str, str] = {}
@@ -286,18 +286,19 @@ def perfect_rows(exp: dict) -> list[Candidate]:
         if r["predicate"] == "ekg:party":
             parties.setdefault(r["subject"], []).append(ref(r["object"]))
     for n, (label, members) in enumerate(parties.items()):
-        iri[scoring.label_key(label)] = f"ekd:agreement-{n}"
-        add("agreement", subject=f"ekd:agreement-{n}", label=label, object=" ".join(members))
+        subject = label if label.startswith("ekd:") else f"ekd:agreement-{n}"  # a known one attested again
+        iri[scoring.label_key(label)] = subject
+        add("agreement", subject=subject, label=label, object=" ".join(members))
     figure_row = {}
     for f in exp["figures"]:
         c = add("figure", subject=ref(f["of"]), value=f["value"], unit=f["unit"], qualifier=f["qualifier"],
                 as_written=f["as_written"])
         figure_row[scoring.label_key(f["as_written"])] = c.id
     for d in exp["dates"]:
-        of = d["of"]
-        subject = ("ekd:doc-999" if of == "document" else figure_row[scoring.label_key(of)]
-                   if d["what"] == "figure" else ref(of))
-        add("date", subject=subject, type=d["what"], value=d["value"], datatype=d["datatype"],
+        of = d["of"] if isinstance(d["of"], str) else d["of"][0]
+        subject = (doc if of == "document" else figure_row[scoring.label_key(of)]
+                   if d.get("what") == "figure" else ref(of))
+        add("date", subject=subject, type=d.get("what") or "", value=d["value"], datatype=d["datatype"],
             as_written=d["as_written"])
     for f in exp["fundings"]:
         add("funding", subject=ref(f["recipient"]), object=ref(f["funder"]) if f["funder"] else "",
@@ -318,3 +319,51 @@ def test_rows_that_say_exactly_the_expected_file_score_every_fixture_perfect() -
     for name, score in scores.items():
         for category, t in score.tallies.items():
             assert t.correct == t.proposed and t.found == t.expected, (name, category, score.wrong, score.missed)
+
+
+def test_a_date_on_a_role_row_is_the_start_of_its_holder_and_a_title_alone_is_not_a_relation() -> None:
+    exp = expected(entities=[{"label": "Amandine Roux", "family": "person"},
+                             {"label": "LIRC", "family": "organisation"}],
+                   dates=[{"as_written": "depuis 2023", "value": "2023", "datatype": "xsd:gYear",
+                           "of": "Amandine Roux", "what": "start", "relation": "ekg:holdsRole"}],
+                   relations=[{"subject": "Amandine Roux", "predicate": "ekg:holdsRole", "object": "LIRC"}])
+    rows = [entity(1, "Amandine Roux", "person"), entity(2, "LIRC", "organisation"),
+            row("role", 3, subject="ekd:e1", predicate="ekg:holdsRole", object="ekd:e2", value="directrice"),
+            row("date", 4, subject="c3", predicate="ekg:startDate", value="2023", datatype="xsd:gYear",
+                as_written="depuis 2023"),
+            row("role", 5, subject="ekd:e1", predicate="ekg:holdsRole", value="chercheuse")]
+    score = scoring.judge(rows, exp, GRAPH, DOC)
+    assert vars_of(score.tallies["dates"]) == (1, 1, 1, 1)
+    assert vars_of(score.tallies["relations"]) == (1, 1, 1, 1)
+
+
+# -- leave-one-out: the curated facts in the same format ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def loo():
+    import sys
+
+    bench = str(Path(__file__).resolve().parent.parent / "benchmarks")
+    sys.path.insert(0, bench)
+    try:
+        import ingest_loo as module
+    finally:
+        sys.path.remove(bench)
+    return module
+
+
+def test_the_curated_facts_of_each_seed_document_judge_perfect_against_themselves(loo, tmp_path: Path) -> None:
+    """`gold` puts a document's curated facts in the expected format; rows saying exactly them score 100 % with
+    the left-out graph (so a leave-one-out miss is the extractor's, not the conversion's)."""
+    store = loo.full_store()
+    docs = [r["d"].value for r in store.query(f"SELECT ?d WHERE {{ ?d a <{EKG}SourceDocument> }}")]
+    assert len(docs) == 5
+    for n, doc in enumerate(sorted(docs)):
+        known = loo.graph_without(store, doc, tmp_path / str(n))
+        gold = loo.gold(store, doc, known)
+        assert scoring.check_expected(gold) == [], doc
+        assert gold["entities"] and gold["relations"] and gold["mentions"], doc
+        score = scoring.judge(perfect_rows(gold, doc), gold, scoring.Graph.from_known(known), doc)
+        for category, t in score.tallies.items():
+            assert t.correct == t.proposed and t.found == t.expected, (doc, category, score.wrong, score.missed)

@@ -324,6 +324,8 @@ class _Ends:
         iri = expand(curie)
         if iri == self.doc_iri:
             return "document"
+        if iri in self.graph.labels:  # a known entity attested again, even by an entity or agreement row
+            return "iri:" + iri
         if iri in self.created:
             key = label_key(self.created[iri])
             return "new:" + self.alias.get(key, key)
@@ -497,9 +499,11 @@ def _judge_fundings(candidates: list, expected: dict, ends: _Ends, score: Score,
                                  for i, (r, f, _, w) in enumerate(want) if i not in matched]
 
 
-def _date_what(c, ends: _Ends, of: str) -> str:
+def _date_what(c, ends: _Ends, of: str, row=None) -> str:
     if c.type in DATE_WHAT:
         return c.type
+    if row is not None and row.kind == "funding":
+        return "funding"
     if of == "document" or expand(c.predicate) == DCTERMS + "date":
         return "document"
     if of.startswith("fig:"):
@@ -526,9 +530,13 @@ def _judge_dates(candidates: list, expected: dict, ends: _Ends, score: Score) ->
             continue
         t.proposed += 1
         row = ends.rows.get(c.subject)
-        of = "fig:" + (row.as_written or row.value) if row is not None and row.kind == "figure" else \
-            ends.candidate(c.subject)
-        what = _date_what(c, ends, of)
+        if row is not None and row.kind == "figure":
+            of = "fig:" + (row.as_written or row.value)
+        elif row is not None:  # the date of a relation, role or funding row: of its subject
+            of = ends.candidate(row.subject)
+        else:
+            of = ends.candidate(c.subject)
+        what = _date_what(c, ends, of, row)
         value = _date_value(c.datatype, c.value, c.as_written)
         hit = next((i for i, (v, wanted, w, _) in enumerate(want) if i not in matched and _same_date(value, v)
                     and _same_of(of, wanted) and (w is None or w == what)), None)
@@ -548,10 +556,12 @@ def _judge_relations(candidates: list, expected: dict, ends: _Ends, graph: Graph
             for r in expected["relations"]}
     got = set()
     for c in candidates:
+        if c.kind == "role" and not c.object:
+            continue  # a title with no organisation: not a relation (the expected files list roles as relations)
         if c.kind in RELATION_KINDS:
             got.add(graph.fold(ends.candidate(c.subject), expand(c.predicate), ends.candidate(c.object)))
         elif c.kind == "agreement":
-            agreement = "new:" + label_key(c.label)
+            agreement = ends.candidate(c.subject)
             for party in c.object.split():
                 got.add(graph.fold(agreement, EKG + "party", ends.candidate(party)))
     t = score.tallies["relations"]
