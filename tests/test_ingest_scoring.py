@@ -149,6 +149,7 @@ def test_a_date_on_the_wrong_subject_or_of_another_kind_is_wrong() -> None:
                 as_written="l'an dernier")]
     score = scoring.judge(rows, DATED, GRAPH, DOC)
     assert vars_of(score.tallies["dates"]) == (0, 3, 0, 5)
+    assert score.dates_on_subject == 1  # the founding year is on Brumelab, without saying it is one
     assert score.wrong["dates"][0] == "3 mars 2026 (2026-03-03) of brumelab [?]"
 
 
@@ -179,6 +180,13 @@ def test_a_funding_counts_with_recipient_funder_and_amount(amount_rows: list[Can
     score = scoring.judge(rows, FUNDED, GRAPH, DOC)
     assert vars_of(score.tallies["fundings"]) == (2, 2, 2, 2)
     assert score.tallies["figures"].proposed == 0  # an amount is not judged twice
+
+
+def test_a_funding_amount_on_its_recipient_without_the_funding_is_a_right_figure_and_a_missed_funding() -> None:
+    rows = [*_funded_rows(), row("figure", 11, subject="ekd:e1", **AMOUNT)]
+    score = scoring.judge(rows, FUNDED, GRAPH, DOC)
+    assert vars_of(score.tallies["figures"]) == (1, 1, 0, 0)
+    assert vars_of(score.tallies["fundings"]) == (0, 0, 0, 2)
 
 
 def test_a_funding_amount_recorded_as_the_funders_budget_is_wrong_twice_over() -> None:

@@ -164,14 +164,16 @@ class Tally:
 
 
 class Score:
-    """One tally per category, the wrong rows and the missed expected items (readable lines), and the
-    relations right but for a super- or sub-property (`related`, counted wrong)."""
+    """One tally per category, the wrong rows and the missed expected items (readable lines), the relations
+    right but for a super- or sub-property (`related`, counted wrong), and the date rows right but for what they
+    say they date (`dates_on_subject`, counted wrong: for the reader of a baseline)."""
 
     def __init__(self) -> None:
         self.tallies: dict[str, Tally] = {c: Tally() for c in CATEGORIES}
         self.wrong: dict[str, list[str]] = {c: [] for c in CATEGORIES}
         self.missed: dict[str, list[str]] = {c: [] for c in CATEGORIES}
         self.related = 0
+        self.dates_on_subject = 0  # date rows with the right value and subject, whatever they say they date
 
     def __add__(self, other: Score) -> Score:
         out = Score()
@@ -180,6 +182,7 @@ class Score:
             out.wrong[c] = self.wrong[c] + other.wrong[c]
             out.missed[c] = self.missed[c] + other.missed[c]
         out.related = self.related + other.related
+        out.dates_on_subject = self.dates_on_subject + other.dates_on_subject
         return out
 
     def total(self) -> Tally:
@@ -489,10 +492,15 @@ def _judge_fundings(candidates: list, expected: dict, ends: _Ends, score: Score,
             matched.add(hit)
             t.proposed += 1
             t.correct += 1
-    # Figure rows neither a figure nor an amount: wrong figures.
+    # The other figure rows: a funding's amount on its recipient is a right figure (the funding, if its funder is
+    # named, is still missed); anything else is a wrong figure.
     for i, (c, of) in enumerate(amounts):
-        if i not in used:
-            score.tallies["figures"].proposed += 1
+        if i in used:
+            continue
+        score.tallies["figures"].proposed += 1
+        if any(r == of and amount == (_number(c.value), expand(c.unit)) for r, _, amount, _ in want):
+            score.tallies["figures"].correct += 1
+        else:
             score.wrong["figures"].append(f"{c.as_written or c.value} of {ends.show(of)}")
     t.found, t.expected = len(matched), len(want)
     score.missed["fundings"] += [f"{ends.show(r)} <- {ends.show(f) or '?'} {w.get('as_written', '')}".rstrip()
@@ -540,6 +548,8 @@ def _judge_dates(candidates: list, expected: dict, ends: _Ends, score: Score) ->
         value = _date_value(c.datatype, c.value, c.as_written)
         hit = next((i for i, (v, wanted, w, _) in enumerate(want) if i not in matched and _same_date(value, v)
                     and _same_of(of, wanted) and (w is None or w == what)), None)
+        if any(_same_date(value, v) and _same_of(of, wanted) for v, wanted, _, _ in want):
+            score.dates_on_subject += 1
         if hit is None:
             score.wrong["dates"].append(f"{c.as_written} ({c.value or 'not stated'}) of {ends.show(of)} "
                                         f"[{what or '?'}]")
