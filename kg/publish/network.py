@@ -151,7 +151,7 @@ def build_network(kgraph: KnowledgeGraph, *, inferred: bool = False, lang: str =
         return len(fact_documents.get(fact, ()))
 
     fact_documents: dict[str, set[str]] = {}
-    for f, d in rows(f"SELECT ?f ?d WHERE {{ ?f a <{EKG}SourcedFact> ; <{PROV}wasDerivedFrom> ?d }}"):
+    for f, d in rows(f"SELECT ?f ?d WHERE {{ ?f <{PROV}wasDerivedFrom> ?d }}"):
         fact_documents.setdefault(f.value, set()).add(d.value)
     e = EKG
     for fact, person, org, title in fact_rows(

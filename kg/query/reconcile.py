@@ -118,9 +118,9 @@ class Facts:
             labels.setdefault(lab.iri, []).append((lab.text, lab.lang, lab.prop_rank))
         self.entities: dict[str, Entity] = {}
         for iri, types in self.index.types.items():
-            if any(t in NOT_CANDIDATES for t in types) or iri not in labels:
+            classes = self.closure({t for t in types if t.startswith(EKG)})  # also without a closure (--reasoning none)
+            if any(t in NOT_CANDIDATES for t in classes | types) or iri not in labels:
                 continue
-            classes = self.closure({t for t in types if t.startswith(EKG)})
             self.entities[iri] = Entity(iri, labels[iri], classes, len(documents.get(iri, ())))
 
     def closure(self, classes: Iterable[str]) -> frozenset[str]:
