@@ -112,3 +112,21 @@ def test_rewrites_its_own_folder_only(package: Path, tmp_path: Path) -> None:
     assert (other / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert runner.invoke(cli, ["export", "--format", "datapackage"]).output.startswith("Error: --format datapackage")
     assert list(tmp_path.glob(".*tmp*")) == []
+
+
+def test_xlsx_workbook_has_the_same_sheets(package: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    target = tmp_path / "tables.xlsx"
+    result = CliRunner().invoke(cli, ["export", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(target, read_only=True)
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert book.sheetnames == [r["name"] for r in descriptor["resources"]]
+    for name in ("figures", "roles", "organisations"):
+        sheet = list(book[name].iter_rows(values_only=True))
+        csv_rows = read(package, name)
+        assert list(sheet[0]) == list(csv_rows[0]) and len(sheet) - 1 == len(csv_rows)
+    figures = list(book["figures"].iter_rows(values_only=True))
+    value = figures[0].index("value")
+    revenue = next(r for r in figures[1:] if r[0] == "fig-linagora-revenue-2023")
+    assert revenue[value] == 13000000 and isinstance(revenue[value], int | float)

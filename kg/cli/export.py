@@ -10,15 +10,16 @@ import click
 from kg.cli.common import data_option, engine_options, handle_errors
 
 # Kept here, not imported from kg.publish.export, so that `kg --help` does not load the exporter.
-EXPORT_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml", "datapackage", "gexf", "graphml")
+EXPORT_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml", "datapackage", "xlsx", "gexf", "graphml")
 # Formats for other tools (kg.publish.tables, kg.publish.network): tables for spreadsheets, networks for Gephi.
-TOOL_EXTENSIONS = {".gexf": "gexf", ".graphml": "graphml"}
+TOOL_EXTENSIONS = {".gexf": "gexf", ".graphml": "graphml", ".xlsx": "xlsx"}
 
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default=None,
               help="Output format. Default: from the -o file's extension, else turtle. datapackage: a folder of "
-                   "CSV tables with datapackage.json (-o DIR); gexf, graphml: the entity network.")
+                   "CSV tables with datapackage.json (-o DIR); xlsx: the same tables as one workbook; gexf, "
+                   "graphml: the entity network.")
 @click.option("--inferred", is_flag=True,
               help="Add the closure. For nq/trig, asserted and inferred triples go to their named graphs "
                    ".../graph/ontology, .../graph/data and .../graph/inferred.")
@@ -55,7 +56,7 @@ def export_command(fmt: str | None, inferred: bool, reasoning: str, engine: str,
 
     if output == "-":
         output = None
-    if fmt in ("datapackage", "gexf", "graphml") or (fmt is None and output is not None
+    if fmt in ("datapackage", "xlsx", "gexf", "graphml") or (fmt is None and output is not None
                                                       and Path(output).suffix.lower() in TOOL_EXTENSIONS):
         from kg.cli.export_tools import export_for_tools
 

@@ -15,17 +15,21 @@ def export_for_tools(fmt: str, output: str | None, inferred: bool, reasoning: st
     from kg.engine.graph import open_graph, recovering
     from kg.shared.paths import layout
 
-    if fmt == "datapackage":
+    if fmt in ("datapackage", "xlsx"):
         if output is None:
-            raise InputError("--format datapackage writes a folder: give it with -o DIR")
+            where = "a folder: give it with -o DIR" if fmt == "datapackage" else "a workbook: give it with -o FILE.xlsx"
+            raise InputError(f"--format {fmt} writes {where}")
         if inferred:
             raise InputError("--inferred: the tables hold what the documents state (inferred classes decide "
                              "which table a row goes to); leave --inferred out")
-        from kg.publish.tables import write_datapackage
+        from kg.publish.tables import require_openpyxl, write_datapackage, write_xlsx
+
+        if fmt == "xlsx":
+            require_openpyxl()  # before the work
 
         def work():
             kgraph = open_graph(layout(data_dir), reasoning="none", engine=engine, use_cache=not no_cache)
-            return write_datapackage(kgraph, output)
+            return (write_datapackage if fmt == "datapackage" else write_xlsx)(kgraph, output)
 
         click.echo(f"wrote {recovering(work)}", err=True)
         return

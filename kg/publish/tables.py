@@ -380,4 +380,45 @@ def write_datapackage(kgraph: KnowledgeGraph, target: str | Path,
     return target
 
 
-__all__ = ["MAIN", "TABLES", "descriptor", "tables", "write_datapackage"]
+
+
+def require_openpyxl() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("openpyxl") is None:
+        raise InputError("--format xlsx needs openpyxl: pip install 'ecosystem-kg[xlsx]' (or pip install openpyxl)")
+
+
+def write_xlsx(kgraph: KnowledgeGraph, target: str | Path) -> Path:
+    """The same tables as one workbook, a sheet per table (numbers as numbers, the header row frozen), written
+    atomically. Needs openpyxl (the `xlsx` extra)."""
+    require_openpyxl()
+    from openpyxl import Workbook
+
+    target = Path(target)
+    built = tables(kgraph)
+    book = Workbook(write_only=True)
+    for name in [*MAIN, "relations", "entities"]:
+        table, rows = built[name]
+        sheet = book.create_sheet(name)
+        sheet.freeze_panes = "A2"
+        sheet.append([c.name for c in table.columns])
+        for row in rows:
+            sheet.append([row.get(c.name) for c in table.columns])
+    parent = target.resolve().parent
+    if not parent.is_dir():
+        raise InputError(f"-o {target}: no folder {parent} to write it in")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+__all__ = ["MAIN", "TABLES", "descriptor", "require_openpyxl", "tables", "write_datapackage", "write_xlsx"]

@@ -29,16 +29,14 @@ def _index(site):
     return index
 
 
-def text_search(site, request: Request) -> Response:
-    from kg.serve.site import WORDS, pick_lang, wants_json
-
-    lang = pick_lang(request)
+def text_search(site, request: Request, lang: str, words: dict[str, str], as_json: bool) -> Response:
+    """The page (or JSON) for `request`; lang, the page's words and the format as the site chose them."""
     text = request.query_params.get("q", "")[:200]
     try:
         hits = _index(site).search(text, limit=LIMIT, mark=("\x00", "\x01")) if text.strip() else []
     except KgError as exc:
         return site.render(request, "error.html", 500, title="Error", message=exc.message)
-    if wants_json(request):
+    if as_json:
         return JSONResponse({"query": text, "in": "text", "hits": [
             dict(h.as_dict(lang), marked=h.marked.replace("\x00", "**").replace("\x01", "**"),
                  page=f"/id/{h.document[len(EKD):]}" if h.document.startswith(EKD) else None) for h in hits]})
@@ -50,5 +48,5 @@ def text_search(site, request: Request) -> Response:
                 pieces.append((chunk, i % 2 == 1))
         facts = [(iri[len(EKD):], (fr if lang == "fr" else en) or en or fr or iri) for iri, en, fr in hit.facts]
         rows.append((hit, pieces, hit.document[len(EKD):] if hit.document.startswith(EKD) else None, facts))
-    return site.render(request, "textsearch.html", title=f"{WORDS[lang]['search']}: {text}", text=text, hits=rows,
+    return site.render(request, "textsearch.html", title=f"{words['search']}: {text}", text=text, hits=rows,
                        sources=site.config.sources_path() is not None)
