@@ -10,8 +10,10 @@ import click
 from kg.cli.common import data_option, engine_options, handle_errors
 
 # Kept here, not imported from kg.publish.export, so that `kg --help` does not load the exporter.
-EXPORT_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml", "datapackage", "xlsx", "gexf", "graphml")
+RDF_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml")
 # Formats for other tools (kg.publish.tables, kg.publish.network): tables for spreadsheets, networks for Gephi.
+TOOL_FORMATS = ("datapackage", "xlsx", "gexf", "graphml")
+EXPORT_FORMATS = RDF_FORMATS + TOOL_FORMATS
 TOOL_EXTENSIONS = {".gexf": "gexf", ".graphml": "graphml", ".xlsx": "xlsx"}
 
 
@@ -56,7 +58,7 @@ def export_command(fmt: str | None, inferred: bool, reasoning: str, engine: str,
 
     if output == "-":
         output = None
-    if fmt in ("datapackage", "xlsx", "gexf", "graphml") or (fmt is None and output is not None
+    if fmt in TOOL_FORMATS or (fmt is None and output is not None
                                                       and Path(output).suffix.lower() in TOOL_EXTENSIONS):
         from kg.cli.export_tools import export_for_tools
 
