@@ -8,7 +8,9 @@ What a messy column holds, and how each is met (scores out of 100):
 - an acronym the graph does not list, made from the initials of a label ("LAAS"): 90;
 - one letter off (dropped, added, changed, two swapped) over the whole name, for names of 4 letters or more: 85;
 - a surname alone, the first words, words inside a label (the label search's prefix, words and partial
-  matches): 70, 60, 50.
+  matches): 70, 60, 50;
+- only some of the name's words starting words of a label, when nothing above matched ("LINAGORA SA"): up to 40.
+A leading article is not part of the name: "Le CNRS", "L'École polytechnique" and "the CNRS" are exact.
 Fact nodes (roles, figures, quotations…) and provenance records are never candidates: a spreadsheet row names
 a thing, not a statement. Ties go to the entity more documents speak of, then to the IRI (stable).
 
@@ -37,6 +39,8 @@ EXACT, COMPACT, ACRONYM, ONE_OFF = 100.0, 96.0, 90.0, 85.0
 SEARCH_SCORES = {"exact": 100.0, "prefix": 70.0, "words": 60.0, "partial": 50.0}
 FUZZY_MIN_LENGTH = 4  # letters: below this, one letter off names another word altogether
 _STOPWORDS = frozenset("de du des la le les l d et en a au aux of the and for pour sur".split())
+_ARTICLES = ("le ", "la ", "les ", "l ", "the ")  # "Le CNRS", "L'École polytechnique", "the CNRS": the same name
+WORDS_SOME = 40.0  # some words of the name start words of a label, others none ("LINAGORA SA", "CNRS Paris")
 
 
 class Property(Record):
@@ -188,6 +192,13 @@ def _acronyms(norm: str) -> set[str]:
     return {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in _STOPWORDS)}
 
 
+def _without_article(norm: str) -> str:
+    for article in _ARTICLES:
+        if norm.startswith(article) and len(norm) > len(article):
+            return norm[len(article):]
+    return norm
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -224,6 +235,7 @@ class Reconciler:
                         self.prefixes.setdefault(word[:end], set()).add(len(self.labels))
                 self.labels.append(lab)
                 self.exact.setdefault(lab.norm, set()).add(iri)
+                self.exact.setdefault(_without_article(lab.norm), set()).add(iri)
                 compact = _compact(lab.norm)
                 self.compact.setdefault(compact, set()).add(iri)
                 for acronym in _acronyms(lab.norm):
@@ -251,6 +263,7 @@ class Reconciler:
                     found[iri] = (score, how)
 
         add(self.exact.get(norm, ()), EXACT, "exact")
+        add(self.exact.get(_without_article(norm), ()), EXACT, "exact")
         compact = _compact(norm)
         add(self.compact.get(compact, ()), COMPACT, "compact")
         add(self.acronym.get(compact, ()), ACRONYM, "acronym")
@@ -263,7 +276,26 @@ class Reconciler:
                     add(self.compact[label], ONE_OFF, "one-off")
         for iri, how in self._by_words(norm):
             add([iri], SEARCH_SCORES[how], how)
+        if not found:
+            for iri, share in self._some_words(norm):
+                add([iri], round(WORDS_SOME * share, 1), "some words")
         return found
+
+    def _some_words(self, norm: str) -> list[tuple[str, float]]:
+        """Labels having a word that starts with some of the name's words of 3 letters or more (not small words):
+        a name with a suffix the graph does not write ("LINAGORA SA"), scored by the share of its words found."""
+        words = [w for w in norm.split() if w not in _STOPWORDS]
+        if len(words) < 2:
+            return []
+        counts: dict[int, int] = {}
+        for word in (w for w in words if len(w) >= 3):  # a word of two letters starts too many others
+            for i in self.prefixes.get(word, ()):
+                counts[i] = counts.get(i, 0) + 1
+        best: dict[str, float] = {}
+        for i, n in counts.items():
+            iri = self.labels[i].iri
+            best[iri] = max(best.get(iri, 0.0), n / len(words))
+        return [(iri, share) for iri, share in best.items() if share >= 0.5]
 
     def _by_words(self, norm: str) -> list[tuple[str, str]]:
         """Labels starting with the name (prefix) or with a word starting with each word of it (words), as the
