@@ -16,12 +16,18 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.answers.answer import Answer
 from kg.query.fulltext import FORMAT, FullTextIndex, Passage, build
 from kg.shared.errors import EXIT_FALSE, InputError
 from kg.shared.namespaces import EKG, RDF, RDFS
+
+if TYPE_CHECKING:
+    from kg.engine.knowledge import KnowledgeGraph
+    from kg.shared.paths import GraphLayout
 
 NAMING = (RDFS + "label", "http://www.w3.org/2004/02/skos/core#prefLabel",
           "http://www.w3.org/2004/02/skos/core#altLabel")
@@ -41,7 +47,7 @@ def documents_query() -> str:
             f"ORDER BY ?file")
 
 
-def graph_passages(run, sources: dict[str, str] | None = None) -> list[Passage]:
+def graph_passages(run: Callable[[str], object], sources: dict[str, str] | None = None) -> list[Passage]:
     """The passages of a graph: its quotes, and the sentences of `sources` ({file name: text}) when given."""
     from kg.ingest.sentences import normalise, sentences
 
@@ -93,7 +99,7 @@ def graph_passages(run, sources: dict[str, str] | None = None) -> list[Passage]:
     return out
 
 
-def read_sources(run, sources_dir: Path) -> dict[str, str]:
+def read_sources(run: Callable[[str], object], sources_dir: Path) -> dict[str, str]:
     """The text of every document the graph cites, from `sources_dir` ({file name: text}); one clear error when
     the folder holds none of them."""
     if not sources_dir.is_dir():
@@ -113,7 +119,7 @@ def read_sources(run, sources_dir: Path) -> dict[str, str]:
     return texts
 
 
-def index_key(layout, sources_dir: Path | None) -> str:
+def index_key(layout: GraphLayout, sources_dir: Path | None) -> str:
     """A digest of everything the index is made from (no graph opened: a warm search reads no Turtle)."""
     from importlib.metadata import version
 
@@ -137,8 +143,8 @@ def index_key(layout, sources_dir: Path | None) -> str:
     return h.hexdigest()
 
 
-def open_index(layout, sources_dir: Path | None = None, *, use_cache: bool = True,
-               graph=None) -> FullTextIndex:
+def open_index(layout: GraphLayout, sources_dir: Path | None = None, *, use_cache: bool = True,
+               graph: KnowledgeGraph | None = None) -> FullTextIndex:
     """The graph's full-text index: from the cache when this graph state has one, else built (and cached)."""
     from kg.shared.paths import cache_root
 
