@@ -150,3 +150,19 @@ def test_web(cache_dir) -> None:
         assert "<script>alert" not in hostile.text
         names = client.get("/search", params={"q": "linagora"})
         assert "in=text" in names.text  # the names page offers the texts
+
+
+def test_kg_cache_clear_removes_the_indexes_it_wrote(cache_dir) -> None:
+    answers.open_index(layout(None)).close()
+    folder = cache_dir / "fulltext"
+    assert len(list(folder.glob("*.sqlite"))) == 1
+    runner = CliRunner()
+    info = runner.invoke(cli, ["cache", "info"])
+    assert "did not write" not in info.output, info.output
+    assert runner.invoke(cli, ["cache", "clear"]).exit_code == 0
+    assert not folder.exists()
+    # a folder of that name holding anything else is the user's: reported, never deleted
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    runner.invoke(cli, ["cache", "clear"])
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"

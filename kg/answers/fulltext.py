@@ -146,12 +146,12 @@ def index_key(layout: GraphLayout, sources_dir: Path | None) -> str:
 def open_index(layout: GraphLayout, sources_dir: Path | None = None, *, use_cache: bool = True,
                graph: KnowledgeGraph | None = None) -> FullTextIndex:
     """The graph's full-text index: from the cache when this graph state has one, else built (and cached)."""
-    from kg.shared.paths import cache_root
+    from kg.shared.paths import FULLTEXT_DIR, cache_root
 
     if sources_dir is not None and not sources_dir.is_dir():
         raise InputError(f"--sources {sources_dir}: not a folder")
     key = index_key(layout, sources_dir)
-    folder = cache_root() / "fulltext"
+    folder = cache_root() / FULLTEXT_DIR
     target = folder / f"{key}.sqlite"
     if use_cache and target.is_file():
         return FullTextIndex(target)
