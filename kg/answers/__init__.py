@@ -1,6 +1,7 @@
 """What a command prints and its exit status, as plain data: the layer between the thin front ends (`kg/cli`,
 the web layer) and the library.
 
-Owns: `answer` (the Answer value), `query` (`kg query`, `kg sparql`), `explain` (`kg explain`).
+Owns: `answer` (the Answer value), `query` (`kg query`, `kg sparql`), `explain` (`kg explain`), `search`
+(`kg search`, and free text resolved to one entity).
 May import: kg.query, kg.output, kg.inspection, kg.publish and everything below them; never kg.cli.
 """
