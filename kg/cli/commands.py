@@ -9,6 +9,8 @@ import click
 # command name : module (under kg.cli) : name of the click command object in it.
 # The group imports a command's module only when that command runs (or when --help lists them all).
 COMMAND_MODULES: list[tuple[str, str, str]] = [
+    ("init", "graph", "init_command"),
+    ("info", "graph", "info_command"),
     ("queries", "query", "queries_command"),
     ("query", "query", "query_command"),
     ("sparql", "query", "sparql_command"),
@@ -25,6 +27,7 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("load", "load", "load"),
     ("ingest", "ingest", "ingest_command"),
     ("accept", "ingest", "accept_command"),
+    ("retract", "ingest", "retract_command"),
     ("cache", "cache", "cache_group"),
     ("serve", "serve", "serve_command"),
 ]
