@@ -138,7 +138,8 @@ def retract_command(doc: str, data_dir: str | None, yes: bool, verbose: bool) ->
     _list("inferred statements that fall with them", plan.inferred_lost, verbose)
     if plan.blocked_by:
         raise RetractBlocked(f"{plan.doc_id} cannot be withdrawn: {plan.blocked_by[0]}; retract that document first")
-    if not yes:
-        click.confirm(f"Withdraw {plan.doc_id}?", abort=True)
+    if not yes and not click.confirm(f"Withdraw {plan.doc_id}?", default=False):
+        click.echo("Nothing withdrawn.", err=True)
+        sys.exit(1)
     done = retract(doc, data_dir)
     click.echo(f"{done.doc_id} withdrawn: {len(done.removed_statements)} statements removed")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kg.ingest.decisions import FOLDER as DECISIONS
 from kg.shared.errors import InputError, KgError
-from kg.shared.namespaces import EKD, RDF
+from kg.shared.namespaces import EKD, EKG, RDF
 
 
 class RetractPlan:
@@ -68,7 +68,7 @@ def _plan(doc_id: str, root: Path, *, use_cache: bool) -> RetractPlan:
     target = lay.data_dir / f"{doc_id}.ttl"
     if not target.is_file():
         before = open_graph(lay, reasoning="none", use_cache=use_cache)
-        there = before.query(f"ASK {{ <{EKD}{doc_id}> ?p ?o }}").boolean
+        there = before.query(f"ASK {{ <{EKD}{doc_id}> ?p ?o }}").value
         if there:
             raise InputError(f"{doc_id} was not added by kg accept (it has no data/{doc_id}.ttl: its statements "
                              "are written by hand across the data files); edit those files to withdraw it")
@@ -94,7 +94,8 @@ def _plan(doc_id: str, root: Path, *, use_cache: bool) -> RetractPlan:
         used_after = {t.object for t in asserted_after if isinstance(t.object, ox.NamedNode)} | \
                      {t.subject for t in asserted_after}
         gone = {s for s in typed_before - typed_after if s.value.startswith(EKD)}
-        plan.entities_gone = sorted(s.value.replace(EKD, "ekd:") for s in gone - used_after)
+        mentioned = {t.subject for t in asserted_before if t.predicate == ox.NamedNode(EKG + "mentionedIn")}
+        plan.entities_gone = sorted(s.value.replace(EKD, "ekd:") for s in (gone - used_after) & mentioned)
         for node in sorted(gone & used_after, key=lambda n: n.value):
             files = [f for f in _files_using(after_layout.data_dir, node.value)]
             plan.blocked_by.append(f"ekd:{node.value[len(EKD):]}, which {doc_id} brought, is used by "
