@@ -144,9 +144,18 @@ def writable_root(data_dir: str | None) -> tuple[Path, Location]:
 
 # -- the lock ------------------------------------------------------------------------------------------------
 @contextlib.contextmanager
-def locked(root: Path, *, wait: float = 10.0) -> Iterator[None]:
-    """Hold the graph folder's write lock; wait up to `wait` seconds for another writer, then refuse."""
+def locked(root: Path, *, wait: float | None = None) -> Iterator[None]:
+    """Hold the graph folder's write lock; wait up to `wait` seconds ($KG_LOCK_WAIT, default 30) for another
+    writer, then refuse."""
     import fcntl
+
+    if wait is None:
+        try:
+            wait = max(0.0, float(os.environ.get("KG_LOCK_WAIT") or 30.0))
+        except ValueError:
+            raise InputError(f"$KG_LOCK_WAIT: {os.environ['KG_LOCK_WAIT']!r} is not a number of seconds") from None
+        if wait != wait or wait == float("inf"):
+            raise InputError("$KG_LOCK_WAIT: must be a finite number of seconds")
 
     path = root / LOCK
     try:
