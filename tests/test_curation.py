@@ -325,16 +325,16 @@ def test_a_read_only_folder_is_one_line_nothing_written(tmp_path: Path, graph: P
 def test_a_folder_that_refuses_writes_is_one_line_nothing_written(tmp_path: Path, graph: Path, folder: str,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """As root, permissions do not stop a write: the refusal is simulated where the files are written."""
-    import kg.shared.graphdir as graphdir
+    import kg.shared.writes as writes
 
-    real = graphdir._write_temp
+    real = writes._write_temp
 
     def refuse(final: Path, content: bytes) -> Path:
         if final.parent.name == folder:
             raise PermissionError(13, "Permission denied", str(final.parent))
         return real(final, content)
 
-    monkeypatch.setattr(graphdir, "_write_temp", refuse)
+    monkeypatch.setattr(writes, "_write_temp", refuse)
     out = _refusal(tmp_path, graph, orbis_rows())
     assert "cannot write (Permission denied); nothing written" in out
     assert not list(graph.rglob(".*kg-tmp*"))

@@ -150,3 +150,9 @@ def test_two_accepts_at_once_never_lose_a_document(tmp_path: Path) -> None:
     if len(succeeded) == 2:
         assert docs == ["doc-005.ttl", "doc-006.ttl"]
         assert "ekd:orbis-data " in both and "ekd:orbis-data-bis" in both
+
+
+def test_readers_and_writers_agree_on_the_journal_name() -> None:
+    from kg.shared import paths, writes
+
+    assert paths.JOURNAL == writes.JOURNAL

@@ -15,7 +15,7 @@ ENV_DATA = "KG_DATA_DIR"
 ENV_QUERIES = "KG_QUERIES_DIR"
 ENV_CACHE_DIR = "KG_CACHE_DIR"
 MARKER = "kg-graph.toml"  # the file that makes a folder a kg graph (kg.shared.graphdir reads and writes it)
-JOURNAL = ".kg-journal"  # a write of several files under way (kg.shared.graphdir rolls it forward)
+JOURNAL = ".kg-journal"  # a write of several files under way (kg.shared.writes rolls it forward)
 
 # Small files kg remembers in the cache directory, beside the closure entries.
 DIGESTS_FILE = "digests.json"  # content digests of input files, by file signature (kg.engine.cache)
@@ -157,7 +157,7 @@ def layout(data_dir: str | os.PathLike[str] | None = None) -> GraphLayout:
         what = {"option": "--data", "env": f"${ENV_DATA}"}.get(where.kind, "graph folder")
         raise InputError(f"{what}: {path}: no such directory")
     if os.path.exists(os.path.join(path, JOURNAL)):  # a write of several files was cut short: finish it first
-        from kg.shared.graphdir import recover
+        from kg.shared.writes import recover
 
         recover(path)
     root = default_root()
