@@ -380,3 +380,10 @@ def test_a_seed_under_another_name_is_recognised_by_its_digest(tmp_path: Path, g
         copy.write_bytes(path.read_bytes())
         sha = hashlib.sha256(read_document(copy).text.encode("utf-8")).hexdigest()
         assert known_document(known, sha) == f"https://w3id.org/ecosystem-kg/id/doc-{path.name[:3]}"
+
+
+def test_a_shacl_violation_names_the_row_and_writes_nothing(tmp_path: Path, graph: Path) -> None:
+    rows = orbis_rows()
+    rows[2]["predicate"], rows[2]["object"] = "ekg:supervisedBy", "ekd:france"  # a place, not an organisation
+    out = _refusal(tmp_path, graph, rows)
+    assert "Error: row c0001, c0003: SHACL: ekg:supervisedBy points at an ekg:Organisation" in out, out

@@ -675,7 +675,8 @@ def accept(review: str | Path, *, data_dir: str | None = None, sources_dir: str 
             report = validate(trial, trial_layout.shapes_files(), focus_nodes=touched or None)
             if not report.conforms:
                 first = report.results[0]
-                ids = owner.get(first.focus_node, [])
+                back = {new_id: row.id for new_id, row in new_ids.items()}
+                ids = sorted({back.get(i, f"{i} (accepted earlier)") for i in owner.get(first.focus_node, [])})
                 who_row = f"row {', '.join(ids)}" if ids else f"node {first.focus_node}"
                 raise AcceptError(f"{who_row}: SHACL: {first.message} ({first.path or ''}); nothing written", result)
             if compare:
