@@ -84,9 +84,11 @@ def test_discovery_order_data_then_env_then_nearest_marker_then_packaged(
     assert info.exit_code == 0 and str(graph) in info.output and MARKER in info.output
 
 
-def test_the_checkout_is_a_marked_graph() -> None:
+def test_the_checkout_is_a_marked_graph(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (ROOT / MARKER).is_file()
-    assert locate().path.resolve() == ROOT.resolve() or os.environ.get("KG_DATA_DIR")
+    monkeypatch.delenv("KG_DATA_DIR", raising=False)
+    monkeypatch.chdir(ROOT / "docs")
+    assert locate().path.resolve() == ROOT.resolve() and locate().kind == "marker"
 
 
 def test_writers_refuse_the_packaged_graph_in_one_line(tmp_path: Path, review: Path,

@@ -556,14 +556,10 @@ def accept(review: str | Path, *, data_dir: str | None = None, sources_dir: str 
         known_now = Known(current)
         from kg.ingest.digests import documents_by_digest
 
-        # the text first: its digest says whether the graph already has it
-        kept = None
-        probe = dict(header)
-        source = Path(probe.get("path", "")) if probe.get("path") else None
-        if probe.get("sha256"):
-            existing_files = list(kept_dir.glob(f"*_{probe['sha256'][:16]}.txt")) if kept_dir.is_dir() else []
-            kept = existing_files[0] if existing_files else None
-        text = _read_text(review, header, kept or (source or kept_dir / "missing.txt"))
+        # the text first (the kept copy when there is one): its digest says whether the graph already has it
+        kept_copies = sorted(kept_dir.glob(f"*_{header['sha256'][:16]}.txt")) \
+            if header.get("sha256") and kept_dir.is_dir() else []
+        text = _read_text(review, header, kept_copies[0] if kept_copies else kept_dir / header.get("file", "-"))
         sha = header["sha256"]
         existing = documents_by_digest(known_now).get(sha[:16])
         if existing:
