@@ -413,3 +413,11 @@ def test_a_seed_ingested_again_under_another_name_keeps_its_id_and_proposes_litt
     assert "# id: doc-002" in review
     rows = [line for line in review.splitlines() if not line.startswith(("#", "decision"))]
     assert len(rows) < 20  # 115 when the text was taken for a new document
+
+
+def test_an_iri_spelled_differently_from_the_row_that_creates_it_is_named_with_the_likely_one(
+        tmp_path: Path, graph: Path) -> None:
+    rows = orbis_rows()
+    rows[2]["subject"] = "ekd:orbis-datta"
+    out = _refusal(tmp_path, graph, rows)
+    assert "row c0003" in out and "did you mean ekd:orbis-data?" in out

@@ -209,7 +209,9 @@ def build(header: dict[str, str], batches: list[Batch], text: str, known: Known,
         if not IRI_RULE.match(curie):
             fail(row, f"{what} {curie!r} is not an IRI of the form ekd:lower-case-words")
         if _iri(curie) not in known.iris and curie not in created:
-            fail(row, f"{what} {curie} is neither in the graph nor created by an accepted row")
+            near = _near(curie, created, known)
+            fail(row, f"{what} {curie} is neither in the graph nor created by an accepted row"
+                 + (f" (did you mean {near}?)" if near else ""))
         return curie
 
     def declared_class(row: Candidate, cls: str) -> str:
@@ -695,6 +697,16 @@ def accept(review: str | Path, *, data_dir: str | None = None, sources_dir: str 
         commit(root, writes, removals)
         result.written = True
     return result
+
+
+def _near(curie: str, created: set[str], known: Known) -> str | None:
+    """The created or known entity whose IRI is spelled most like `curie` (a row that spells another row's IRI
+    differently), or None."""
+    import difflib
+
+    pool = sorted(created | {"ekd:" + iri[len(EKD):] for iri in known.entities if iri.startswith(EKD)})
+    close = difflib.get_close_matches(curie, pool, n=1, cutoff=0.85)
+    return close[0] if close else None
 
 
 def _touched(turtle: str) -> list[str]:
