@@ -362,57 +362,11 @@ def test_a_quote_whose_words_occur_earlier_is_found_in_its_own_sentence(tmp_path
     assert "row c0002" in out and "does not occur in sentence 3" in out
 
 
-def test_a_seed_under_another_name_is_recognised_by_its_digest(tmp_path: Path, graph: Path) -> None:
-    from kg.engine.graph import open_graph
-    from kg.ingest.ingest import known_document
-    from kg.ingest.known import Known
-    from kg.ingest.reading import read_document
-    from kg.shared.paths import layout
-
-    seeds = ROOT.parent / "shared" / "seeds"
-    if not seeds.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail("../shared/seeds is missing")
-        pytest.skip("../shared/seeds is absent")
-    import hashlib
-
-    known = Known(open_graph(layout(str(graph)), reasoning="none"))
-    for path in sorted(seeds.glob("*.txt")):
-        copy = tmp_path / f"renamed-{path.stem[:3]}.txt"
-        copy.write_bytes(path.read_bytes())
-        sha = hashlib.sha256(read_document(copy).text.encode("utf-8")).hexdigest()
-        assert known_document(known, sha) == f"https://w3id.org/ecosystem-kg/id/doc-{path.name[:3]}"
-
-
 def test_a_shacl_violation_names_the_row_and_writes_nothing(tmp_path: Path, graph: Path) -> None:
     rows = orbis_rows()
     rows[2]["predicate"], rows[2]["object"] = "ekg:supervisedBy", "ekd:france"  # a place, not an organisation
     out = _refusal(tmp_path, graph, rows)
     assert "Error: row c0001, c0003: SHACL: ekg:supervisedBy points at an ekg:Organisation" in out, out
-
-
-@pytest.mark.model
-def test_a_seed_ingested_again_under_another_name_keeps_its_id_and_proposes_little(
-        tmp_path: Path, graph: Path) -> None:
-    from servers import missing
-
-    from kg.ingest import ner
-
-    if not ner.available():
-        missing("the French model is not installed (scripts/install-model.sh)")
-    seed = ROOT.parent / "shared" / "seeds" / "002_8a0475c7c1c0d540.txt"
-    if not seed.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail("../shared/seeds is missing")
-        pytest.skip("../shared/seeds is absent")
-    copy = tmp_path / "article.txt"
-    copy.write_bytes(seed.read_bytes())
-    result = CliRunner().invoke(cli, ["ingest", str(copy), "--data", str(graph), "-o", str(tmp_path / "r.tsv")])
-    assert result.exit_code == 0, result.output
-    review = (tmp_path / "r.tsv").read_text(encoding="utf-8")
-    assert "# id: doc-002" in review
-    rows = [line for line in review.splitlines() if not line.startswith(("#", "decision"))]
-    assert len(rows) < 20  # 115 when the text was taken for a new document
 
 
 def test_an_iri_spelled_differently_from_the_row_that_creates_it_is_named_with_the_likely_one(
