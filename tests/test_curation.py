@@ -375,3 +375,25 @@ def test_an_iri_spelled_differently_from_the_row_that_creates_it_is_named_with_t
     rows[2]["subject"] = "ekd:orbis-datta"
     out = _refusal(tmp_path, graph, rows)
     assert "row c0003" in out and "did you mean ekd:orbis-data?" in out
+
+
+def test_review_state_and_edits_are_the_file_a_spreadsheet_edits(tmp_path: Path, graph: Path) -> None:
+    from kg.ingest.review import read_review
+    from kg.ingest.reviewstate import correct, decide, review_state
+
+    review = write_review(tmp_path / "r.tsv", text_file(tmp_path), orbis_rows(decision=""))
+    state = review_state(review, str(graph))
+    assert state["counts"] == {"accept": 0, "reject": 0, "undecided": 4} and not state["stale"]
+    relation = state["rows"][2]
+    assert (relation["subject_status"], relation["object_label"], relation["object_status"]) == (
+        "created by c0001", "LINAGORA", "exists")
+    assert state["sentences"][1].startswith("La société Orbis Data")
+    decide(review, "c0001", "oui")
+    decide(review, "c0004", "non")
+    correct(review, "c0001", "label", "Orbis Data SAS")
+    _, rows = read_review(review)
+    assert [r.decision for r in rows] == ["accept", "", "", "reject"] and rows[0].label == "Orbis Data SAS"
+    with pytest.raises(InputError, match="cannot be corrected"):
+        correct(review, "c0001", "key", "x")
+    with pytest.raises(InputError, match="no row"):
+        decide(review, "c9999", "accept")
