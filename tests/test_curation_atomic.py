@@ -156,3 +156,19 @@ def test_readers_and_writers_agree_on_the_journal_name() -> None:
     from kg.shared import paths, writes
 
     assert paths.JOURNAL == writes.JOURNAL
+
+
+@pytest.mark.slow
+def test_the_same_review_accepted_twice_at_once_is_written_once(tmp_path: Path) -> None:
+    graph = new_graph(tmp_path)
+    review = write_review(tmp_path / "r.tsv", text_file(tmp_path), orbis_rows())
+    procs = [subprocess.Popen(_accept_cmd(review, graph), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    results = [(p.wait(), p.stdout.read(), p.stderr.read()) for p in procs]
+    assert [code for code, _, _ in results] == [0, 0], results
+    wrote = [out for _, out, _ in results if "accepted" in out and "data file:" in out]
+    assert len(wrote) == 1  # the second, re-checking under the lock, finds every row accepted already
+    assert any("every accepted row was accepted before" in err for _, _, err in results)
+    assert sorted(p.name for p in (graph / "data").glob("doc-*.ttl")) == ["doc-005.ttl"]
+    turtle = (graph / "data" / "doc-005.ttl").read_text(encoding="utf-8")
+    assert turtle.count("rdf:predicate ekg:collaboratesWith") == 1
