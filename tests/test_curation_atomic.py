@@ -174,3 +174,49 @@ def test_the_same_review_accepted_twice_at_once_is_written_once(tmp_path: Path) 
     assert sorted(p.name for p in (graph / "data").glob("doc-*.ttl")) == ["doc-005.ttl"]
     turtle = (graph / "data" / "doc-005.ttl").read_text(encoding="utf-8")
     assert turtle.count("rdf:predicate ekg:collaboratesWith") == 1
+
+
+class _Killed(Exception):
+    pass
+
+
+@pytest.mark.parametrize("moment", ["before the journal", "after the journal", "after the first rename"])
+def test_a_write_cut_at_each_step_is_before_or_after_once_the_folder_is_opened(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+    import kg.shared.writes as writes
+
+    root = tmp_path / "g"
+    _many_files(root)
+    before = snapshot(root)
+    new = {root / "data" / "f000.ttl": b"# new 0\n", root / "data" / "f001.ttl": b"# new 1\n"}
+    gone = [root / "sources" / "s000.txt"]
+    real_replace, real_roll = os.replace, writes._roll_forward
+    calls = []
+
+    def replace(src: str, dst: str) -> None:
+        calls.append(dst)
+        if moment == "before the journal" and str(dst).endswith(".kg-journal"):
+            raise _Killed
+        real_replace(src, dst)
+        if moment == "after the first rename" and len(calls) == 2:
+            raise _Killed
+
+    def roll(root_: Path) -> None:
+        if moment == "after the journal":
+            raise _Killed
+        real_roll(root_)
+
+    monkeypatch.setattr(writes.os, "replace", replace)
+    monkeypatch.setattr(writes, "_roll_forward", roll)
+    with pytest.raises(_Killed):
+        writes.commit(root, new, gone)
+    monkeypatch.undo()
+    layout(str(root))  # any command opening the folder
+    state = snapshot(root)
+    expected_after = dict(before)
+    expected_after.update({"data/f000.ttl": b"# new 0\n", "data/f001.ttl": b"# new 1\n"})
+    del expected_after["sources/s000.txt"]
+    assert state == (before if moment == "before the journal" else expected_after)
+    assert not (root / ".kg-journal").exists()
+    recover(root)  # the next writer also removes the temporary files of a write cut before its journal
+    assert not list(root.rglob(".*kg-tmp*"))
