@@ -40,12 +40,15 @@ def locked(root: Path, *, wait: float | None = None) -> Iterator[None]:
     import fcntl
 
     if wait is None:
+        import math
+
+        text = os.environ.get("KG_LOCK_WAIT") or "30"
         try:
-            wait = max(0.0, float(os.environ.get("KG_LOCK_WAIT") or 30.0))
+            wait = float(text)
         except ValueError:
-            raise InputError(f"$KG_LOCK_WAIT: {os.environ['KG_LOCK_WAIT']!r} is not a number of seconds") from None
-        if wait != wait or wait == float("inf"):
-            raise InputError("$KG_LOCK_WAIT: must be a finite number of seconds")
+            wait = math.nan
+        if not math.isfinite(wait) or wait < 0:
+            raise InputError(f"$KG_LOCK_WAIT: {text!r} is not a finite, non-negative number of seconds")
 
     path = root / LOCK
     try:
