@@ -72,6 +72,8 @@ def init_graph(target: str | Path, *, empty: bool = False) -> Path:
             shutil.copytree(source / "data", staging / "data")
         (staging / "sources").mkdir()
         (staging / MARKER).write_text(marker_text(), encoding="utf-8")
+        # a graph folder is often kept in git: the lock and a write under way are not part of it
+        (staging / ".gitignore").write_text(".kg-lock\n.kg-journal\n.*.kg-tmp-*\n", encoding="utf-8")
         if target.is_dir():
             target.rmdir()  # empty: checked above
         os.replace(staging, target)
