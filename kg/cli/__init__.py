@@ -3,8 +3,7 @@
 Owns: `main` (the group), `commands` (the list of commands, loaded lazily), `launcher` (the console script's fast
 path for plain `kg query` and `kg explain`), `common` (options and error handling every command shares),
 `completion` (shell completion); one module per command: `query` (queries, query, sparql), `describe`, `search`,
-`stats`,
-`export` (with `export_tools`: tables and networks), `validate`, `report`, `diff`, `release`, `docs`,
-`explain`, `load`, `ingest` (ingest, accept), `cache`, `serve`.
+`stats`, `export` (with `export_tools`: tables and networks), `validate`, `report`, `diff`, `release`, `docs`,
+`explain`, `load`, `ingest` (ingest, accept, retract), `graph` (init, info), `cache`, `serve`.
 May import: everything below it (kg.answers first). Nothing imports kg.cli.
 """
