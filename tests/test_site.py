@@ -46,11 +46,11 @@ def client():
 # -- fact sentences: one template per fact class ------------------------------------------------------
 FACT_CASES = [
     ("role-antoine-petit-cnrs-000",
-     "Antoine Petit occupe la fonction « PDG du CNRS » auprès de CNRS (le 26 février)",
-     "Antoine Petit holds the position “Chair and CEO of CNRS” at CNRS (le 26 février)"),
+     "Antoine Petit occupe la fonction « PDG du CNRS » auprès de CNRS (le 26 février\u202f; 26 février 2024 déduit)",
+     "Antoine Petit holds the position “Chair and CEO of CNRS” at CNRS (le 26 février; 26 February 2024 inferred)"),
     ("fig-linagora-revenue-2023",
-     "chiffre d’affaires de LINAGORA : treize millions d’euros (13\u202f000\u202f000 euro, exact), 2023",
-     "revenue of LINAGORA: 13,000,000 euro (exact), 2023 — “treize millions d’euros”"),
+     "chiffre d’affaires de LINAGORA : treize millions d’euros (13 millions d’euros), 2023",
+     "revenue of LINAGORA: 13 million euros, 2023 — “treize millions d’euros”"),
     ("fund-anr-llm4all-001",
      "ANR finance LLM4ALL",
      "ANR funds LLM4ALL"),

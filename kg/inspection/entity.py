@@ -19,6 +19,7 @@ from kg.engine.knowledge import KnowledgeGraph
 from kg.engine.loading import file_of_graph
 from kg.engine.reasoners import round_of_graph
 from kg.output import facts
+from kg.output.values import literal_text
 from kg.shared.namespaces import EKD, EKG, RDF, RDFS
 from kg.shared.records import Record
 from kg.shared.terms import prefixed
@@ -202,7 +203,7 @@ class PageBuilder:
 
     def _make_node(self, term: object, lang: str) -> Node:
         if isinstance(term, ox.Literal):
-            text = " ".join(term.value.split())
+            text = literal_text(term, lang)
             return Node(term, text, lang=term.language or "", name=text)
         if not isinstance(term, ox.NamedNode):
             return Node(term, "(list)" if isinstance(term, ox.BlankNode) else str(term), name="(list)")

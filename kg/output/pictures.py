@@ -74,36 +74,64 @@ def date_position(text: str) -> float | None:
 
 
 class Point(Record):
-    """One item of a chart: label, value (number or fractional year), text (the value as shown), href."""
+    """One item of a chart: label, value (number or fractional year), text (the value as shown), href; kind (a
+    timeline's date: stated, partial — a year or a month only —, or inferred by the graph)."""
 
-    _fields = ("label", "value", "text", "href")
-    _defaults = {"href": None}  # noqa: RUF012
+    _fields = ("label", "value", "text", "href", "kind")
+    _defaults = {"href": None, "kind": "stated"}  # noqa: RUF012
     __slots__ = _fields
 
 
-def timeline_svg(points: Sequence[Point], *, width: int = 1150, row: int = 22) -> str:
+LEGEND = {
+    "en": {"stated": "date stated in the text", "partial": "year or month only",
+           "inferred": "date inferred by the graph",
+           "left_out": "without a year, not drawn"},
+    "fr": {"stated": "date écrite dans le texte", "partial": "année ou mois seulement",
+           "inferred": "date déduite par le graphe", "left_out": "sans année, non placées"},
+}
+
+
+def _mark(kind: str, x: float, y: float) -> str:
+    """A stated date is a filled dot, a partial one a hollow square, an inferred one a hollow dashed dot."""
+    if kind == "partial":
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" class="dot partial"/>'
+    if kind == "inferred":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" class="dot inferred"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" class="dot"/>'
+
+
+def timeline_svg(points: Sequence[Point], *, width: int = 1150, row: int = 22, lang: str = "en",
+                 left_out: int = 0) -> str:
     """Dated items on a horizontal time axis, one row each, oldest first (the labels get the room right of the
-    axis's end)."""
+    axis's end), under a legend of the kinds of date drawn (and how many rows had no year to place)."""
     points = sorted(points, key=lambda p: (p.value, p.label))
     if not points:
         return ""
     low, high = math.floor(points[0].value), math.floor(points[-1].value) + 1
     left, right = 40, width - 480
-    height = 40 + row * len(points)
+    words = LEGEND["fr" if lang == "fr" else "en"]
+    kinds = [k for k in ("stated", "partial", "inferred") if any(p.kind == k for p in points)]
+    legend = [_mark(k, 10 + 240 * i, 10) + f'<text x="{20 + 240 * i}" y="14" class="legend">{escape(words[k])}</text>'
+              for i, k in enumerate(kinds)]
+    if left_out:
+        legend.append(f'<text x="{10 + 240 * len(kinds)}" y="14" class="legend">{left_out} {escape(words["left_out"])}'
+                      f'</text>')
+    shift = 26
+    height = 40 + shift + row * len(points)
 
     def x(v: float) -> float:
         return left + (v - low) / max(high - low, 1) * (right - left)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="timeline">',
-             f'<line x1="{left}" y1="20" x2="{right}" y2="20" class="axis"/>']
+             f'width="{width}" height="{height}" role="img" aria-label="timeline">', *legend,
+             f'<line x1="{left}" y1="{20 + shift}" x2="{right}" y2="{20 + shift}" class="axis"/>']
     step = max(1, (high - low) // 10)
     for year in range(low, high + 1, step):
-        parts.append(f'<line x1="{x(year):.1f}" y1="16" x2="{x(year):.1f}" y2="{height}" class="tick"/>'
-                     f'<text x="{x(year):.1f}" y="12" class="tick-label">{year}</text>')
+        parts.append(f'<line x1="{x(year):.1f}" y1="{16 + shift}" x2="{x(year):.1f}" y2="{height}" class="tick"/>'
+                     f'<text x="{x(year):.1f}" y="{12 + shift}" class="tick-label">{year}</text>')
     for i, p in enumerate(points):
-        y = 40 + i * row
-        dot = f'<circle cx="{x(p.value):.1f}" cy="{y - 4}" r="4" class="dot"/>'
+        y = 40 + shift + i * row
+        dot = _mark(p.kind, x(p.value), y - 4)
         label = (f'<text x="{x(p.value) + 8:.1f}" y="{y}" class="point-label">'
                  f'{escape(p.text)} — {escape(_clip(p.label, 60))}</text>')
         item = dot + label
