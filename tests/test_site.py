@@ -125,7 +125,7 @@ def test_attestations_never_appear_as_entities(builder: PageBuilder) -> None:
 def test_an_attestation_page_shows_the_statement_and_its_source(builder: PageBuilder) -> None:
     page = builder.page(iri("att-alexandre-zapolsky-type-person-000"), "en")
     assert page.kind == "attestation" and not page.outgoing and not page.neighbours
-    assert [n.text for n in page.attests] == ["Alexandre Zapolsky", "rdf:type", "person"]
+    assert [n.text for n in page.attests] == ["Alexandre Zapolsky", "type", "person"]  # properties in words
     assert page.sources and page.sources[0].identifier.startswith("000_")
 
 
@@ -337,7 +337,7 @@ def test_entity_page_html(client: TestClient) -> None:
     assert "<h1>LINAGORA</h1>" in html
     assert 'href="/id/doc-000#s-' in html  # a statement's source links to the sentence of its document
     assert "<details class=\"proof\"><summary>proof</summary>" in html
-    assert 'href="/ontology#Company"' in html
+    assert 'href="/ontology#SmallOrMediumEnterprise"' in html  # its most specific kind, by label
     assert 'class="neighbourhood"' in html and 'href="/graph/linagora"' in html
     assert "/id/att-" not in html
     fr = client.get("/id/linagora?lang=fr").text

@@ -18,6 +18,7 @@ from kg.engine.explain import Explainer, Proof, supporting_documents
 from kg.engine.knowledge import KnowledgeGraph
 from kg.engine.loading import file_of_graph
 from kg.engine.reasoners import round_of_graph
+from kg.inspection.words import external_label
 from kg.output import facts
 from kg.output.values import literal_text
 from kg.shared.namespaces import EKD, EKG, RDF, RDFS
@@ -160,7 +161,9 @@ class PageBuilder:
                 rank = (0 if tag == lang else 2 if tag == other else 4 if not tag else 6) + rank_prop
                 if best is None or (rank, lit.value) < best:
                     best = (rank, lit.value)
-        return best[1] if best else prefixed(term)
+        if best:
+            return best[1]
+        return external_label(term.value, lang) or prefixed(term)
 
     def document(self, doc: ox.NamedNode) -> tuple[str, str]:
         """(identifier, title) of a source document."""

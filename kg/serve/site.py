@@ -29,6 +29,7 @@ from kg.output.pictures import Spot, neighbourhood_svg
 from kg.query.catalog import NamedQuery, load_catalog, prepare
 from kg.query.search import SearchIndex
 from kg.serve import html
+from kg.serve.reader import entity_context
 from kg.shared.errors import KgError
 from kg.shared.namespaces import EKD, EKG, sparql_prefix_block
 
@@ -49,6 +50,14 @@ WORDS = {
            "property": "property", "value": "value", "cut": "rows shown; the result was cut at", "sentence": "Sentence",
            "full_text": "Full text, quoted passages marked", "not_found_quotes": "quotes not found in the text",
            "asserted_in": "asserted in", "round": "round", "none": "(none)", "parameters": "Parameters",
+           "note": "note", "document": "document", "not_stated": "not stated in the texts",
+           "graph_file": "stated by the graph's files, not by a text", "because": "Because",
+           "by_definition": "By the ontology's definitions alone.", "and": "and", "why": "why",
+           "key_facts": "Key facts", "notes": "Documents cited", "generated": "description generated from the graph",
+           "folded": "inferred statements only restate a type, a broader property, another vocabulary's name or a "
+                     "statement shown above, and are not listed.", "show_all": "Show them all",
+           "show_fewer": "Show the useful ones only", "no_title": "untitled; opening words",
+           "skip": "Skip to content",
            "home_intro": "A knowledge graph of the French open-source and sovereign AI ecosystem, built from five "
                          "press texts: every statement shows the document and the words behind it, every "
                          "inferred one its proof."},
@@ -64,6 +73,14 @@ WORDS = {
            "full_text": "Texte intégral, passages cités surlignés",
            "not_found_quotes": "citations absentes du texte", "asserted_in": "déclaré dans", "round": "tour",
            "none": "(aucun)", "parameters": "Paramètres",
+           "note": "note", "document": "document", "not_stated": "non précisé dans les textes",
+           "graph_file": "déclaré par les fichiers du graphe, non par un texte", "because": "Car",
+           "by_definition": "Par les seules définitions de l’ontologie.", "and": "et", "why": "pourquoi",
+           "key_facts": "L’essentiel", "notes": "Documents cités", "generated": "description tirée du graphe",
+           "folded": "déclarations déduites ne font que redire un type, une propriété plus large, le nom d’un autre "
+                     "vocabulaire ou une déclaration déjà montrée, et ne sont pas listées.",
+           "show_all": "Les montrer toutes", "show_fewer": "N’afficher que les utiles",
+           "no_title": "sans titre ; premiers mots", "skip": "Aller au contenu",
            "home_intro": "Un graphe de connaissances de l’écosystème français de l’IA ouverte et souveraine, tiré "
                          "de cinq textes de presse : chaque déclaration montre le document et les mots qui la "
                          "fondent, chaque déduction sa preuve."},
@@ -86,7 +103,8 @@ class Site:
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(local=local_path, doc_href=html.doc_href, inferred_table=html.inferred_table,
-                                statements_table=html.statements_table)
+                                statements_table=html.statements_table, source_html=html.source,
+                                note_refs=html.note_refs)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def render(self, request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
@@ -139,8 +157,10 @@ class Site:
         lq = lang_query(request, lang)
         spots = [Spot(n.node.text, f"/id/{n.node.link}{lq}", n.via, n.outgoing) for n in page.neighbours]
         picture = neighbourhood_svg(page.label, spots)
+        extra = entity_context(self.builder, page, lang, self.config.sources_path(),
+                               request.query_params.get("inferred") == "all")
         return self.render(request, "entity.html", title=page.label, page=page, picture=picture,
-                           name=iri[len(EKD):])
+                           name=iri[len(EKD):], **extra)
 
     def graph(self, request: Request) -> Response:
         lang = pick_lang(request)
