@@ -22,6 +22,12 @@ class Spot(Record):
     __slots__ = _fields
 
 
+def _role(items: Sequence[Spot] | Sequence[Point]) -> str:
+    """An image, or a group when it holds links (an image's content is not interactive; each link is named by
+    its <title>)."""
+    return 'role="group"' if any(i.href for i in items) else 'role="img"'
+
+
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -32,7 +38,7 @@ def neighbourhood_svg(centre: str, spots: Sequence[Spot], *, width: int = 760, h
     """The entity in the middle, its neighbours on a ring (two rings when crowded), one labelled edge each."""
     cx, cy = width / 2, height / 2
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="neighbourhood" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(centre)}: neighbourhood">']
+             f'width="{width}" height="{height}" {_role(spots)} aria-label="{escape(centre)}: neighbourhood">']
     n = len(spots)
     positions = []
     for i in range(n):
@@ -123,7 +129,7 @@ def timeline_svg(points: Sequence[Point], *, width: int = 1150, row: int = 22, l
         return left + (v - low) / max(high - low, 1) * (right - left)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="timeline">', *legend,
+             f'width="{width}" height="{height}" {_role(points)} aria-label="timeline">', *legend,
              f'<line x1="{left}" y1="{20 + shift}" x2="{right}" y2="{20 + shift}" class="axis"/>']
     step = max(1, (high - low) // 10)
     for year in range(low, high + 1, step):
@@ -151,7 +157,7 @@ def bars_svg(points: Sequence[Point], *, title: str = "", width: int = 900, row:
     left, right = 300, width - 160
     height = 30 + row * len(points)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(title or "bars")}">',
+             f'width="{width}" height="{height}" {_role(points)} aria-label="{escape(title or "bars")}">',
              f'<text x="4" y="14" class="chart-title">{escape(title)}</text>']
     for i, p in enumerate(points):
         y = 24 + i * row

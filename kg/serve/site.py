@@ -57,7 +57,8 @@ WORDS = {
            "folded": "inferred statements only restate a type, a broader property, another vocabulary's name or a "
                      "statement shown above, and are not listed.", "show_all": "Show them all",
            "show_fewer": "Show the useful ones only", "no_title": "untitled; opening words",
-           "skip": "Skip to content",
+           "skip": "Skip to content", "not_found": "Not found", "bad_request": "Bad request",
+           "did_you_mean": "Did you mean", "search_instead": "Or search the graph:",
            "home_intro": "A knowledge graph of the French open-source and sovereign AI ecosystem, built from five "
                          "press texts: every statement shows the document and the words behind it, every "
                          "inferred one its proof."},
@@ -80,7 +81,9 @@ WORDS = {
            "folded": "déclarations déduites ne font que redire un type, une propriété plus large, le nom d’un autre "
                      "vocabulaire ou une déclaration déjà montrée, et ne sont pas listées.",
            "show_all": "Les montrer toutes", "show_fewer": "N’afficher que les utiles",
-           "no_title": "sans titre ; premiers mots", "skip": "Aller au contenu",
+           "no_title": "sans titre ; premiers mots", "skip": "Aller au contenu", "not_found": "Introuvable",
+           "bad_request": "Requête invalide", "did_you_mean": "Vouliez-vous dire",
+           "search_instead": "Ou cherchez dans le graphe :",
            "home_intro": "Un graphe de connaissances de l’écosystème français de l’IA ouverte et souveraine, tiré "
                          "de cinq textes de presse : chaque déclaration montre le document et les mots qui la "
                          "fondent, chaque déduction sa preuve."},
@@ -135,7 +138,18 @@ class Site:
         return HTMLResponse(page, headers={"Content-Security-Policy": csp})
 
     def not_found(self, request: Request, message: str) -> HTMLResponse:
-        return self.render(request, "error.html", 404, title="Not found", message=message)
+        return self.error_page(request, 404, message)
+
+    def error_page(self, request: Request, status: int, message: str) -> HTMLResponse:
+        """A 404 or 400 in the site's layout: the reason, "did you mean" (entities from the search index, named
+        queries by spelling) and a search box holding the words of the address."""
+        from kg.serve.suggest import suggestions
+
+        lang = pick_lang(request)
+        words, entities, queries = suggestions(self.index, self.catalog, request.url.path, lang)
+        title = WORDS[lang]["not_found" if status == 404 else "bad_request"]
+        return self.render(request, "error.html", status, title=title, message=message, code=status,
+                           text=words, suggested=[(h, h.iri[len(EKD):]) for h in entities], suggested_queries=queries)
 
     # -- pages -----------------------------------------------------------------------------------------
     def home(self, request: Request) -> Response:
