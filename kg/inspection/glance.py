@@ -233,6 +233,27 @@ def glance(builder: PageBuilder, page: EntityPage) -> Glance:
     return Glance(text, sources, generated, specific_types(builder, page), other, found)
 
 
+def hit_line(builder: PageBuilder, iri: ox.NamedNode, lang: str) -> str:
+    """One line for a search hit, without building the page: its most specific kinds by label, then the texts'
+    shortest description in the page's language, or a role's title for a person."""
+    types = [ox.NamedNode(t) for t in builder.types_of(iri) if t.startswith(EKG)]
+    broader = {q.object for t in types for q in builder.store.quads_for_pattern(t, SUBCLASS, None, None)
+               if q.object != t}
+    kinds = [builder.label(t, lang) for t in types if t not in broader]
+    said = [v for v in builder.values(iri, DCTERMS + "description")
+            if isinstance(v, ox.Literal) and (v.language or "").split("-")[0] == lang]
+    detail = min((" ".join(v.value.split()) for v in said), key=len, default="")
+    if not detail:
+        for q in builder.store.quads_for_pattern(None, ox.NamedNode(EKG + "roleHolder"), iri, None):
+            titles = [v for v in builder.values(q.subject, EKG + "roleTitle") if isinstance(v, ox.Literal)]
+            chosen = next((t.value for t in titles if (t.language or "").startswith(lang)), "")
+            if chosen:
+                detail = chosen
+                break
+    line = ", ".join(sorted(set(kinds)))
+    return f"{line} — {detail}" if line and detail else line or detail
+
+
 # -- absence --------------------------------------------------------------------------------------------------
 def not_stated(builder: PageBuilder, iri: ox.NamedNode, lang: str) -> list[Node]:
     """The properties the texts leave open (ekg:notStated), by label."""

@@ -195,8 +195,11 @@ class Site:
         if wants_json(request):
             return JSONResponse({"query": text, "hits": [dict(h.as_dict(), page=f"/id/{h.iri[len(EKD):]}")
                                                          for h in hits]})
+        from kg.inspection.glance import hit_line
+
         return self.render(request, "search.html", title=f"{WORDS[lang]['search']}: {text}", text=text,
-                           hits=[(h, h.iri[len(EKD):]) for h in hits])
+                           hits=[(h, h.iri[len(EKD):], hit_line(self.builder, ox.NamedNode(h.iri), lang))
+                                 for h in hits])
 
     def queries(self, request: Request) -> Response:
         return self.render(request, "queries.html", title=WORDS[pick_lang(request)]["queries"],
