@@ -376,9 +376,9 @@ def test_timeline_page_draws_its_chart(client: TestClient) -> None:
     assert 'class="chart timeline"' in html
 
 
-def test_editor_predeclares_prefixes_and_posts_to_the_endpoint(client: TestClient) -> None:
+def test_editor_predeclares_prefixes_and_answers_on_the_page(client: TestClient) -> None:
     html = client.get("/editor").text
-    assert 'action="/sparql" method="post"' in html
+    assert 'action="/editor" method="get"' in html  # the answer shows on the page (issue 26); /sparql stays the API
     assert "PREFIX ekg: &lt;https://w3id.org/ecosystem-kg/ontology#&gt;" in html
 
 
@@ -394,7 +394,7 @@ def test_hooks_for_the_endpoint_render_pages(client: TestClient) -> None:
     query = asyncio.run(state.render_query_html(request, state.site.catalog["founders"]))
     assert query.status_code == 200 and b'id="results"' in query.body
     assert b'href="/query/founders"' in asyncio.run(state.render_queries_html(request)).body
-    assert b'action="/sparql"' in asyncio.run(state.render_sparql_html(request)).body
+    assert b'action="/editor"' in asyncio.run(state.render_sparql_html(request)).body
 
 
 # -- hostile input -------------------------------------------------------------------------------------------------

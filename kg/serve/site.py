@@ -31,7 +31,7 @@ from kg.query.search import SearchIndex
 from kg.serve import html
 from kg.serve.reader import entity_context
 from kg.shared.errors import KgError
-from kg.shared.namespaces import EKD, EKG, sparql_prefix_block
+from kg.shared.namespaces import EKD, EKG
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("en", "fr")
@@ -57,6 +57,12 @@ WORDS = {
            "folded": "inferred statements only restate a type, a broader property, another vocabulary's name or a "
                      "statement shown above, and are not listed.", "show_all": "Show them all",
            "show_fewer": "Show the useful ones only", "no_title": "untitled; opening words",
+           "no_entity": "no entity is called", "resolved": "read as", "yes": "yes", "no": "no", "row": "row",
+           "no_rows": "No row answers this query.", "searched": "Searched",
+           "empty_means": "No text in the graph states it (or the graph does not record it yet): an empty answer is "
+                          "not a no.", "examples": "Named queries as examples", "choose": "Which one did you mean?",
+           "editor_intro": "The project's prefixes are declared. The answer shows here as a table; the endpoint "
+                           "itself is /sparql.",
            "skip": "Skip to content", "not_found": "Not found", "bad_request": "Bad request",
            "did_you_mean": "Did you mean", "search_instead": "Or search the graph:",
            "home_intro": "A knowledge graph of the French open-source and sovereign AI ecosystem, built from five "
@@ -81,6 +87,13 @@ WORDS = {
            "folded": "déclarations déduites ne font que redire un type, une propriété plus large, le nom d’un autre "
                      "vocabulaire ou une déclaration déjà montrée, et ne sont pas listées.",
            "show_all": "Les montrer toutes", "show_fewer": "N’afficher que les utiles",
+           "no_entity": "aucune entité ne s’appelle", "resolved": "lu comme", "yes": "oui", "no": "non",
+           "row": "ligne", "no_rows": "Aucune ligne ne répond à cette requête.",
+           "searched": "Recherché", "empty_means": "Aucun texte du graphe ne l’énonce (ou le graphe ne l’enregistre "
+                                                    "pas encore) : une réponse vide n’est pas un non.",
+           "examples": "Les requêtes nommées en exemples", "choose": "Laquelle vouliez-vous dire ?",
+           "editor_intro": "Les préfixes du projet sont déclarés. La réponse s’affiche ici en tableau ; le point "
+                           "d’accès lui-même est /sparql.",
            "no_title": "sans titre ; premiers mots", "skip": "Aller au contenu", "not_found": "Introuvable",
            "bad_request": "Requête invalide", "did_you_mean": "Vouliez-vous dire",
            "search_instead": "Ou cherchez dans le graphe :",
@@ -212,18 +225,31 @@ class Site:
         return self.query_page(request, named)
 
     def query_page(self, request: Request, named: NamedQuery) -> Response:
+        import time
+
+        from kg.serve import forms
+
         lang = pick_lang(request)
         raw = {p.name: request.query_params[p.name] for p in named.params
                if request.query_params.get(p.name, "").strip()}
-        error, table, status = None, None, 200
-        try:
-            sparql = prepare(named, raw)
-            part = "asserted" if named.reasoning == "none" else "all"
-            result = query_part(self.kgraph, sparql, part)
-            table = result_table(self.builder, result, lang, self.config.max_rows, named.view)
-        except KgError as exc:
-            error, status = exc.message, 400
-        encoded = urlencode(raw)
+        resolution = forms.resolve(named, raw, self.index, lang)
+        error, table, status, elapsed = None, None, 200, None
+        sort, desc = request.query_params.get("_sort"), request.query_params.get("_desc") == "1"
+        if resolution.unknown:
+            error, status = "; ".join(f"{k}: {WORDS[lang]['no_entity']} “{v}”"
+                                      for k, v in resolution.unknown.items()), 400
+        elif not resolution.choices:
+            try:
+                sparql = prepare(named, resolution.values)
+                part = "asserted" if named.reasoning == "none" else "all"
+                start = time.perf_counter()
+                result = query_part(self.kgraph, sparql, part)
+                elapsed = (time.perf_counter() - start) * 1000
+                table = result_table(self.builder, result, lang, self.config.max_rows, named.view)
+                forms.sort_rows(table, sort, desc)
+            except KgError as exc:
+                error, status = exc.message, 400
+        encoded = urlencode(resolution.values)
         # the endpoint's API: /queries/NAME.FORMAT with the query's own parameters only
         downloads = [(fmt, f"/queries/{named.name}.{fmt}" + (f"?{encoded}" if encoded else "")) for fmt in FORMATS]
         permalink = f"/query/{named.name}?{urlencode({**raw, 'lang': lang})}"
@@ -231,14 +257,21 @@ class Site:
         if named.reasoning not in ("none", self.kgraph.reasoning):
             note = (f"This query asks for {named.reasoning} reasoning; the server holds the "
                     f"{self.kgraph.reasoning} closure.")
+        choices = {name: [(h, f"/query/{named.name}?{urlencode({**raw, name: 'ekd:' + local, 'lang': lang})}")
+                          for h, local in hits] for name, hits in resolution.choices.items()}
+        links = (forms.sort_links(request.url.path, dict(request.query_params), table.columns, sort, desc)
+                 if table is not None and table.rows else None)
         return self.render(request, "query.html", status, title=named.name, q=named, raw=raw, error=error,
-                           table=table, downloads=downloads, permalink=permalink, encoded=encoded, note=note)
+                           table=table, downloads=downloads, permalink=permalink, encoded=encoded, note=note,
+                           resolution=resolution, choices=choices,
+                           picks=forms.pick_lists(self.builder, named, self.index, lang),
+                           elapsed=elapsed, sort_links=links, sorted_by=sort, desc=desc,
+                           searched=forms.searched(named, raw, resolution))
 
-    def editor(self, request: Request) -> Response:
-        default = (sparql_prefix_block() + "\nSELECT ?s ?label WHERE {\n  ?s a ekg:Organisation ; rdfs:label ?label .\n"
-                   "  FILTER(LANG(?label) = \"en\")\n} ORDER BY ?label LIMIT 50\n")
-        return self.render(request, "editor.html", title=WORDS[pick_lang(request)]["editor"],
-                           text=request.query_params.get("query", default), formats=FORMATS)
+    async def editor(self, request: Request) -> Response:
+        from kg.serve.editor import editor_page
+
+        return await editor_page(self, request)
 
 
 def pick_lang(request: Request) -> str:
@@ -288,7 +321,7 @@ def routes(state: object) -> list[BaseRoute]:
     state.render_entity_html = _in_threads(site.entity)  # type: ignore[attr-defined]
     state.render_query_html = _in_threads(site.query_page)  # type: ignore[attr-defined]
     state.render_queries_html = _in_threads(site.queries)  # type: ignore[attr-defined]
-    state.render_sparql_html = _in_threads(site.editor)  # type: ignore[attr-defined]
+    state.render_sparql_html = site.editor  # type: ignore[attr-defined]
     state.render_ontology_html = _in_threads(site.ontology)  # type: ignore[attr-defined]
     state.site = site  # type: ignore[attr-defined]
     return [
