@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from kg.inspection.entity import EKG, TYPE, EntityPage, Group, Node, PageBuilder, ProofView, Row, SourceRef
 from kg.output import facts
+from kg.output.values import date_not_stated, date_text, quantity
 from kg.shared.namespaces import EKD
 from kg.shared.records import Record
 
@@ -160,7 +161,7 @@ def key_facts(builder: PageBuilder, page: EntityPage) -> list[KeyFact]:
             items = [(f.node, f.sources) for f in page.facts if f.kind == EKG + "Role"]
         elif name.startswith("measure-"):
             measure = ox.NamedNode(EKD + name)
-            items = [(f.node, f.sources) for f in page.facts
+            items = [(figure_brief(builder, f.node, lang), f.sources) for f in page.facts
                      if f.kind == EKG + "Figure" and measure in builder.values(f.node.term, EKG + "measure")]
         else:
             prop = EKG + name
@@ -172,6 +173,29 @@ def key_facts(builder: PageBuilder, page: EntityPage) -> list[KeyFact]:
         if items:
             out.append(KeyFact(fr if lang == "fr" else en, items))
     return out
+
+
+def figure_brief(builder: PageBuilder, node: Node, lang: str) -> Node:
+    """A figure as a key fact: its quantity in words and its date ("13 million euros, 2023"; "200 people, date not
+    stated in the texts"), linked to the figure's page."""
+    fig = node.term
+
+    def first(prop: str) -> object:
+        return next(iter(builder.values(fig, EKG + prop)), None)
+
+    value, unit, qualifier = first("value"), first("unit"), first("qualifier")
+    if value is None:
+        return node
+    text = quantity(value, lang, builder.label(unit, lang) if isinstance(unit, ox.NamedNode) else "",
+                    builder.label(qualifier, lang) if isinstance(qualifier, ox.NamedNode) else "")
+    date, duration = first("date"), first("duration")
+    if isinstance(duration, ox.Literal):
+        text += (" sur " if lang == "fr" else " over ") + builder.node(duration, lang).text
+    if isinstance(date, ox.Literal):
+        text += ", " + date_text(date, lang, first("inferredDate"))
+    elif ox.NamedNode(EKG + "date") in builder.values(fig, NOT_STATED):
+        text += f" ({date_not_stated(lang)})"
+    return Node(fig, text, node.link, name=text)
 
 
 def _join(items: list[str], lang: str) -> str:

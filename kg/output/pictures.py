@@ -33,33 +33,74 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+PICTURE_WORDS = {
+    "en": {"out": "what it states →", "in": "← what states it", "shown": "{n} of {m} neighbours shown",
+           "legend": "grey italics: how each is linked"},
+    "fr": {"out": "ce qu’il déclare →", "in": "← ce qui le cite", "shown": "{n} voisins montrés sur {m}",
+           "legend": "italique gris : le lien de chacun"},
+}
+
+
+def _column(spots: Sequence[Spot], row: int, top: float) -> list[tuple[Spot | str, float]]:
+    """Rows of one column: a heading per relation, then its neighbours, one line each (nothing overlaps)."""
+    out: list[tuple[Spot | str, float]] = []
+    y = top
+    last = None
+    for spot in spots:
+        if spot.via != last:
+            if last is not None:
+                y += row * 0.4
+            out.append((spot.via, y))
+            y += row
+            last = spot.via
+        out.append((spot, y))
+        y += row
+    return out
+
+
 def neighbourhood_svg(centre: str, spots: Sequence[Spot], *, width: int = 760, height: int = 460,
-                      label_width: int = 26) -> str:
-    """The entity in the middle, its neighbours on a ring (two rings when crowded), one labelled edge each."""
-    cx, cy = width / 2, height / 2
+                      label_width: int = 26, total: int | None = None, lang: str = "en") -> str:
+    """The entity in the middle, the things it states on the right and those that state it on the left, each
+    relation a heading over its neighbours, one row each: no label can overlap another. A legend says which side
+    is which and, when the drawing is capped, how many of the neighbours it shows. `height` is a minimum."""
+    words = PICTURE_WORDS["fr" if lang == "fr" else "en"]
+    row = 20
+    top = 64
+    right = _column([s for s in spots if s.outgoing], row, top)
+    left = _column([s for s in spots if not s.outgoing], row, top)
+    rows_end = max([y for _, y in right + left] or [top])
+    height = int(max(height if not spots else 0, rows_end + row + 10, 180))
+    cx, cy = width / 2, max(top + 10, min(rows_end, top + (rows_end - top) / 2))
+    gap = width * 0.22
+    lx, rx = cx - gap, cx + gap
+    shown = len(spots)
+    caption = words["shown"].format(n=shown, m=total) if total is not None and total > shown else ""
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="neighbourhood" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" {_role(spots)} aria-label="{escape(centre)}: neighbourhood">']
-    n = len(spots)
-    positions = []
-    for i in range(n):
-        ring = 1 if n <= 12 or i % 2 == 0 else 0.62
-        angle = 2 * math.pi * i / max(n, 1) - math.pi / 2
-        positions.append((cx + math.cos(angle) * (width / 2 - 110) * ring,
-                          cy + math.sin(angle) * (height / 2 - 40) * ring))
-    for spot, (x, y) in zip(spots, positions, strict=True):
-        parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" class="edge"/>')
-        mx, my = (cx + x) / 2, (cy + y) / 2
-        arrow = "→" if spot.outgoing else "←"
-        parts.append(f'<text x="{mx:.1f}" y="{my:.1f}" class="edge-label">{escape(arrow + " " + _clip(spot.via, 22))}'
-                     f'</text>')
-    for spot, (x, y) in zip(spots, positions, strict=True):
-        node = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" class="node"/>'
-                f'<text x="{x:.1f}" y="{y - 11:.1f}" class="node-label">{escape(_clip(spot.text, label_width))}</text>')
-        if spot.href:
-            node = f'<a href="{escape(spot.href)}"><title>{escape(spot.text)}</title>{node}</a>'
-        parts.append(node)
-    parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="12" class="centre"/>'
-                 f'<text x="{cx:.1f}" y="{cy - 17:.1f}" class="centre-label">{escape(_clip(centre, 40))}</text>')
+             f'width="{width}" height="{height}" {_role(spots)} aria-label="{escape(centre)}: '
+             f'{escape(caption or str(shown))}">',
+             f'<text x="{lx:.1f}" y="18" class="legend side" text-anchor="middle">{escape(words["in"])}</text>',
+             f'<text x="{rx:.1f}" y="18" class="legend side" text-anchor="middle">{escape(words["out"])}</text>',
+             f'<text x="{cx:.1f}" y="38" class="legend" text-anchor="middle">{escape(words["legend"])}'
+             + (f' · {escape(caption)}' if caption else "") + "</text>"]
+    for column, x, anchor, shift in ((left, lx, "end", -10), (right, rx, "start", 10)):
+        for item, y in column:
+            if isinstance(item, str):
+                parts.append(f'<text x="{x + shift:.1f}" y="{y + 4:.1f}" class="edge-label" text-anchor="{anchor}">'
+                             f'{escape(_clip(item, label_width + 4))}</text>')
+                continue
+            parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" class="edge"/>')
+    for column, x, anchor, shift in ((left, lx, "end", -10), (right, rx, "start", 10)):
+        for item, y in column:
+            if isinstance(item, str):
+                continue
+            node = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" class="node"/>'
+                    f'<text x="{x + shift:.1f}" y="{y + 4:.1f}" class="node-label" text-anchor="{anchor}">'
+                    f'{escape(_clip(item.text, label_width))}</text>')
+            if item.href:
+                node = f'<a href="{escape(item.href)}"><title>{escape(item.via)}: {escape(item.text)}</title>{node}</a>'
+            parts.append(node)
+    parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="11" class="centre"/>'
+                 f'<text x="{cx:.1f}" y="{cy - 16:.1f}" class="centre-label">{escape(_clip(centre, 30))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -36,9 +36,9 @@ SCALES = ((10**9, {"en": ("billion", "billion"), "fr": ("milliard", "milliards")
           (10**6, {"en": ("million", "million"), "fr": ("million", "millions")}))
 WORDS = {
     "en": {"true": "yes", "false": "no", "year_not_stated": "year not stated", "inferred": "inferred",
-           "not_stated": "not stated in the texts"},
+           "not_stated": "not stated in the texts", "date_not_stated": "date not stated in the texts"},
     "fr": {"true": "oui", "false": "non", "year_not_stated": "année non précisée", "inferred": "déduit",
-           "not_stated": "non précisé dans les textes"},
+           "not_stated": "non précisé dans les textes", "date_not_stated": "date non précisée dans les textes"},
 }
 # Units whose plural is not the regular one, and units that are durations (Babel words them: "25 ans", "1 an").
 IRREGULAR = {"en": {"person": "people"}, "fr": {}}
@@ -209,6 +209,10 @@ def boolean_text(value: object, lang: str = "en") -> str:
 def not_stated(lang: str = "en") -> str:
     """What a page says where the graph records ekg:notStated: the texts leave the value open."""
     return WORDS[_lang(lang)]["not_stated"]
+
+
+def date_not_stated(lang: str = "en") -> str:
+    return WORDS[_lang(lang)]["date_not_stated"]
 
 
 def literal_text(term: ox.Literal, lang: str = "en") -> str:

@@ -63,6 +63,8 @@ WORDS = {
                           "not a no.", "examples": "Named queries as examples", "choose": "Which one did you mean?",
            "editor_intro": "The project's prefixes are declared. The answer shows here as a table; the endpoint "
                            "itself is /sparql.",
+           "neighbours_shown": "neighbours shown", "see_all": "see all", "neighbours_all": "neighbours",
+           "neighbours_fewer": "the most telling only",
            "skip": "Skip to content", "not_found": "Not found", "bad_request": "Bad request",
            "did_you_mean": "Did you mean", "search_instead": "Or search the graph:",
            "home_intro": "A knowledge graph of the French open-source and sovereign AI ecosystem, built from five "
@@ -94,6 +96,8 @@ WORDS = {
            "examples": "Les requêtes nommées en exemples", "choose": "Laquelle vouliez-vous dire ?",
            "editor_intro": "Les préfixes du projet sont déclarés. La réponse s’affiche ici en tableau ; le point "
                            "d’accès lui-même est /sparql.",
+           "neighbours_shown": "voisins montrés", "see_all": "tout voir", "neighbours_all": "voisins",
+           "neighbours_fewer": "les plus parlants seulement",
            "no_title": "sans titre ; premiers mots", "skip": "Aller au contenu", "not_found": "Introuvable",
            "bad_request": "Requête invalide", "did_you_mean": "Vouliez-vous dire",
            "search_instead": "Ou cherchez dans le graphe :",
@@ -183,7 +187,7 @@ class Site:
         page = self.builder.page(node, lang)
         lq = lang_query(request, lang)
         spots = [Spot(n.node.text, f"/id/{n.node.link}{lq}", n.via, n.outgoing) for n in page.neighbours]
-        picture = neighbourhood_svg(page.label, spots)
+        picture = neighbourhood_svg(page.label, spots, total=page.neighbour_total, lang=lang)
         extra = entity_context(self.builder, page, lang, self.config.sources_path(),
                                request.query_params.get("inferred") == "all")
         return self.render(request, "entity.html", title=page.label, page=page, picture=picture,
@@ -197,9 +201,13 @@ class Site:
             return self.not_found(request, f"Nothing in the graph is about ekd:{name}.")
         page = self.builder.page(node, lang)
         lq = lang_query(request, lang)
-        spots = [Spot(n.node.text, f"/graph/{n.node.link}{lq}", n.via, n.outgoing) for n in page.neighbours]
-        picture = neighbourhood_svg(page.label, spots, width=1100, height=720, label_width=34)
-        return self.render(request, "graph.html", title=page.label, page=page, picture=picture, name=name)
+        everyone = request.query_params.get("all") == "1"
+        neighbours = self.builder._neighbours(page) if everyone else page.neighbours
+        spots = [Spot(n.node.text, f"/graph/{n.node.link}{lq}", n.via, n.outgoing) for n in neighbours]
+        picture = neighbourhood_svg(page.label, spots, width=1100, height=500, label_width=40,
+                                    total=page.neighbour_total, lang=lang)
+        return self.render(request, "graph.html", title=page.label, page=page, picture=picture, name=name,
+                           everyone=everyone)
 
     def search(self, request: Request) -> Response:
         lang = pick_lang(request)
