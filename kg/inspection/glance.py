@@ -70,6 +70,11 @@ class Notes:
                                                               self.lang, self.sources_dir)
         return note.number
 
+    def is_document(self, term: object) -> bool:
+        from kg.inspection.entity import DOCUMENT
+
+        return DOCUMENT in self.builder.types_of(term)
+
     def numbers(self, refs: Iterable[SourceRef]) -> list[int]:
         return sorted({self.number(r) for r in refs})
 

@@ -48,6 +48,15 @@ def term(n: Node | None, lq: str) -> str:
     return f'<span class="literal">{escape(n.text)}</span>'
 
 
+def value(n: Node, lq: str, notes: Notes | None, words: dict[str, str]) -> str:
+    """A statement's value; a source document as its short name and its note (its title is in the note)."""
+    if notes is not None and n.link and notes.is_document(n.term):
+        short = n.text.split(" — ", 1)[0].split(" (", 1)[0]
+        return (f'<a href="/id/{escape(n.link)}{lq}">{escape(short)}</a>'
+                f'{note_refs([notes.number(n.term.value)], words)}')
+    return term(n, lq)
+
+
 def note_refs(numbers: list[int], words: dict[str, str]) -> str:
     """Superscript links to the page's numbered notes (each document is described once, at the foot)."""
     if not numbers:
@@ -95,7 +104,7 @@ def statements_table(groups: list[Group], table_id: str, words: dict[str, str], 
             out.append("<tr>")
             if i == 0:
                 out.append(f'<th scope="row" rowspan="{len(g.rows)}">{term(g.predicate, lq)}</th>')
-            out.append(f'<td>{term(r.node, lq)}</td><td class="sources">')
+            out.append(f'<td>{value(r.node, lq, notes, words)}</td><td class="sources">')
             out += [f"<div>{source(s, notes, words)}</div>" for s in r.sources]
             if not r.sources and r.files:
                 out.append(f'<span class="files" title="{escape(", ".join(r.files))}">'
@@ -118,27 +127,31 @@ def doc_href(document: str, sentence: int | None = None) -> str:
     return f"{path}#s-{sentence}" if sentence is not None else path
 
 
-def short_source(s: SourceRef) -> str:
+def short_source(s: SourceRef, notes: Notes | None = None, words: dict[str, str] | None = None) -> str:
     quotes = "".join(f' <q lang="fr">{escape(q)}</q>' for q in s.quotes)
+    if notes is not None and words is not None:
+        return f"{quotes}{note_refs([notes.number(s)], words)}"
     return (f'<a class="doc" href="{escape(doc_href(s.document, s.sentence))}" title="{escape(s.title)}">'
             f'{escape(s.identifier or s.document)}</a>{quotes}')
 
 
-def proof(p: ProofView, words: dict[str, str], lq: str, out: list[str]) -> None:
+def proof(p: ProofView, words: dict[str, str], lq: str, out: list[str], notes: Notes | None = None) -> None:
     if p.rule:
         status = f"{escape(p.rule)}, {words['round']} {p.round}"
     else:
-        status = f"{words['asserted_in']} {escape(', '.join(p.files))}"
+        files = ", ".join(p.files)
+        status = (f'<span title="{escape(files)}">{escape(words["stated_in_data"])}</span>'
+                  if notes is not None else f"{words['asserted_in']} {escape(files)}")
     if p.chain:
         status += "; " + " ∘ ".join(escape(c.name) for c in p.chain)
     out.append(f'<li>{brief(p.subject, lq)} <i>{brief(p.predicate, lq)}</i> {brief(p.object, lq)} '
                f'<span class="status">[{status}]</span>')
     for s in p.sources:
-        out.append(f'<div class="proof-source">{short_source(s)}</div>')
+        out.append(f'<div class="proof-source">{short_source(s, notes, words)}</div>')
     if p.premises:
         out.append('<ul class="proof">')
         for q in p.premises:
-            proof(q, words, lq, out)
+            proof(q, words, lq, out, notes)
         out.append("</ul>")
     out.append("</li>")
 
@@ -176,7 +189,7 @@ def inferred_table(groups: list[Group], table_id: str, words: dict[str, str], lq
             out.append(f'<td>{term(r.node, lq)}</td><td class="sources">{reason(r.proof, words, lq, notes, lang)}')
             if r.proof is not None:
                 out.append(f'<details class="proof"><summary>{escape(words["proof"])}</summary><ul class="proof">')
-                proof(r.proof, words, lq, out)
+                proof(r.proof, words, lq, out, notes)
                 out.append("</ul></details>")
             out.append("</td></tr>")
     out.append("</tbody></table></div>")
