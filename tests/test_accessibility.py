@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_browser import browser, site  # noqa: F401  (fixtures: the server and Chromium)
+from test_browser import SHOTS, browser, site  # noqa: F401  (fixtures: the server and Chromium)
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,9 @@ PAGES = {  # one of every kind of page
     "figures": "/query/figures",
     "editor": "/editor",
     "picture": "/graph/linagora",
+    "graph-all": "/graph/linagora?all=1",
+    "choices": "/query/affiliations?org=PEPR",
+    "editor-answer": "/editor?query=SELECT%20%3Flab%20WHERE%20%7B%20%3Flab%20a%20ekg%3ALaboratory%20%7D",
     "not-found": "/id/linagor",
     "bad-request": "/query/figures?subject=%3Cnot%20an%20iri",
 }
@@ -127,3 +130,25 @@ def test_no_page_scrolls_sideways_at_320_px(browser, site: str) -> None:  # noqa
     finally:
         context.close()
     assert not wide, wide
+
+
+PHONE_SHOTS = {"phone-home": "/", "phone-entity": "/id/linagora", "phone-query": "/query/affiliations?org=CNRS",
+               "phone-not-found": "/id/linagor"}
+DESKTOP_SHOTS = {"not-found": "/id/linagor", "editor": "/editor?example=founders",
+                 "entity-fr": "/id/linagora?lang=fr"}
+
+
+def test_screenshots_at_desktop_and_phone_width(browser, site: str) -> None:  # noqa: F811
+    """The README's pictures of the reader's pages (the walk in test_browser.py takes the others)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for (width, height), shots in (((390, 844), PHONE_SHOTS), ((1280, 900), DESKTOP_SHOTS)):
+        context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
+        context.set_default_timeout(90_000)
+        page = context.new_page()
+        try:
+            for name, path in shots.items():
+                page.goto(site + path)
+                page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+                assert (SHOTS / f"{name}.png").stat().st_size > 5000
+        finally:
+            context.close()
