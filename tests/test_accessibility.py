@@ -91,8 +91,8 @@ def test_french_text_is_marked_french(contexts, site: str) -> None:  # noqa: F81
         assert quotes.count() > 10
         assert all(quotes.nth(i).get_attribute("lang") == "fr" for i in range(min(quotes.count(), 30)))
         # a French description on an English page carries its language
-        described = page.locator("table#outgoing td span.literal")
-        assert described.count() > 0
+        described = page.locator("table#outgoing td span.literal[lang=fr]")
+        assert described.count() > 5 and "@fr" not in page.locator("main").inner_text()
     finally:
         page.close()
 

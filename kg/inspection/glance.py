@@ -23,7 +23,8 @@ from kg.shared.records import Record
 DCTERMS = "http://purl.org/dc/terms/"
 NOT_STATED = EKG + "notStated"
 
-# Key facts per class: (label en, label fr, property local name under ekg:, direction) or a figure measure.
+# Key facts per class: (label en, label fr, what, direction): what is an ekg: property (direction True: the
+# entity's own statements, False: statements about it), a figure's measure (`measure-…`) or `Role` (its roles).
 ORGANISATION = [("founders", "fondateurs", "foundedBy", True), ("headquarters", "siège", "headquarters", True),
                 ("located in", "lieu", "locatedIn", True),
                 ("head-count", "effectif", "measure-headcount", None), ("revenue", "chiffre d’affaires",
@@ -283,13 +284,7 @@ def hit_line(builder: PageBuilder, iri: ox.NamedNode, lang: str) -> str:
     return f"{line} — {detail}" if line and detail else line or detail
 
 
-# -- absence --------------------------------------------------------------------------------------------------
-def not_stated(builder: PageBuilder, iri: ox.NamedNode, lang: str) -> list[Node]:
-    """The properties the texts leave open (ekg:notStated), by label."""
-    return [builder.node(v, lang) for v in builder.values(iri, NOT_STATED) if isinstance(v, ox.NamedNode)]
-
-
-# -- inferred statements for readers -------------------------------------------------------------------------
+# -- inferred statements for readers ---------------------------------------------------------------------
 def split_inferred(builder: PageBuilder, page: EntityPage, groups: list[Group]) -> tuple[list[Group], int]:
     """(the groups worth reading, how many rows were folded away as restatements)."""
     links = {str(r.node.term) for g in page.outgoing + page.incoming for r in g.rows}

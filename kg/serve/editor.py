@@ -44,15 +44,13 @@ async def run_text(state: object, text: str) -> tuple[object | None, str | None]
     return GraphResult([q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]), None
 
 
-async def editor_page(site: object, request: Request) -> Response:
+async def editor_page(site: object, request: Request, lang: str, title: str) -> Response:
     """GET /editor[?query=…][&example=NAME]: the box, and the answer when a query is given."""
     from kg.inspection.results import result_table
     from kg.query.catalog import prepare
-    from kg.serve.site import WORDS, pick_lang
     from kg.shared.errors import KgError
     from kg.shared.results import GraphResult
 
-    lang = pick_lang(request)
     params = request.query_params
     text = params.get("query", "")
     example = site.catalog.get(params.get("example", ""))  # type: ignore[attr-defined]
@@ -78,5 +76,5 @@ async def editor_page(site: object, request: Request) -> Response:
     downloads = [(fmt, "/sparql?" + urlencode({"query": text, "format": fmt})) for fmt in FORMATS] if table else []
     examples = sorted(site.catalog.values(), key=lambda q: q.name)  # type: ignore[attr-defined]
     return site.render(request, "editor.html", 400 if error else 200,  # type: ignore[attr-defined]
-                       title=WORDS[lang]["editor"], text=shown, table=table, error=error, graph=graph,
+                       title=title, text=shown, table=table, error=error, graph=graph,
                        elapsed=elapsed, downloads=downloads, examples=examples, formats=FORMATS)

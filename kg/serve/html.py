@@ -44,7 +44,7 @@ def term(n: Node | None, lq: str) -> str:
     if n.ontology:
         return f'<a class="term" href="/ontology#{escape(n.ontology)}">{escape(n.text)}</a>'
     if n.lang:
-        return f'<span class="literal">{escape(n.text)}</span> <span class="lang-tag">@{escape(n.lang)}</span>'
+        return f'<span class="literal" lang="{escape(n.lang)}">{escape(n.text)}</span>'  # the language, not "@fr"
     return f'<span class="literal">{escape(n.text)}</span>'
 
 

@@ -281,7 +281,8 @@ class Site:
     async def editor(self, request: Request) -> Response:
         from kg.serve.editor import editor_page
 
-        return await editor_page(self, request)
+        lang = pick_lang(request)
+        return await editor_page(self, request, lang, WORDS[lang]["editor"])
 
 
 def pick_lang(request: Request) -> str:
