@@ -232,4 +232,5 @@ def test_the_charts_keep_the_caveats(client: TestClient) -> None:
     assert re.search(r"more than [\d,]+", chart) or "nearly" in chart
     timeline = client.get("/query/timeline").text
     assert "date inferred by the graph" in timeline and 'class="dot inferred"' in timeline
+    assert "26 February 2024 (inferred) —" in timeline
     assert "year or month only" in timeline and "without a year, not drawn" in timeline

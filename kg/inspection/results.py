@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from kg.inspection.entity import Node, PageBuilder
 from kg.output.pictures import Point, bars_svg, date_position, timeline_svg
-from kg.output.values import column_name, quantity
+from kg.output.values import column_name, inferred_word, quantity
 from kg.shared.namespaces import EKG
 from kg.shared.records import Record
 from kg.shared.results import AskResult, QueryResult, SelectResult
@@ -88,7 +88,9 @@ def timeline_chart(columns: list[str], rows: list[list[Node | None]], lang: str 
                     left_out += cell is not None
                     continue
                 about = _describing(r, col)
-                points.append(Point(about.text if about else "", pos, cell.text, _href(about), _kind(cell, r, columns)))
+                kind = _kind(cell, r, columns)
+                shown = cell.text + (f" ({inferred_word(lang)})" if kind == "inferred" else "")  # not by shape alone
+                points.append(Point(about.text if about else "", pos, shown, _href(about), kind))
             return timeline_svg(points, lang=lang, left_out=left_out)
     return ""
 

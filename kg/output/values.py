@@ -211,6 +211,10 @@ def not_stated(lang: str = "en") -> str:
     return WORDS[_lang(lang)]["not_stated"]
 
 
+def inferred_word(lang: str = "en") -> str:
+    return WORDS[_lang(lang)]["inferred"]
+
+
 def date_not_stated(lang: str = "en") -> str:
     return WORDS[_lang(lang)]["date_not_stated"]
 
