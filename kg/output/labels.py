@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
-from kg.output.values import literal_text
 from kg.shared.errors import KgError
 from kg.shared.namespaces import RDFS
 from kg.shared.results import QueryResult, SelectResult
@@ -85,6 +84,8 @@ class Labeller:
         if isinstance(term, ox.NamedNode) and term.value in self.labels:
             return self.labels[term.value]
         if isinstance(term, ox.Literal) and not term.language and term.datatype.value != XSD_STRING:
+            from kg.output.values import literal_text  # Babel: only for the human formats (csv starts faster)
+
             return literal_text(term, self.lang)
         return prefixed(term)
 
