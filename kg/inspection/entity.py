@@ -278,7 +278,7 @@ class PageBuilder:
                                  lang)
         page.inferred_outgoing = self._inferred(iri, out_inferred, True, lang)
         page.inferred_incoming = self._inferred(iri, in_inferred, False, lang)
-        everyone = self._neighbours(page)
+        everyone = self.neighbours(page)
         page.neighbour_total = len(everyone)
         page.neighbours = everyone[:NEIGHBOURS_MAX]
         return page
@@ -388,7 +388,7 @@ class PageBuilder:
         out.sort(key=lambda g: (g.predicate.text.casefold(), str(g.predicate.term)))
         return out
 
-    def _neighbours(self, page: EntityPage) -> list[Neighbour]:
+    def neighbours(self, page: EntityPage) -> list[Neighbour]:
         """Entities one step away, for the picture, most telling first: direct statements (what it makes, who
         founded it, where it belongs) before the links through a fact it shares, inferred links, and the themes,
         places and documents that mention it. Each relation's neighbours stay together (the picture heads them)."""

@@ -204,7 +204,7 @@ class Site:
         page = self.builder.page(node, lang)
         lq = lang_query(request, lang)
         everyone = request.query_params.get("all") == "1"
-        neighbours = self.builder._neighbours(page) if everyone else page.neighbours
+        neighbours = self.builder.neighbours(page) if everyone else page.neighbours
         spots = [Spot(n.node.text, f"/graph/{n.node.link}{lq}", n.via, n.outgoing) for n in neighbours]
         picture = neighbourhood_svg(page.label, spots, width=1100, height=500, label_width=40,
                                     total=page.neighbour_total, lang=lang)
