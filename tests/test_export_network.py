@@ -66,7 +66,7 @@ def test_networkx_reads_both_back(files: dict[str, Path]) -> None:
     assert all(d["documents"] >= 1 and d["inferred"] is False for d in founded)
     # a role, folded into an edge person → organisation with its title
     role = [d for d in gexf.get_edge_data("antoine-petit", "cnrs").values() if d["relation"] == "ekg:Role"]
-    assert role and role[0]["title"] == "Chair and CEO of CNRS" and role[0]["via"] == "role-antoine-petit-cnrs-000"
+    assert role and role[0]["title"] == "PDG of CNRS" and role[0]["via"] == "role-antoine-petit-cnrs-000"
     funding = [d for d in gexf.get_edge_data("anr", "llm4all").values() if d["relation"] == "ekg:Funding"]
     assert funding and funding[0]["documents"] == 1
     assert not any(d["inferred"] for _, _, d in gexf.edges(data=True))
@@ -118,7 +118,7 @@ def test_graphology_reads_the_gexf(files: dict[str, Path]) -> None:
     assert read["nodes"]["linagora"]["class"] == "SmallOrMediumEnterprise"
     role = [e for e in read["edges"] if e["source"] == "antoine-petit" and e["target"] == "cnrs"
             and e.get("relation") == "ekg:Role"]
-    assert role and role[0]["title"] == "Chair and CEO of CNRS"
+    assert role and role[0]["title"] == "PDG of CNRS"
 
 
 def test_same_graph_same_bytes(files: dict[str, Path], tmp_path: Path) -> None:
