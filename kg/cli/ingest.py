@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kg.cli.common import data_option, handle_errors
+from kg.cli.common import checked_path, data_option, handle_errors
 
 
 @click.command("ingest")
@@ -15,7 +15,8 @@ from kg.cli.common import data_option, handle_errors
               "id the graph already gives this text.")
 @click.option("--title", metavar="TITLE", help="The document's title, when it has one.")
 @data_option
-@click.option("-o", "--output", metavar="REVIEW", help="Write the review file here (default: standard output).")
+@click.option("-o", "--output", metavar="REVIEW", callback=checked_path("-o"),
+              help="Write the review file here (default: standard output).")
 @handle_errors
 def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: str | None,
                    output: str | None) -> None:
@@ -44,7 +45,7 @@ def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: s
         result = ingest(file, data_dir=data_dir, doc_id=doc_id, title=title, progress=report)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
-    if output:
+    if output is not None:
         write_atomic([result.review], output)
         click.echo(f"{output}: {len(result.candidates)} candidates for {result.doc_id}", err=True)
     else:
@@ -54,7 +55,8 @@ def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: s
 @click.command("accept")
 @click.argument("review")
 @data_option
-@click.option("--sources", "sources_dir", metavar="DIR", help="Where the documents' texts are kept "
+@click.option("--sources", "sources_dir", metavar="DIR", callback=checked_path("--sources"),
+              help="Where the documents' texts are kept "
               "(default: sources/ beside the data folder).")
 @click.option("--by", "who", metavar="NAME", envvar="KG_CURATOR", help="Who accepts (default: $KG_CURATOR or "
               "$USER).")

@@ -308,10 +308,13 @@ def filter_by_tag(catalog: Mapping[str, NamedQuery], tag: str | None) -> list[Na
 
 
 def check_syntax(text: str, origin: str = AD_HOC_ORIGIN) -> None:
-    """Parse the query without running it; a syntax error names `origin:line:column`."""
+    """Parse the query without running it; a syntax error names `origin:line:column`. A query nested too deep
+    for pyoxigraph's parser (kg.shared.sparqltext.MAX_NESTING) is refused before it is parsed."""
     import pyoxigraph as ox
 
     from kg.shared.namespaces import PREFIXES
+
+    sparqltext.check_nesting(text, origin)
 
     def parse() -> None:
         # parsing is eager and evaluation lazy: an empty store costs nothing (but an ASK is evaluated at once)
