@@ -182,7 +182,7 @@ def nesting(text: str) -> tuple[int, int, int]:
     """(the deepest nesting of (), {}, [] and prefix `!` outside strings, IRIs and comments; the offset where it
     first passes MAX_NESTING, or -1; how many brackets, operators and operator keywords the query holds, each a
     node of pyoxigraph's trees). A run of `!` counts one level for each: the parser recurses for each. Counting
-    stops once both bounds are passed."""
+    stops as soon as a bound is passed (the query is refused either way)."""
     if len(text) <= MAX_OPERATORS and sum(text.count(c) for c in _NESTERS) <= MAX_NESTING:
         return -1, -1, -1  # the usual query cannot pass either bound: no need to look closer
     depth = deepest = operators = 0
@@ -226,10 +226,10 @@ def check_nesting(text: str, origin: str = "") -> None:
         line = text.count("\n", 0, where) + 1
         column = where - (text.rfind("\n", 0, where) + 1) + 1
         place = f"{origin}:{line}:{column}: " if origin else f"line {line}, column {column}: "
-        raise InputError(f"{place}the query nests brackets (or `!`) {deepest} levels deep; at most {MAX_NESTING} "
-                         "are accepted (deeper would overflow the SPARQL parser's stack)")
+        raise InputError(f"{place}the query nests brackets (or `!`) more than {MAX_NESTING} levels deep; at most "
+                         f"{MAX_NESTING} are accepted (deeper would overflow the SPARQL parser's stack)")
     if operators > MAX_OPERATORS:
         place = f"{origin}: " if origin else ""
-        raise InputError(f"{place}the query holds {operators} brackets, operators and UNION/OPTIONAL/FILTER/BIND "
-                         f"keywords; at most {MAX_OPERATORS} are accepted (more would overflow the SPARQL parser's "
-                         "stack); split it, or use VALUES for long lists")
+        raise InputError(f"{place}the query holds more than {MAX_OPERATORS} brackets, operators and UNION, "
+                         f"OPTIONAL, FILTER or BIND keywords; at most {MAX_OPERATORS} are accepted (more would "
+                         "overflow the SPARQL parser's stack): split it, or use VALUES for long lists")

@@ -1,0 +1,247 @@
+"""The fault matrix of `kg serve` (issue 25): hostile requests meet the server, and it answers each with a status
+and one line, never a crash, a reset, a traceback or a call to an address the client names; the process survives
+to answer the next request.
+
+Sections: queries nested or chained past pyoxigraph's stack, SERVICE (SSRF), routes with hostile names, HTTP
+limits (request line, headers), the runaway hand-over. The CLI's cases live in test_fault_matrix.py.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from servers import ServerHandle, free_port
+
+from kg.serve.federation import refusal, service_targets
+from kg.shared.sparqltext import MAX_NESTING, MAX_OPERATORS, nesting
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+KG = str(Path(sys.executable).parent / "kg")
+
+
+def _serve(tmp: Path, name: str, *options: str, port: int | None = None) -> ServerHandle:
+    port = port or free_port()
+    argv = [KG, "serve", "--port", str(port), "--data", str(MINI), "--reasoning", "none", *options]
+    return ServerHandle(name, f"http://127.0.0.1:{port}", argv, "/sparql", tmp, startup_timeout=120)
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
+    """`kg serve` on the tiny graph with one server process: a crash of it would show as a new pid or no answer."""
+    handle = _serve(tmp_path_factory.mktemp("kg-serve-hostile"), "kg-serve-hostile", "--processes", "1",
+                    "--timeout", "5")
+    handle.start()
+    yield handle
+    handle.stop(signal.SIGINT)
+
+
+def _server_pids(handle: ServerHandle) -> list[int]:
+    assert handle.pid is not None
+    out = []
+    for task in Path(f"/proc/{handle.pid}/task").iterdir():
+        out += [int(p) for p in (task / "children").read_text().split()]
+    return sorted(out)
+
+
+def _still_answers(handle: ServerHandle, pids: list[int]) -> None:
+    response = httpx.get(handle.base_url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+    assert response.status_code == 200
+    assert _server_pids(handle) == pids, "the server process was replaced: it crashed"
+
+
+# == queries nested or chained past the parser's stack ========================================================
+def deep_groups(n: int) -> str:
+    return "SELECT * WHERE " + "{" * n + " ?s ?p ?o " + "}" * n
+
+
+def deep_parens(n: int) -> str:
+    return "SELECT * WHERE { FILTER(" + "(" * n + "1" + ")" * n + ") }"
+
+
+def long_union(n: int) -> str:
+    return "SELECT * WHERE { " + "{ ?s ?p ?o } UNION " * n + "{ ?s ?p ?o } }"
+
+
+HOSTILE_SHAPES = {  # each crashes pyoxigraph 0.5 (SIGSEGV) on an 8 MiB stack; see kg.shared.sparqltext
+    "3000 nested groups": deep_groups(3000),
+    "20000 nested parentheses": deep_parens(20_000),
+    "1000 nested EXISTS": "SELECT * WHERE { ?s ?p ?o " + "FILTER EXISTS { ?s ?p ?o " * 1000 + "}" * 1000 + " }",
+    "10000 negations": "SELECT * WHERE { FILTER(" + "!" * 10_000 + "true) }",
+    "7000 UNIONs": long_union(7000),
+    "10000 ORs": "SELECT * WHERE { FILTER(true" + " || true" * 10_000 + ") }",
+    "7000 minus signs": "SELECT * WHERE { BIND(?x" + "-?x" * 7000 + " AS ?y) }",
+    "9000-step path": "SELECT * WHERE { ?s " + "/".join(["<http://e/p>"] * 9000) + " ?o }",
+}
+
+
+def test_query_nesting_is_measured_outside_strings_iris_and_comments() -> None:
+    assert nesting(deep_groups(250) + " " * 2000)[0] == 250  # long enough to be looked at
+    assert nesting(deep_groups(3000))[:2] == (MAX_NESTING + 1, 15 + MAX_NESTING)  # where it passed the bound
+    assert nesting(deep_groups(10))[0] == -1  # the usual query is not even tokenised
+    hidden = 'SELECT * WHERE { FILTER("' + "(" * 400 + '") } # ' + "{" * 400 + "\n"
+    assert nesting(hidden)[0] == 2
+    pad = " " * 2000  # long enough to be looked at
+    assert nesting("SELECT * WHERE { FILTER(" + "!(" * 100 + "true" + ")" * 100 + ") }" + pad)[0] == 202
+    assert nesting("SELECT * WHERE { FILTER(" + "!?a && " * 200 + "true) }" + pad)[0] == 3  # side by side
+    many_names = "SELECT * WHERE { VALUES ?x { " + "ekd:jean-zay " * 5000 + "} }"  # `-` in a name is no minus
+    assert nesting(many_names)[2] < 10
+
+
+@pytest.mark.parametrize("shape", list(HOSTILE_SHAPES))
+def test_queries_past_the_parser_stack_are_one_line_in_kg_sparql(shape: str) -> None:
+    """In a subprocess: a crash would be exit 139 and nothing printed."""
+    import subprocess
+
+    done = subprocess.run([KG, "sparql", "-", "--data", str(MINI)], input=HOSTILE_SHAPES[shape].encode(),
+                          capture_output=True, timeout=120)
+    err = done.stderr.decode()
+    assert done.returncode == 2, (done.returncode, err[-300:])
+    assert len(err.splitlines()) == 1 and err.startswith("Error: <stdin>"), err
+    assert f"at most {MAX_NESTING}" in err or f"at most {MAX_OPERATORS}" in err
+
+
+def test_a_deep_named_query_of_a_data_folder_is_one_line(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    root = tmp_path / "graph"
+    shutil.copytree(MINI, root)
+    (root / "queries" / "deep.rq").write_text("#+ summary: too deep\n" + deep_groups(3000) + "\n")
+    done = subprocess.run([KG, "query", "deep", "--data", str(root)], capture_output=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "KG_QUERIES_DIR": str(root / "queries")})
+    err = done.stderr.decode()
+    assert done.returncode == 2 and err.count("\n") == 1 and "deep.rq:2:272:" in err and "levels deep" in err, err
+
+
+def test_bounds_leave_real_queries_alone() -> None:
+    from kg.query.catalog import load_catalog
+
+    for name, query in load_catalog(Path(__file__).parent.parent / "queries").items():
+        deepest, _, operators = nesting(query.text)
+        assert deepest <= 20 and operators <= MAX_OPERATORS // 10, name
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("how", ["GET", "POST"])
+def test_queries_past_the_parser_stack_are_400_and_the_process_survives(one_process: ServerHandle,
+                                                                         how: str) -> None:
+    url = one_process.base_url + "/sparql"
+    pids = _server_pids(one_process)
+    shapes = {"3000 nested groups": HOSTILE_SHAPES["3000 nested groups"]} if how == "GET" else HOSTILE_SHAPES
+    for shape, query in shapes.items():
+        if how == "GET":
+            assert len(urllib.parse.urlencode({"query": query})) < 32 * 1024  # one GET did it, under the limit
+            response = httpx.get(url, params={"query": query}, timeout=60)
+        else:
+            response = httpx.post(url, content=query.encode(), timeout=60,
+                                  headers={"Content-Type": "application/sparql-query"})
+        assert response.status_code == 400, (shape, response.status_code, response.text[:200])
+        assert response.text.startswith("Error: ") and response.text.count("\n") == 1, response.text
+        assert "at most" in response.text
+        _still_answers(one_process, pids)
+
+
+# == SERVICE: no SSRF ==========================================================================================
+class Listener:
+    """A port on 127.0.0.1 that counts the connections made to it (and answers none)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stopped = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopped:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.stopped = True
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture()
+def listener() -> Iterator[Listener]:
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+def ssrf_queries(port: int) -> dict[str, str]:
+    at = f"http://127.0.0.1:{port}/"
+    return {
+        "SERVICE": f"SELECT * WHERE {{ SERVICE <{at}> {{ ?s ?p ?o }} }}",
+        "lower case": f"select * where {{ service <{at}> {{ ?s ?p ?o }} }}",
+        "SILENT": f"SELECT * WHERE {{ SERVICE SILENT <{at}> {{ ?s ?p ?o }} }}",
+        "in a subquery": f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{at}x?y=1> {{ ?s ?p ?o }} }} }} }}",
+        "a variable": f"SELECT * WHERE {{ BIND(<{at}> AS ?svc) SERVICE ?svc {{ ?s ?p ?o }} }}",
+        "a prefixed name": f"PREFIX here: <{at}>\nSELECT * WHERE {{ SERVICE here:sparql {{ ?s ?p ?o }} }}",
+        "an escaped IRI": f"SELECT * WHERE {{ SERVICE <http\\u003A//127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+        "after a comment": f"SELECT * WHERE {{ # {{ \" ' }}\n SeRvIcE <{at}> {{ ?s ?p ?o }} }}",
+        "localhost": f"SELECT * WHERE {{ SERVICE <http://localhost:{port}/> {{ ?s ?p ?o }} }}",
+        "ASK": f"ASK {{ SERVICE <{at}> {{ ?s ?p ?o }} }}",
+        "CONSTRUCT": f"CONSTRUCT WHERE {{ SERVICE <{at}> {{ ?s ?p ?o }} }}",
+    }
+
+
+def test_service_targets_are_found_as_pyoxigraph_reads_them() -> None:
+    for name, query in ssrf_queries(9).items():
+        assert service_targets(query), name
+        assert refusal(query), name
+    assert service_targets("SELECT * WHERE { ?s ekg:service ?o . FILTER(?o = 'SERVICE <http://x/>') }") == []
+    assert refusal("SELECT * WHERE { SERVICE <http://a.example/sparql> { ?s ?p ?o } }",
+                   ["http://a.example/sparql"]) is None
+    assert refusal("SELECT * WHERE { SERVICE <http://b.example/sparql> { ?s ?p ?o } }", ["http://a.example/sparql"])
+
+
+@pytest.mark.server
+def test_federated_queries_are_refused_and_nothing_is_called(one_process: ServerHandle, listener: Listener) -> None:
+    url = one_process.base_url + "/sparql"
+    for name, query in ssrf_queries(listener.port).items():
+        response = httpx.get(url, params={"query": query}, headers={"Accept": "application/sparql-results+json"},
+                             timeout=30)
+        assert response.status_code == 400, (name, response.status_code, response.text)
+        assert "federated queries are refused by this endpoint" in response.text, (name, response.text)
+        assert response.text.count("\n") == 1
+    time.sleep(0.5)
+    assert listener.connections == 0
+
+
+@pytest.mark.server
+def test_allow_service_permits_the_listed_endpoints_only(tmp_path: Path, listener: Listener) -> None:
+    port = free_port()
+    own = f"http://127.0.0.1:{port}/sparql"
+    handle = _serve(tmp_path, "kg-serve-federating", "--processes", "1", "--allow-service", own, port=port)
+    handle.start()
+    try:
+        url = handle.base_url + "/sparql"
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <{own}> {{ ?s ?p ?o }} }}"
+        response = httpx.get(url, params={"query": query}, timeout=60)
+        assert response.status_code == 200, response.text
+        assert int(response.json()["results"]["bindings"][0]["n"]["value"]) > 0
+        other = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}"
+        response = httpx.get(url, params={"query": other}, timeout=60)
+        assert response.status_code == 400 and f"it allows only {own}" in response.text
+        assert listener.connections == 0
+    finally:
+        handle.stop(signal.SIGINT)
