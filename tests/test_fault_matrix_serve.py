@@ -245,3 +245,33 @@ def test_allow_service_permits_the_listed_endpoints_only(tmp_path: Path, listene
         assert listener.connections == 0
     finally:
         handle.stop(signal.SIGINT)
+
+
+# == routes with hostile names ================================================================================
+HOSTILE_NAMES = ["a b", "<x>", '"q"', "{x}", "x|y", "^", "`", "\\", "é", "%ff%fe", "%00", "%0a", "..%2F..%2Fetc",
+                 ".", "..", "x.ttl", "x.html", "a?b", "a#b", "%3Cx%3E", "%22%7B", ""]
+ROUTES = ["/id/{}", "/graph/{}", "/query/{}", "/queries/{}", "/ontology.{}", "/static/{}", "/{}", "/id/{}.ttl",
+          "/queries/{}.json", "/search?q={}", "/editor?query={}", "/sparql?query={}"]
+
+
+def test_no_route_answers_500_to_a_hostile_name() -> None:
+    """Every route, every name a browser or a script can send: 404 (or 400, 406…) for what is not there, never a
+    500 (/graph/NAME answered 500 with a traceback in the log for a space, `<`, `"` or `{`)."""
+    from starlette.testclient import TestClient
+
+    from kg.serve.app import create_app
+    from kg.serve.config import ServeConfig
+
+    app = create_app(ServeConfig(data_dir=str(MINI), reasoning="none"))
+    failures = []
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for accept in ("text/html", "*/*"):
+            for route in ROUTES:
+                for name in HOSTILE_NAMES:
+                    for method in ("GET", "POST"):
+                        response = client.request(method, route.format(name), headers={"Accept": accept})
+                        if response.status_code >= 500:
+                            failures.append((method, route.format(name), accept, response.status_code))
+        assert client.get("/graph/a b", headers={"Accept": "text/html"}).status_code == 404
+        assert client.get("/graph/%7Bx%7D", headers={"Accept": "text/html"}).status_code == 404
+    assert failures == []

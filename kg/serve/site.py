@@ -145,7 +145,10 @@ class Site:
     def graph(self, request: Request) -> Response:
         lang = pick_lang(request)
         name = request.path_params["name"]
-        node = ox.NamedNode(EKD + name)
+        try:
+            node = ox.NamedNode(EKD + name)
+        except ValueError:  # a space, `<`, `"`, `{`…: no IRI, so nothing in the graph
+            return self.not_found(request, f"Nothing in the graph is about ekd:{name}.")
         if not self.builder.types_of(node):
             return self.not_found(request, f"Nothing in the graph is about ekd:{name}.")
         page = self.builder.page(node, lang)
