@@ -729,3 +729,84 @@ def test_ctrl_c_handed_to_the_query_thread_still_stops_the_wait(tmp_path: Path) 
                           preexec_fn=_interruptible)
     word, seconds = done.stdout.split()
     assert word == "interrupted" and float(seconds) < 5, done.stdout + done.stderr
+
+
+# == issue 25: a full standard output, numbers, empty paths, search text ==========================================
+FULL_STDOUT_COMMANDS = [
+    ["queries"], ["query", "lab-parents"], ["sparql", "SELECT * WHERE { ?s ?p ?o }"], ["export"],
+    ["describe", "ekd:lix"], ["search", "lab"], ["stats"], ["validate", "--data", str(MINI.parents[2])],
+    ["explain", "ekd:lix", "rdf:type", "ekg:Laboratory"],
+    ["report"], ["diff", str(MINI), str(MINI)], ["query", "lab-parents", "--format", "json"],
+]
+
+
+def _to_dev_full(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    with open("/dev/full", "wb") as full:
+        return subprocess.run([str(KG), *args], stdout=full, stderr=subprocess.PIPE, env=env, timeout=300)
+
+
+@pytest.mark.parametrize("args", FULL_STDOUT_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_a_full_standard_output_is_one_line_exit_2(mini_env: dict[str, str], args: list[str]) -> None:
+    """`kg … > /dev/full`: one line `Error: … No space left on device`, exit 2, as `-o /dev/full` says it."""
+    done = _to_dev_full(args, mini_env)
+    assert_script_one_line_error(done, "No space left on device")
+
+
+def test_a_full_standard_output_in_kg_ingest(mini_env: dict[str, str], tmp_path: Path) -> None:
+    from kg.ingest import ner
+
+    if not ner.available():
+        why = "the French model is not installed (scripts/install-model.sh)"
+        pytest.fail(why + " (CI=true: model tests must run)") if os.environ.get("CI") == "true" else pytest.skip(why)
+    text = tmp_path / "article.txt"
+    text.write_text("Le CNRS et LINAGORA ont signé un accord à Paris.\n", encoding="utf-8")
+    assert_script_one_line_error(_to_dev_full(["ingest", str(text)], mini_env), "No space left on device")
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["serve", "--timeout", "nan"], "--timeout"), (["serve", "--timeout", "inf"], "--timeout"),
+    (["serve", "--timeout", "1e400"], "--timeout"), (["serve", "--timeout", "-1"], "--timeout"),
+    (["serve", "--max-rows", "99999999999999999999"], "--max-rows"),
+    (["serve", "--processes", "100000"], "--processes"),
+    (["load", "http://127.0.0.1:9/", "--deadline", "inf"], "--deadline"),
+    (["load", "http://127.0.0.1:9/", "--timeout", "nan"], "--timeout"),
+    (["load", "http://127.0.0.1:9/", "--batch-size", "99999999999999999999"], "--batch-size"),
+    (["sparql", "ASK {}", "--timeout", "nan"], "--timeout"),
+    (["query", "lab-parents", "--timeout", "inf"], "--timeout"),
+    (["sparql", "ASK {}", "--timeout", "1e12"], "--timeout"),
+])
+def test_numeric_options_are_finite_and_in_range(mini_env: dict[str, str], args: list[str], option: str) -> None:
+    """`nan` and `inf` compare false with every bound: each numeric option refuses them in one usage line."""
+    assert_one_line_error(run(*args), option)
+    assert_script_one_line_error(script(*args, env=mini_env), option)
+
+
+@pytest.mark.parametrize(("args", "what"), [
+    (["report", "-o", ""], "-o"), (["diff", str(MINI), str(MINI), "-o", ""], "-o"), (["docs", ""], "OUTDIR"),
+    (["report", "--sources", ""], "--sources"), (["report", "--checks", ""], "--checks"),
+    (["diff", str(MINI), str(MINI), "--repo", ""], "--repo"), (["serve", "--sources", ""], "--sources"),
+    (["ingest", "x.txt", "-o", ""], "-o"), (["accept", "x.tsv", "--sources", ""], "--sources"),
+    (["release", ""], "OUTDIR"), (["diff", "", str(MINI)], "version"),
+])
+def test_empty_paths_are_refused_everywhere(mini_env: dict[str, str], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch, args: list[str], what: str) -> None:
+    """`-o ''` once wrote to stdout (report, diff) and `kg docs ''` into the working directory."""
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert_one_line_error(result, what, "empty")
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []
+
+
+def test_serve_sources_must_be_a_folder(mini_env: dict[str, str], tmp_path: Path) -> None:
+    assert_one_line_error(run("serve", "--sources", str(tmp_path / "nonexistent")), "--sources", "no such folder")
+    (tmp_path / "file.txt").write_text("x")
+    assert_one_line_error(run("serve", "--sources", str(tmp_path / "file.txt")), "--sources")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "give some text"), ("   ", "give some text"), (BAD_BYTES, "not valid UTF-8"),
+    ("«…»", "no letter or digit"),
+])
+def test_search_refuses_empty_or_undecodable_text(mini_env: dict[str, str], text: str, message: str) -> None:
+    """As `kg describe` does: one line, exit 2, not "(no match)" and exit 1."""
+    assert_one_line_error(run("search", "--", text), message)

@@ -20,17 +20,27 @@ ENGINE_CHOICES = ENGINES
 
 
 def handle_errors(func: F) -> F:
-    """Turn library errors into one line `Error: …` on stderr and their exit code, never a traceback."""
+    """Turn library errors into one line `Error: …` on stderr and their exit code, never a traceback; so too a
+    standard output that cannot be written (kg.cli.stdout)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kg.cli import stdout
+
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:  # what is still buffered fails here, not at exit: `kg stats > /dev/full`
+                stdout.flush()
         except KgError as exc:
             click.echo(f"Error: {one_line(exc.message)}", err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:
-            sys.exit(0)
+            sys.exit(stdout.reader_gone())
+        except OSError as exc:
+            if not stdout.is_output_error(exc):
+                raise
+            sys.exit(stdout.output_failed(exc))
 
     return wrapper  # type: ignore[return-value]
 
