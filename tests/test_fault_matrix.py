@@ -810,3 +810,19 @@ def test_serve_sources_must_be_a_folder(mini_env: dict[str, str], tmp_path: Path
 def test_search_refuses_empty_or_undecodable_text(mini_env: dict[str, str], text: str, message: str) -> None:
     """As `kg describe` does: one line, exit 2, not "(no match)" and exit 1."""
     assert_one_line_error(run("search", "--", text), message)
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["console script", "click"])
+def test_timeout_bounds_a_local_query(how: str) -> None:
+    """`kg sparql --timeout 3` without --endpoint once ran a runaway past 60 s: it is the local bound too."""
+    argv = [str(KG)] if how == "console script" else [sys.executable, "-m", "kg.cli.main"]
+    env = {k: v for k, v in os.environ.items() if k not in ("KG_DATA_DIR", "KG_ENDPOINT")}
+    started = time.monotonic()
+    done = subprocess.run([*argv, "sparql", RUNAWAY, "--timeout", "2"], capture_output=True, env=env, timeout=120)
+    elapsed = time.monotonic() - started
+    assert_script_one_line_error(done, "ran past the time limit of 2 s", "--timeout")
+    assert elapsed < 30, elapsed  # the project graph opens from the cache, then 2 s
