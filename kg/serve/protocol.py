@@ -14,6 +14,9 @@ import socket
 from collections.abc import Callable
 
 _H2C = re.compile(rb"(?im)^upgrade(\s*:\s*h2c)")
+MAX_REQUEST_LINE = 48 * 1024  # bytes: above the endpoint's 32 KiB query string (its own 414), below httptools' 64 KiB
+MAX_HEADERS = 64 * 1024  # bytes of header lines: browsers send a few KiB, servers commonly take 8 to 64
+REFUSED_LINGER = 2.0  # seconds a refused connection is kept, reading and dropping, before it is closed
 
 
 def _protocol_class() -> object:
@@ -23,13 +26,63 @@ def _protocol_class() -> object:
         return "h11"
 
     class Http11Only(HttpToolsProtocol):  # type: ignore[misc]
+        head_bytes = 0  # of the request whose head is being read (0: between requests)
+        line_bytes = -1  # length of its request line, once its end was seen
+        in_head = True
+        refused = False
+
         def data_received(self, data: bytes) -> None:
+            if self.refused:  # read and dropped until the client closes: a close with unread data is a reset
+                return
+            if self.in_head and self._head_too_large(data):
+                return
             if b"h2c" in data:
                 end = data.find(b"\r\n\r\n")
                 head = data if end < 0 else data[:end]
                 if _H2C.search(head):
                     data = _H2C.sub(rb"x-ignored-upgrade\1", head) + (b"" if end < 0 else data[end:])
             super().data_received(data)
+
+        def _head_too_large(self, data: bytes) -> bool:
+            """Answer 414 or 431 and stop reading when the request line or the headers pass their limit:
+            httptools itself takes a request line past 64 KiB as garbage (a bare 400) and buffers a header of
+            any size (40 MB were read, and answered 200)."""
+            before = self.head_bytes
+            self.head_bytes += len(data)
+            if self.line_bytes < 0:
+                newline = data.find(b"\n")
+                if newline >= 0:
+                    self.line_bytes = before + newline
+            end = data.find(b"\r\n\r\n")
+            head_end = before + end + 4 if end >= 0 else self.head_bytes  # a body may follow in the same read
+            if self.line_bytes > MAX_REQUEST_LINE or (self.line_bytes < 0 and self.head_bytes > MAX_REQUEST_LINE):
+                self._refuse(414, f"the request line is over {MAX_REQUEST_LINE} bytes: POST the query (as an "
+                                  "application/sparql-query body, or form-encoded) instead of putting it in the URL")
+                return True
+            if self.line_bytes >= 0 and head_end - self.line_bytes > MAX_HEADERS:
+                self._refuse(431, f"the request's headers are over {MAX_HEADERS} bytes")
+                return True
+            return False
+
+        def _refuse(self, status: int, message: str) -> None:
+            self.refused = True
+            body = f"Error: {message}\n".encode()
+            reason = {414: b"URI Too Long", 431: b"Request Header Fields Too Large"}[status]
+            self.transport.write(b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: %d\r\n"
+                                 b"connection: close\r\n\r\n%s" % (status, reason, len(body), body))
+            try:
+                self.transport.write_eof()  # the answer, then our end closed; what the client still sends is dropped
+            except (NotImplementedError, RuntimeError, OSError):
+                pass
+            self.loop.call_later(REFUSED_LINGER, self.transport.close)
+
+        def on_headers_complete(self) -> None:
+            self.in_head = False
+            super().on_headers_complete()
+
+        def on_message_complete(self) -> None:
+            self.in_head, self.head_bytes, self.line_bytes = True, 0, -1
+            super().on_message_complete()
 
     return Http11Only
 
@@ -67,6 +120,7 @@ def server_for(app: object, graceful: float | None = None) -> object:
     # Run on the socket object itself, not its descriptor: uvicorn re-wraps a descriptor as a Unix socket, and
     # the event loop then leaves Nagle's algorithm on (40 ms stalls per answer with delayed ACKs).
     config = uvicorn.Config(app, log_level="warning", http=_protocol_class(),  # type: ignore[arg-type]
+                            h11_max_incomplete_event_size=MAX_HEADERS,  # without httptools: h11 answers 400
                             timeout_graceful_shutdown=None if graceful is None else max(1, round(graceful)))
     return uvicorn.Server(config)
 
