@@ -826,3 +826,35 @@ def test_timeout_bounds_a_local_query(how: str) -> None:
     elapsed = time.monotonic() - started
     assert_script_one_line_error(done, "ran past the time limit of 2 s", "--timeout")
     assert elapsed < 30, elapsed  # the project graph opens from the cache, then 2 s
+
+
+def test_one_latin1_line_among_utf8_leaves_the_others_alone() -> None:
+    """A text with one Windows-1252 or Latin-1 line was read wholly as Latin-1: every accent of the UTF-8 lines
+    became mojibake (and mojibake names were proposed as entities). Now each line is read as what it is."""
+    from kg.ingest.reading import decode
+
+    utf8 = "Le CNRS et l’Université Paris-Saclay ont signé à Orsay.\n".encode()
+    for encoding, name, line in (("cp1252", "Windows-1252", "La société Élysée s’est installée là.\n"),
+                                 ("latin-1", "Latin-1", "La société Élysée est là.\n")):
+        text, how, note = decode(utf8 + line.encode(encoding) + utf8, "f.txt")
+        assert text == utf8.decode() + line + utf8.decode()
+        assert "Ã" not in text and how == f"utf-8+{encoding.replace('cp', 'windows-')}"
+        assert note == f"f.txt: UTF-8 but for line 2, read as {name}"
+    text, how, _ = decode("Le café est à Paris.\n".encode("latin-1"), "f.txt")  # wholly Latin-1: as before
+    assert (text, how) == ("Le café est à Paris.\n", "latin-1")
+
+
+def test_kg_ingest_of_a_mixed_text_proposes_no_mojibake(mini_env: dict[str, str], tmp_path: Path) -> None:
+    from kg.ingest import ner
+
+    if not ner.available():
+        why = "the French model is not installed (scripts/install-model.sh)"
+        pytest.fail(why + " (CI=true: model tests must run)") if os.environ.get("CI") == "true" else pytest.skip(why)
+    source = tmp_path / "mixed.txt"
+    source.write_bytes("Le Centre national de la recherche scientifique a signé un accord avec Élise Martin.\n"
+                       .encode() + "La société Orbis Data s’installe à Bruxelles.\n".encode("cp1252"))
+    done = script("ingest", str(source), env=mini_env)
+    assert done.returncode == 0, done.stderr
+    review = done.stdout.decode()
+    assert "Ã" not in review and "Â" not in review and "Élise" in review
+    assert "UTF-8 but for line 2, read as Windows-1252" in done.stderr.decode()
