@@ -752,6 +752,7 @@ def test_a_full_standard_output_is_one_line_exit_2(mini_env: dict[str, str], arg
     assert_script_one_line_error(done, "No space left on device")
 
 
+@pytest.mark.model
 def test_a_full_standard_output_in_kg_ingest(mini_env: dict[str, str], tmp_path: Path) -> None:
     from kg.ingest import ner
 
@@ -844,6 +845,7 @@ def test_one_latin1_line_among_utf8_leaves_the_others_alone() -> None:
     assert (text, how) == ("Le café est à Paris.\n", "latin-1")
 
 
+@pytest.mark.model
 def test_kg_ingest_of_a_mixed_text_proposes_no_mojibake(mini_env: dict[str, str], tmp_path: Path) -> None:
     from kg.ingest import ner
 
