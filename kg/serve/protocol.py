@@ -30,7 +30,8 @@ def _protocol_class() -> object:
         head_bytes = 0  # of the request whose head is being read (0: between requests)
         line_bytes = -1  # length of its request line, once its end was seen
         in_head = True
-        refused = False
+        refused = False  # answered 414/431: what follows is dropped
+        ending = False  # the process is stopping: answer what comes, then close
 
         def data_received(self, data: bytes) -> None:
             if self.refused:  # read and dropped until the client closes: a close with unread data is a reset
@@ -82,8 +83,6 @@ def _protocol_class() -> object:
             super().on_headers_complete()
             if self.ending and self.cycle is not None:  # answered, then closed: the process is going
                 self.cycle.keep_alive = False
-
-        ending = False
 
         def shutdown(self) -> None:
             """The process is stopping. An idle connection (kept alive, or accepted a moment ago) is not closed at
@@ -167,19 +166,6 @@ class Balance:
     def least_of_others(self) -> int:
         counts = [int.from_bytes(self.memory[8 * i:8 * i + 8], "little") for i in range(self.slots) if i != self.index]
         return min(counts) if counts else 1 << 62
-
-    async def turn(self, count: Callable[[], int]) -> None:
-        """Wait (briefly) until this process is among the least busy."""
-        import asyncio
-
-        waited = 0.0
-        while True:
-            mine = count()
-            self.publish(mine)
-            if mine <= self.least_of_others() or waited >= self.POLITE_FOR:
-                return
-            await asyncio.sleep(0.001)
-            waited += 0.001
 
 
 def balanced_server_for(app: object, listener: socket.socket, balance: Balance,
