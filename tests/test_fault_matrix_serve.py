@@ -398,3 +398,29 @@ def test_requests_around_runaways_are_answered_never_reset(two_processes: Server
     assert failures == [], failures[:5]
     assert set(answered) <= {200, 503} and answered.count(200) > 20, sorted(set(answered))
     assert [o for o in outcomes if isinstance(o, tuple)] == [("runaway", 503)] * (2 * ROUNDS)
+
+
+def test_a_named_query_cannot_be_made_to_call_a_service(tmp_path: Path, listener: Listener) -> None:
+    """A named query whose SERVICE is a parameter would let a client pick the address: the page and the API
+    refuse it as /sparql does, and nothing is called."""
+    import shutil
+
+    from starlette.testclient import TestClient
+
+    from kg.serve.app import create_app
+    from kg.serve.config import ServeConfig
+
+    root = tmp_path / "graph"
+    shutil.copytree(MINI, root)
+    (root / "queries" / "federated.rq").write_text(
+        "#+ summary: rows of another endpoint\n#+ param: endpoint | iri | required | the endpoint\n"
+        "SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }\n")
+    app = create_app(ServeConfig(data_dir=str(root), reasoning="none"))
+    at = f"<http://127.0.0.1:{listener.port}/>"
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = client.get("/query/federated", params={"endpoint": at}, headers={"Accept": "text/html"})
+        api = client.get("/queries/federated.json", params={"endpoint": at})
+    assert page.status_code == 400 and "federated queries are refused" in page.text
+    assert api.status_code == 400 and "federated queries are refused" in api.text
+    time.sleep(0.3)
+    assert listener.connections == 0

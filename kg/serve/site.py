@@ -29,6 +29,7 @@ from kg.output.pictures import Spot, neighbourhood_svg
 from kg.query.catalog import NamedQuery, load_catalog, prepare
 from kg.query.search import SearchIndex
 from kg.serve import html
+from kg.serve.federation import refusal
 from kg.shared.errors import KgError
 from kg.shared.namespaces import EKD, EKG, sparql_prefix_block
 
@@ -184,6 +185,9 @@ class Site:
         error, table, status = None, None, 200
         try:
             sparql = prepare(named, raw)
+            refused = refusal(sparql, self.config.allow_service or ())  # as /sparql and /queries/NAME: no SSRF
+            if refused:
+                raise KgError(refused)
             part = "asserted" if named.reasoning == "none" else "all"
             result = query_part(self.kgraph, sparql, part)
             table = result_table(self.builder, result, lang, self.config.max_rows, named.view)
