@@ -253,7 +253,9 @@ def test_allow_service_permits_the_listed_endpoints_only(tmp_path: Path, listene
 HOSTILE_NAMES = ["a b", "<x>", '"q"', "{x}", "x|y", "^", "`", "\\", "é", "%ff%fe", "%00", "%0a", "..%2F..%2Fetc",
                  ".", "..", "x.ttl", "x.html", "a?b", "a#b", "%3Cx%3E", "%22%7B", ""]
 ROUTES = ["/id/{}", "/graph/{}", "/query/{}", "/queries/{}", "/ontology.{}", "/static/{}", "/{}", "/id/{}.ttl",
-          "/queries/{}.json", "/search?q={}", "/editor?query={}", "/sparql?query={}"]
+          "/queries/{}.json", "/search?q={}", "/editor?query={}", "/sparql?query={}", "/graph/{}.gexf",
+          "/graph/{}.graphml", "/search?q={}&in=text", "/reconcile?queries={}", "/reconcile/suggest/{}",
+          "/reconcile/suggest/entity?prefix={}", "/reconcile/preview?id={}", "/reconcile/extend/propose?type={}"]
 
 
 def test_no_route_answers_500_to_a_hostile_name() -> None:

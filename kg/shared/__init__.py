@@ -2,6 +2,7 @@
 results, lexical helpers over SPARQL text.
 
 Owns: `errors`, `namespaces`, `paths` (where the graph and the cache live, remembered small files), `records`,
-`terms`, `results`, `sparqltext`.
+`terms`, `results`, `sparqltext`, `progress` (progress on stderr),
+`terminal` (what the terminal is like), `utf8` (command-line text that is not UTF-8).
 May import: nothing of kg but each other and the constants of `kg/__init__`.
 """

@@ -16,6 +16,7 @@ ENV_CACHE_DIR = "KG_CACHE_DIR"
 # Small files kg remembers in the cache directory, beside the closure entries.
 DIGESTS_FILE = "digests.json"  # content digests of input files, by file signature (kg.engine.cache)
 CATALOGUE_FILE = "catalogue.json"  # the parsed query catalogue, by folder (kg.query.catalog)
+FULLTEXT_DIR = "fulltext"  # the full-text indexes, one SQLite file per graph state (kg.answers.fulltext)
 
 
 class GraphLayout(namedtuple("GraphLayout", "ontology_dir data_dir queries_dir")):
