@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kg.cli.common import data_option, handle_errors
+from kg.cli.common import checked_path, data_option, handle_errors
 
 
 @click.command("ingest")
@@ -15,7 +15,8 @@ from kg.cli.common import data_option, handle_errors
               "already gives this text, else the next free number when kg accept adds it.")
 @click.option("--title", metavar="TITLE", help="The document's title, when it has one.")
 @data_option
-@click.option("-o", "--output", metavar="REVIEW", help="Write the review file here (default: standard output).")
+@click.option("-o", "--output", metavar="REVIEW", callback=checked_path("-o"),
+              help="Write the review file here (default: standard output).")
 @handle_errors
 def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: str | None,
                    output: str | None) -> None:
@@ -44,7 +45,7 @@ def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: s
         result = ingest(file, data_dir=data_dir, doc_id=doc_id, title=title, progress=report)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
-    if output:
+    if output is not None:
         write_atomic([result.review], output)
         what = result.doc_id or "a new document (its id is given by kg accept)"
         click.echo(f"{output}: {len(result.candidates)} candidates for {what}", err=True)
@@ -67,8 +68,8 @@ def _list(title: str, triples: list, verbose: bool) -> None:
 @click.command("accept")
 @click.argument("review")
 @data_option
-@click.option("--sources", "sources_dir", metavar="DIR", help="Where the documents' texts are kept "
-              "(default: sources/ in the graph folder).")
+@click.option("--sources", "sources_dir", metavar="DIR", callback=checked_path("--sources"),
+              help="Where the documents' texts are kept (default: sources/ in the graph folder).")
 @click.option("--by", "who", metavar="NAME", envvar="KG_CURATOR", help="Who accepts (default: $KG_CURATOR or "
               "$USER).")
 @click.option("-v", "--verbose", is_flag=True, help="List every statement added and inferred, not the first ones.")

@@ -29,6 +29,7 @@ from kg.output.pictures import Spot, neighbourhood_svg
 from kg.query.catalog import NamedQuery, load_catalog, prepare
 from kg.query.search import SearchIndex
 from kg.serve import html
+from kg.serve.federation import refusal
 from kg.serve.reader import entity_context
 from kg.shared.errors import KgError
 from kg.shared.namespaces import EKD, EKG
@@ -198,7 +199,10 @@ class Site:
     def graph(self, request: Request) -> Response:
         lang = pick_lang(request)
         name = request.path_params["name"]
-        node = ox.NamedNode(EKD + name)
+        try:
+            node = ox.NamedNode(EKD + name)
+        except ValueError:  # a space, `<`, `"`, `{`…: no IRI, so nothing in the graph
+            return self.not_found(request, f"Nothing in the graph is about ekd:{name}.")
         if not self.builder.types_of(node):
             return self.not_found(request, f"Nothing in the graph is about ekd:{name}.")
         page = self.builder.page(node, lang)
@@ -256,6 +260,9 @@ class Site:
         elif not resolution.choices:
             try:
                 sparql = prepare(named, resolution.values)
+                refused = refusal(sparql, self.config.allow_service or ())  # as /sparql and /queries/NAME: no SSRF
+                if refused:
+                    raise KgError(refused)
                 part = "asserted" if named.reasoning == "none" else "all"
                 start = time.perf_counter()
                 result = query_part(self.kgraph, sparql, part)
