@@ -25,16 +25,25 @@ from kg.cli.common import data_option, handle_errors
 @click.option("--processes", type=click.IntRange(min=1), default=None,
               help="Server processes sharing the port (default: one per CPU). A process whose query runs past "
                    "the time limit answers 503, ends to free the CPU and is replaced.")
+@click.option("--reviews", "reviews_dir", metavar="DIR", default=None,
+              help="Folder of the pending review files the review pages show (default: reviews/ of the graph folder).")
+@click.option("--remote-review", is_flag=True,
+              help="Serve the review pages (which write to the graph) on an address other than loopback too.")
 @handle_errors
 def serve_command(data_dir: str | None, host: str, port: int, reasoning: str, base_url: str | None,
-                  timeout: float, max_rows: int, sources_dir: str | None, processes: int | None) -> None:
+                  timeout: float, max_rows: int, sources_dir: str | None, processes: int | None,
+                  reviews_dir: str | None, remote_review: bool) -> None:
     """Serve the graph as web pages and a SPARQL endpoint.
 
     \b
     Examples:
       kg serve                          then open http://127.0.0.1:8000/
       kg serve --port 8080 --sources ../shared/seeds
+      cd mygraph && kg serve            the pending reviews of mygraph/reviews at /review/
     """
+    import os
+    import secrets
+
     import kg
 
     kg.BACKGROUND_CACHE = False  # the server processes open the closure from the cache: write it before serving
@@ -46,7 +55,12 @@ def serve_command(data_dir: str | None, host: str, port: int, reasoning: str, ba
     sock = bind(host, port)
     port = sock.getsockname()[1]
     config = ServeConfig(data_dir=data_dir, host=host, port=port, reasoning=reasoning, base_url=base_url,
-                         timeout=timeout, max_rows=max_rows, sources_dir=sources_dir, processes=processes)
+                         timeout=timeout, max_rows=max_rows, sources_dir=sources_dir, processes=processes,
+                         reviews_dir=reviews_dir, remote_review=remote_review)
+    from kg.serve.review import ENV_TOKEN
+
+    os.environ[ENV_TOKEN] = secrets.token_urlsafe(32)  # the review forms' secret, one per server: its processes
+    # inherit it (never on a command line, where `ps` would show it)
     ServerState(config)  # the graph opened once here (the closure built and cached if need be): bad data is one
     # line now, and the server processes only open the cache
     shown = f"[{host}]" if ":" in host else host
