@@ -168,7 +168,10 @@ def test_accept_button_runs_kg_accept_and_shows_what_it_did(tmp_path: Path) -> N
         done = client.post("/review/orbis.tsv/accept", data={"token": token, "by": "Jeanne"}, headers=origin)
         assert done.status_code == 200, done.text
         assert "Written" in done.text and 'href="/id/doc-005"' in done.text and "ekg:collaboratesWith" in done.text
-        assert (graph / "data" / "doc-005.ttl").is_file()
+        assert '"Jeanne"' in (graph / "data" / "doc-005.ttl").read_text(encoding="utf-8")  # the form's curator
+        touched = re.search(r'<p class="touched">.*?</p>', done.text, re.S)  # the entities the rows touched
+        assert touched and 'href="/id/orbis-data">Orbis Data</a>' in touched.group(0)
+        assert "/id/linagora" in touched.group(0)
         assert [r.decision for r in read_review(review)[1]] == ["accept"] * 3 + ["reject"] * 2  # the TSV as decided
         entity = client.get("/id/orbis-data", headers={"Accept": "text/html"})
         assert entity.status_code == 200 and "LINAGORA" in entity.text  # the server follows the new graph

@@ -168,3 +168,17 @@ def check_correction(review: str | Path, row_id: str, column: str, value: str, d
         refuse(f"type {row.type!r} is not a class the ontology declares (ekg:Class)")
     if vocab.family_of(row.type) != row.value:
         refuse(f"type {row.type} is not of the family {row.value!r} (value column): correct one of the two")
+
+
+def touched_entities(page: dict[str, object], result: dict[str, object]) -> list[tuple[str, str]]:
+    """(CURIE, label) of the subjects and objects of the rows an accept added or linked, in row order: the
+    entity pages where the curator sees the new facts."""
+    done = {str(o["id"]) for o in result.get("rows", []) if o["outcome"] in ("added", "linked")}  # type: ignore[union-attr]
+    out: dict[str, str] = {}
+    for r in page["rows"]:  # type: ignore[union-attr]
+        if r["id"] in done:
+            for cell in ("subject", "object"):
+                curie = str(r[cell])
+                if curie.startswith("ekd:") and curie not in out:
+                    out[curie] = str(r[f"{cell}_label"])
+    return list(out.items())

@@ -51,7 +51,8 @@ WORDS = {
            "inferred": "Inferred statements gained", "removed": "Statements removed", "why": "why",
            "outcome": "outcome", "row": "row", "other_rows": "Rows without a sentence of the text",
            "sentence": "Sentence", "file": "file", "open_document": "open the document's page",
-           "decision": "decision", "status": "status", "quote": "quote", "kind": "kind", "more": "more"},
+           "decision": "decision", "status": "status", "quote": "quote", "kind": "kind", "this_row": "new: this row",
+           "see": "See"},
     "fr": {"reviews": "Relectures", "pending": "Relectures en attente", "none_pending": "Aucune relecture en attente.",
            "put_here": "Les fichiers de relecture (kg ingest … -o FICHIER.tsv) sont lus dans", "rows": "lignes",
            "accepted": "acceptées", "rejected": "rejetées", "undecided": "à décider", "text": "Le document",
@@ -66,7 +67,8 @@ WORDS = {
            "inferred": "Déclarations déduites en plus", "removed": "Déclarations retirées", "why": "pourquoi",
            "outcome": "issue", "row": "ligne", "other_rows": "Lignes sans phrase du texte", "sentence": "Phrase",
            "file": "fichier", "open_document": "ouvrir la page du document", "decision": "décision",
-           "status": "statut", "quote": "citation", "kind": "sorte", "more": "plus"},
+           "status": "statut", "quote": "citation", "kind": "sorte", "this_row": "nouveau : cette ligne",
+           "see": "Voir"},
 }
 
 
@@ -193,7 +195,7 @@ class Reviews:
         return review_files(self.folder).get(name)
 
     def page(self, request: Request, path: Path, status: int = 200, **extra: object) -> Response:
-        from kg.ingest.reviewpage import review_page
+        from kg.ingest.reviewpage import review_page, touched_entities
         from kg.shared.paths import display_path
 
         lang = self.lang(request)
@@ -201,6 +203,8 @@ class Reviews:
             page = review_page(path, str(self.root))
         except KgError as exc:
             return self.site.render(request, "error.html", 400, title=path.name, message=exc.message)
+        result = extra.get("result")
+        extra["touched"] = touched_entities(page, result) if isinstance(result, dict) else []
         return self.site.render(request, "review.html", status, title=f"{WORDS[lang]['reviews']}: {path.name}",
                                 page=page, rw=WORDS[lang], token=self.token, folder=display_path(self.folder),
                                 who=_default_who(), action=f"/review/{quote(path.name)}", **extra)
