@@ -52,6 +52,12 @@ def read_marker(root: Path) -> dict[str, object]:
 def init_graph(target: str | Path, *, empty: bool = False) -> Path:
     """Create a graph folder at `target` (absent or an empty folder): the marker, ontology/, data/, queries/ and
     sources/, with a copy of the graph shipped with kg, or its ontology and vocabularies alone (`empty`)."""
+    from kg.shared.utf8 import check_path
+
+    check_path(str(target), "DIR")
+    if not str(target).strip() or any(ord(c) < 32 or c in '<>"{}|\\^`' for c in str(target)):
+        # kg names each file of a graph by an IRI made from its path: these characters cannot be in one
+        raise InputError('DIR: give the new graph folder a name without control characters nor any of <>"{}|\\^`')
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise InputError(f"{target}: exists and is not a folder")
@@ -115,6 +121,9 @@ def _inside_package(path: Path) -> bool:
 def writable_root(data_dir: str | None) -> tuple[Path, Location]:
     """The graph folder a writing command may change, or one line saying why not (the packaged graph, a folder
     inside the installed package, a folder without data/)."""
+    from kg.shared.paths import layout
+
+    layout(data_dir)  # a folder that is not there, or a name no folder can have: one line
     where = locate(data_dir)
     hint = "run `kg init DIR` to make a graph of your own, then work inside it (or pass --data DIR)"
     if where.kind == "packaged" or _inside_package(where.path):
@@ -129,6 +138,9 @@ def writable_root(data_dir: str | None) -> tuple[Path, Location]:
 
 def graph_info(data_dir: str | None = None) -> dict[str, object]:
     """Which graph a command run here would use and why, whether it may be written, and what it holds."""
+    from kg.shared.paths import layout
+
+    layout(data_dir)  # a folder that is not there, or a name no folder can have: one line, as every command says
     where = locate(data_dir)
     root = where.path
     writable = where.kind != "packaged" and not _inside_package(root) and (root / "data").is_dir()
