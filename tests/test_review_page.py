@@ -160,6 +160,7 @@ def test_accept_button_runs_kg_accept_and_shows_what_it_did(tmp_path: Path) -> N
         # c0005's object is neither in the graph nor created by a row: kg accept refuses it and names it
         client.post("/review/orbis.tsv/decide", data={"token": token, "row": "c0005", "decision": "accept"},
                     headers=origin)
+        assert "5 decisions to accept" in client.get("/").text  # decided in the file, not yet accepted
         refused = client.post("/review/orbis.tsv/accept", data={"token": token, "by": "Jeanne"}, headers=origin)
         assert refused.status_code == 400 and "row c0005" in refused.text and "Nothing written" in refused.text
         assert not (graph / "data" / "doc-005.ttl").exists()
@@ -173,6 +174,8 @@ def test_accept_button_runs_kg_accept_and_shows_what_it_did(tmp_path: Path) -> N
         assert touched and 'href="/id/orbis-data">Orbis Data</a>' in touched.group(0)
         assert "/id/linagora" in touched.group(0)
         assert [r.decision for r in read_review(review)[1]] == ["accept"] * 3 + ["reject"] * 2  # the TSV as decided
+        listed = client.get("/review/").text
+        assert 'accepted as <a href="/id/doc-005">' in listed and "not yet accepted" not in listed
         entity = client.get("/id/orbis-data", headers={"Accept": "text/html"})
         assert entity.status_code == 200 and "LINAGORA" in entity.text  # the server follows the new graph
 

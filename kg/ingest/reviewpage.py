@@ -39,21 +39,34 @@ def review_files(folder: Path) -> dict[str, Path]:
             if p.is_file() and NAME_RULE.match(p.name) and not p.name.startswith(".")}
 
 
-def review_summary(path: Path) -> dict[str, object]:
-    """Name, document, title and decision counts of one review, read without the graph (for a list of reviews).
+def review_summary(path: Path, root: Path | None = None) -> dict[str, object]:
+    """Name, document, title and decision counts of one review, read without the graph (for a list of reviews);
+    with the graph folder, also the document id an earlier accept gave the text (`accepted_as`) and how many of
+    the review's decisions are not yet accepted (`waiting`: decided here, not remembered in decisions/).
     A damaged file is listed with its one-line error instead."""
-    from kg.ingest.decisions import decision_word
+    from kg.ingest.decisions import decision_word, decisions_path, read_decisions, row_keys
 
     try:
         header, rows = read_review(path)
     except InputError as exc:
         return {"name": path.name, "document": "", "title": "", "rows": 0, "error": exc.message,
-                "counts": {"accept": 0, "reject": 0, "undecided": 0}}
+                "counts": {"accept": 0, "reject": 0, "undecided": 0}, "accepted_as": "", "waiting": 0}
     counts = {"accept": 0, "reject": 0, "undecided": 0}
     for r in rows:
         counts[decision_word(r) or "undecided"] += 1
+    accepted_as, waiting = "", counts["accept"] + counts["reject"]
+    if root is not None and header.get("sha256"):
+        try:
+            dheader, decided = read_decisions(decisions_path(root, header["sha256"]))
+        except InputError:
+            dheader, decided = {}, []
+        accepted_as = dheader.get("id", "")
+        remembered = {(d.key, d.decision) for d in decided}
+        keys = row_keys(rows)
+        waiting = sum(1 for r in rows if (word := decision_word(r)) and (r.key or keys[r.id], word) not in remembered)
     return {"name": path.name, "document": header.get("document") or header.get("file", ""),
-            "title": header.get("title", ""), "rows": len(rows), "counts": counts, "error": ""}
+            "title": header.get("title", ""), "rows": len(rows), "counts": counts, "error": "",
+            "accepted_as": accepted_as, "waiting": waiting}
 
 
 def _spans(text_sentences: list[str], rows: list[dict[str, object]]) -> list[tuple[int, int, str]]:

@@ -52,7 +52,7 @@ WORDS = {
            "outcome": "outcome", "row": "row", "other_rows": "Rows without a sentence of the text",
            "sentence": "Sentence", "file": "file", "open_document": "open the document's page",
            "decision": "decision", "status": "status", "quote": "quote", "kind": "kind", "this_row": "new: this row",
-           "see": "See"},
+           "see": "See", "accepted_as": "accepted as", "waiting": "decisions not yet accepted"},
     "fr": {"reviews": "Relectures", "pending": "Relectures en attente", "none_pending": "Aucune relecture en attente.",
            "put_here": "Les fichiers de relecture (kg ingest … -o FICHIER.tsv) sont lus dans", "rows": "lignes",
            "accepted": "acceptées", "rejected": "rejetées", "undecided": "à décider", "text": "Le document",
@@ -68,7 +68,7 @@ WORDS = {
            "outcome": "issue", "row": "ligne", "other_rows": "Lignes sans phrase du texte", "sentence": "Phrase",
            "file": "fichier", "open_document": "ouvrir la page du document", "decision": "décision",
            "status": "statut", "quote": "citation", "kind": "sorte", "this_row": "nouveau : cette ligne",
-           "see": "Voir"},
+           "see": "Voir", "accepted_as": "acceptée comme", "waiting": "décisions pas encore acceptées"},
 }
 
 
@@ -187,7 +187,7 @@ class Reviews:
         """The reviews of the folder with their counts (for the home page and /review/)."""
         from kg.ingest.reviewpage import review_files, review_summary
 
-        return [review_summary(p) for p in review_files(self.folder).values()]
+        return [review_summary(p, self.root) for p in review_files(self.folder).values()]
 
     def file(self, name: str) -> Path | None:
         from kg.ingest.reviewpage import review_files
@@ -195,7 +195,7 @@ class Reviews:
         return review_files(self.folder).get(name)
 
     def page(self, request: Request, path: Path, status: int = 200, **extra: object) -> Response:
-        from kg.ingest.reviewpage import review_page, touched_entities
+        from kg.ingest.reviewpage import review_page, review_summary, touched_entities
         from kg.shared.paths import display_path
 
         lang = self.lang(request)
@@ -205,9 +205,11 @@ class Reviews:
             return self.site.render(request, "error.html", 400, title=path.name, message=exc.message)
         result = extra.get("result")
         extra["touched"] = touched_entities(page, result) if isinstance(result, dict) else []
+        extra["summary"] = review_summary(path, self.root)
+        extra["who"] = extra.get("who") or _default_who()
         return self.site.render(request, "review.html", status, title=f"{WORDS[lang]['reviews']}: {path.name}",
                                 page=page, rw=WORDS[lang], token=self.token, folder=display_path(self.folder),
-                                who=_default_who(), action=f"/review/{quote(path.name)}", **extra)
+                                action=f"/review/{quote(path.name)}", **extra)
 
     @staticmethod
     def lang(request: Request) -> str:
@@ -304,7 +306,8 @@ class Reviews:
             return done.as_dict(), message, 200 if done.written or not done.refused else 400
 
         result, message, status = await run_in_threadpool(run)
-        return await run_in_threadpool(lambda: self.page(request, path, status, result=result, error=message))
+        return await run_in_threadpool(lambda: self.page(request, path, status, result=result, error=message,
+                                                         who=who or ""))
 
 
 def _default_who() -> str:
