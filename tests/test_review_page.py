@@ -187,7 +187,31 @@ def test_no_review_routes_on_the_packaged_graph_or_a_public_address(monkeypatch:
     monkeypatch.chdir(tmp_path)  # no marked folder above: the packaged graph
     monkeypatch.delenv("KG_DATA_DIR", raising=False)
     assert enabled_root(ServeConfig()) is None
+    with TestClient(create_app(ServeConfig(reasoning="none")), base_url=BASE) as client:
+        assert "home-reviews" not in client.get("/").text
+        assert client.get("/review/").status_code == 404
+        assert client.post("/review/x.tsv/accept", data={"token": "x"}).status_code in (404, 405)
     graph = new_graph(tmp_path, "pub")
     assert enabled_root(ServeConfig(data_dir=str(graph), host="0.0.0.0")) is None
     assert enabled_root(ServeConfig(data_dir=str(graph), host="0.0.0.0", remote_review=True)) == graph
     assert enabled_root(ServeConfig(data_dir=str(graph), host="::1")) == graph
+
+
+def test_a_server_follows_an_accept_made_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another server process, or `kg accept` on the command line while the server runs: the graph served is
+    opened again once its files changed."""
+    from kg.ingest.accept import accept
+    from kg.serve import review as review_routes
+
+    monkeypatch.setattr(review_routes, "CHECK_EVERY", 0.0)
+    graph = new_graph(tmp_path, "elsewhere")
+    reviewed = write_review(tmp_path / "orbis.tsv", text_file(tmp_path), orbis_rows("accept"))
+    with TestClient(create_app(ServeConfig(data_dir=str(graph), reasoning="none")), base_url=BASE) as client:
+        ask = {"query": "ASK { <https://w3id.org/ecosystem-kg/id/orbis-data> ?p ?o }"}
+        assert client.get("/id/orbis-data", headers={"Accept": "text/html"}).status_code == 404
+        assert client.get("/sparql", params=ask, headers={"Accept": "application/sparql-results+json"}
+                          ).json()["boolean"] is False
+        assert accept(reviewed, data_dir=str(graph)).written
+        assert client.get("/sparql", params=ask, headers={"Accept": "application/sparql-results+json"}
+                          ).json()["boolean"] is True
+        assert "LINAGORA" in client.get("/id/orbis-data", headers={"Accept": "text/html"}).text

@@ -13,7 +13,7 @@ else is refused with 403 and changes nothing. Forms work without JavaScript (a P
 to the row); static/review.js only keeps the scroll position.
 
 After an accept, the graph this process serves is opened again (the entity pages show the new facts); the other
-server processes notice the changed data files on their next request and do the same.
+server processes notice the changed data files within a second and do the same.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import ipaddress
 import os
 import secrets
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -36,6 +37,7 @@ from kg.shared.errors import KgError
 ENV_TOKEN = "KG_SERVE_TOKEN"  # set by `kg serve` for its processes: one secret per server, shared by its children
 MAX_FORM = 64 * 1024
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+CHECK_EVERY = 1.0  # seconds between two looks at the graph's files (another process's accept shows within it)
 
 WORDS = {
     "en": {"reviews": "Reviews", "pending": "Pending reviews", "none_pending": "No review is waiting.",
@@ -106,6 +108,7 @@ class Reviews:
             self.hosts.add((urlparse(self.config.base_url).hostname or "").lower())
         self.reload_lock = threading.Lock()
         self.stamp = graph_stamp(state.layout)  # type: ignore[attr-defined]
+        self.checked = time.monotonic()
 
     # -- the graph served follows the folder -------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
@@ -140,6 +143,12 @@ class Reviews:
             self.stamp = stamp
 
     def stale_graph(self) -> bool:
+        """Whether the graph's files changed since it was opened; looked at most once a second, so that a
+        busy endpoint pays a few stat calls a second, not per request."""
+        now = time.monotonic()
+        if now - self.checked < CHECK_EVERY:
+            return False
+        self.checked = now
         return graph_stamp(self.state.layout) != self.stamp  # type: ignore[attr-defined]
 
     # -- guards --------------------------------------------------------------------------------------------
