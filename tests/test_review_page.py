@@ -115,6 +115,7 @@ def test_post_without_the_token_or_from_elsewhere_is_refused(client: TestClient,
     form = {"row": "c0001", "decision": "accept"}
     assert client.post("/review/orbis.tsv/decide", data=form).status_code == 403
     assert client.post("/review/orbis.tsv/decide", data={**form, "token": "x" * 43}).status_code == 403
+    assert client.post("/review/orbis.tsv/decide", data={**form, "token": "é" + token[1:]}).status_code == 403
     cross = client.post("/review/orbis.tsv/decide", data={**form, "token": token},
                         headers={"Origin": "http://evil.example"})
     assert cross.status_code == 403 and "another origin" in cross.text

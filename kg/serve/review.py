@@ -129,7 +129,7 @@ class Reviews:
             try:
                 kgraph = open_graph(state.layout, reasoning=self.config.reasoning)  # type: ignore[attr-defined]
                 kgraph.ensure_provenance()
-            except KgError:
+            except (KgError, OSError):
                 self.stamp = stamp  # a broken edit: keep serving the graph as it was; tried again when it changes
                 return
             state.kgraph = kgraph  # type: ignore[attr-defined]
@@ -153,8 +153,13 @@ class Reviews:
 
     # -- guards --------------------------------------------------------------------------------------------
     def host_ok(self, request: Request) -> bool:
+        """Whether the request names this server: a loopback name, --host or --base-url's host (a page of
+        another name that resolves to 127.0.0.1 — DNS rebinding — is refused). With --remote-review the user
+        chose to serve other machines: any name, the token and the origin checks still apply."""
+        if getattr(self.config, "remote_review", False):
+            return True
         host = (request.url.hostname or "").lower()
-        return host in self.hosts or (_is_loopback(host) and _is_loopback(str(self.config.host).strip("[]")))
+        return host in self.hosts or _is_loopback(host)
 
     def post_refusal(self, request: Request, form: dict[str, str]) -> str | None:
         """Why a POST is refused (None: it may go on): a foreign host, another origin, no or a wrong token."""
@@ -172,7 +177,7 @@ class Reviews:
                     return "a form from another site is refused"
         if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
             return "a form from another site is refused"
-        if not hmac.compare_digest(form.get("token", ""), self.token):
+        if not hmac.compare_digest(form.get("token", "").encode("utf-8"), self.token.encode("utf-8")):
             return "the form's token is missing or out of date (the server was restarted?): reload the page"
         return None
 
