@@ -30,11 +30,6 @@ class Ingested:
         self.notes = notes
 
 
-def next_document_id(known: Known) -> str:
-    numbers = [int(m.group(1)) for iri in known.documents.values() if (m := re.search(r"doc-(\d+)$", iri))]
-    return f"doc-{(max(numbers) + 1 if numbers else 0):03d}"
-
-
 def ingest(path: str | Path, *, data_dir: str | None = None, doc_id: str | None = None, title: str | None = None,
            use_model: bool = True, progress: Callable[[int, int], None] | None = None,
            use_cache: bool = True) -> Ingested:
