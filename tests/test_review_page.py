@@ -216,3 +216,23 @@ def test_a_server_follows_an_accept_made_elsewhere(tmp_path: Path, monkeypatch: 
         assert client.get("/sparql", params=ask, headers={"Accept": "application/sparql-results+json"}
                           ).json()["boolean"] is True
         assert "LINAGORA" in client.get("/id/orbis-data", headers={"Accept": "text/html"}).text
+
+
+def test_a_damaged_review_is_one_line_and_markup_in_cells_is_text(client: TestClient, graph: Path,
+                                                                   tmp_path: Path) -> None:
+    (graph / "reviews").mkdir(exist_ok=True)
+    bad = graph / "reviews" / "bad.tsv"
+    bad.write_text("decision\tid\nthis is not a review\n", encoding="utf-8")
+    hostile = write_review(graph / "reviews" / "hostile.tsv", text_file(tmp_path, name="h.txt"),
+                           [row("c0001", "entity", 2, "La société Orbis Data", "", subject="ekd:orbis-data",
+                                value="organisation", label="<script>alert(1)</script>", type="ekg:Company")])
+    try:
+        listed = client.get("/review/").text
+        assert "bad.tsv" in listed and 'class="error"' in listed
+        page = client.get("/review/bad.tsv")
+        assert page.status_code == 400 and "Traceback" not in page.text and "bad.tsv" in page.text
+        shown = client.get("/review/hostile.tsv").text
+        assert "<script>alert(1)</script>" not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+    finally:
+        bad.unlink()
+        hostile.unlink()
