@@ -236,3 +236,19 @@ def test_a_damaged_review_is_one_line_and_markup_in_cells_is_text(client: TestCl
     finally:
         bad.unlink()
         hostile.unlink()
+
+
+def test_a_review_whose_text_moved_reads_the_kept_copy_or_shows_rows_by_number(tmp_path: Path) -> None:
+    from kg.ingest.accept import accept
+
+    graph = new_graph(tmp_path, "moved")
+    text = text_file(tmp_path, name="moving.txt")
+    review = write_review(tmp_path / "r.tsv", text, orbis_rows(""))
+    text.unlink()
+    page = review_page(review, str(graph))
+    assert page["text"] is None and [g["number"] for g in page["by_sentence"]] == [2, 3]
+    accepted = write_review(tmp_path / "a.tsv", text_file(tmp_path, name="moving.txt"), orbis_rows("accept"))
+    assert accept(accepted, data_dir=str(graph)).written  # the text is kept in sources/
+    text.unlink()
+    page = review_page(review, str(graph))
+    assert page["text"] is not None and page["text"][1]["pieces"][1]["rows"] == ["c0001", "c0003"]

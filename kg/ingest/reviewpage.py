@@ -112,17 +112,38 @@ def marked_sentences(text_sentences: list[str], rows: list[dict[str, object]]) -
     return out
 
 
+def _kept_sentences(header: dict[str, str], data_dir: str | None) -> list[str] | None:
+    import hashlib
+
+    from kg.ingest.reading import read_document
+    from kg.ingest.sentences import sentences
+    from kg.shared.paths import locate
+
+    sha = header.get("sha256", "")
+    if not re.fullmatch(r"[0-9a-f]{64}", sha):
+        return None
+    sources = locate(data_dir).path / "sources"
+    for kept in sorted(sources.glob(f"*_{sha[:16]}.txt")) if sources.is_dir() else []:
+        text = read_document(kept).text
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() == sha:
+            return sentences(text)
+    return None
+
+
 def review_page(review: str | Path, data_dir: str | None = None, *, use_cache: bool = True) -> dict[str, object]:
     """Everything the review page shows: review_state's header, rows, counts and staleness, plus the marked text
     and the rows grouped by sentence (rows whose sentence the text lacks come last, under number 0)."""
     state = review_state(review, data_dir, use_cache=use_cache)
     rows: list[dict[str, object]] = state["rows"]  # type: ignore[assignment]
+    if state["sentences"] is None:  # the text moved since kg ingest: the copy an accept kept, if any
+        state["sentences"] = _kept_sentences(state["header"], data_dir)  # type: ignore[arg-type]
     text_sentences: list[str] | None = state["sentences"]  # type: ignore[assignment]
     count = len(text_sentences or [])
     groups: dict[int, list[dict[str, object]]] = {}
     for r in rows:
         number = int(r["sentence"]) if str(r["sentence"]).isdigit() else 0
-        groups.setdefault(number if 1 <= number <= count else 0, []).append(r)
+        fits = number >= 1 and (text_sentences is None or number <= count)  # no text: trust the numbers
+        groups.setdefault(number if fits else 0, []).append(r)
     by_sentence = [{"number": n, "text": text_sentences[n - 1] if n and text_sentences else "", "rows": groups[n]}
                    for n in sorted(groups, key=lambda n: (n == 0, n))]
     text = marked_sentences(text_sentences, rows) if text_sentences is not None else None
