@@ -13,12 +13,16 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.ingest.review import Candidate, read_review
 from kg.ingest.reviewstate import EDITABLE, review_state
 from kg.ingest.sentences import normalise
 from kg.shared.errors import InputError
 from kg.shared.namespaces import EKG
+
+if TYPE_CHECKING:
+    from kg.ingest.known import Known
 
 REVIEWS_FOLDER = "reviews"  # pending reviews of a graph folder: <graph>/reviews/*.tsv
 REVIEW_SUFFIX = ".tsv"
@@ -130,10 +134,21 @@ def _kept_sentences(header: dict[str, str], data_dir: str | None) -> list[str] |
     return None
 
 
-def review_page(review: str | Path, data_dir: str | None = None, *, use_cache: bool = True) -> dict[str, object]:
+def known_graph(data_dir: str | None = None, *, use_cache: bool = True) -> Known:
+    """The graph's labels and IRIs as the review checks them (asserted statements only): a server keeps one per
+    state of the graph, so that a page view does not build it again (a second on the project graph)."""
+    from kg.engine.graph import open_graph
+    from kg.ingest.known import Known
+    from kg.shared.paths import layout
+
+    return Known(open_graph(layout(data_dir), reasoning="none", use_cache=use_cache))
+
+
+def review_page(review: str | Path, data_dir: str | None = None, *, use_cache: bool = True,
+                known: Known | None = None) -> dict[str, object]:
     """Everything the review page shows: review_state's header, rows, counts and staleness, plus the marked text
     and the rows grouped by sentence (rows whose sentence the text lacks come last, under number 0)."""
-    state = review_state(review, data_dir, use_cache=use_cache)
+    state = review_state(review, data_dir, use_cache=use_cache, known=known)
     rows: list[dict[str, object]] = state["rows"]  # type: ignore[assignment]
     if state["sentences"] is None:  # the text moved since kg ingest: the copy an accept kept, if any
         state["sentences"] = _kept_sentences(state["header"], data_dir)  # type: ignore[arg-type]

@@ -107,6 +107,8 @@ class Reviews:
         if self.config.base_url:
             self.hosts.add((urlparse(self.config.base_url).hostname or "").lower())
         self.reload_lock = threading.Lock()
+        self.known_lock = threading.Lock()
+        self._known: tuple[tuple, object] | None = None
         self.stamp = graph_stamp(state.layout)  # type: ignore[attr-defined]
         self.checked = time.monotonic()
 
@@ -141,6 +143,16 @@ class Reviews:
             vars(self.site).update(vars(Site(state)))
             self.site.env.globals["pending_reviews"] = self.pending
             self.stamp = stamp
+
+    def known(self) -> object:
+        """The graph's Known for the review pages, built once per state of the graph's files."""
+        from kg.ingest.reviewpage import known_graph
+
+        stamp = graph_stamp(self.state.layout)  # type: ignore[attr-defined]
+        with self.known_lock:
+            if self._known is None or self._known[0] != stamp:
+                self._known = (stamp, known_graph(str(self.root)))
+            return self._known[1]
 
     def stale_graph(self) -> bool:
         """Whether the graph's files changed since it was opened; looked at most once a second, so that a
@@ -214,7 +226,7 @@ class Reviews:
 
         lang = self.lang(request)
         try:
-            page = review_page(path, str(self.root))
+            page = review_page(path, str(self.root), known=self.known())
         except KgError as exc:
             return self.site.render(request, "error.html", 400, title=path.name, message=exc.message)
         result = extra.get("result")
