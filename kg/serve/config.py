@@ -17,7 +17,7 @@ class ServeConfig(Record):
     """data_dir (None: the project graph), host, port, reasoning (none|rdfs|owlrl), base_url (the public base the
     pages link to; None: the address served), timeout, max_rows, sources_dir (the seed texts, optional), processes
     (server processes `kg serve` runs; None: one per CPU), threads (query threads per process), reviews_dir (the
-pending reviews; None: reviews/ of the graph folder), remote_review (review pages on a non-loopback address)."""
+    pending reviews; None: reviews/ of the graph folder), remote_review (review pages on a non-loopback address)."""
 
     _fields = ("data_dir", "host", "port", "reasoning", "base_url", "timeout", "max_rows", "sources_dir",
                "processes", "threads", "reviews_dir", "remote_review")
