@@ -252,3 +252,13 @@ def test_a_review_whose_text_moved_reads_the_kept_copy_or_shows_rows_by_number(t
     text.unlink()
     page = review_page(review, str(graph))
     assert page["text"] is not None and page["text"][1]["pieces"][1]["rows"] == ["c0001", "c0003"]
+
+
+def test_serve_reviews_option_names_a_folder(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli.main import cli
+
+    for bad in (tmp_path / "missing", text_file(tmp_path)):
+        result = CliRunner().invoke(cli, ["serve", "--reviews", str(bad), "--port", "0"])
+        assert result.exit_code == 2 and result.output.startswith("Error: ") and "--reviews" in result.output

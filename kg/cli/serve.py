@@ -25,7 +25,7 @@ from kg.cli.common import data_option, handle_errors
 @click.option("--processes", type=click.IntRange(min=1), default=None,
               help="Server processes sharing the port (default: one per CPU). A process whose query runs past "
                    "the time limit answers 503, ends to free the CPU and is replaced.")
-@click.option("--reviews", "reviews_dir", metavar="DIR", default=None,
+@click.option("--reviews", "reviews_dir", metavar="DIR", default=None, type=click.Path(exists=True, file_okay=False),
               help="Folder of the pending review files the review pages show (default: reviews/ of the graph folder).")
 @click.option("--remote-review", is_flag=True,
               help="Serve the review pages (which write to the graph) on an address other than loopback too.")
