@@ -30,17 +30,26 @@ from kg.cli.common import Seconds, checked_path, data_option, handle_errors
 @click.option("--allow-service", "allow_service", metavar="URL", multiple=True,
               help="An endpoint the SERVICE clauses of queries may call (repeatable). By default federated "
                    "queries are refused (400): the server would call any address a client names.")
+@click.option("--reviews", "reviews_dir", metavar="DIR", default=None, type=click.Path(exists=True, file_okay=False),
+              help="Folder of the pending review files the review pages show (default: reviews/ of the graph folder).")
+@click.option("--remote-review", is_flag=True,
+              help="Serve the review pages (which write to the graph) on an address other than loopback too.")
 @handle_errors
 def serve_command(data_dir: str | None, host: str, port: int, reasoning: str, base_url: str | None,
                   timeout: float, max_rows: int, sources_dir: str | None, processes: int | None,
-                  allow_service: tuple[str, ...]) -> None:
+                  allow_service: tuple[str, ...], reviews_dir: str | None,
+                  remote_review: bool) -> None:
     """Serve the graph as web pages and a SPARQL endpoint.
 
     \b
     Examples:
       kg serve                          then open http://127.0.0.1:8000/
       kg serve --port 8080 --sources ../shared/seeds
+      cd mygraph && kg serve            the pending reviews of mygraph/reviews at /review/
     """
+    import os
+    import secrets
+
     import kg
 
     kg.BACKGROUND_CACHE = False  # the server processes open the closure from the cache: write it before serving
@@ -58,7 +67,11 @@ def serve_command(data_dir: str | None, host: str, port: int, reasoning: str, ba
     port = sock.getsockname()[1]
     config = ServeConfig(data_dir=data_dir, host=host, port=port, reasoning=reasoning, base_url=base_url,
                          timeout=timeout, max_rows=max_rows, sources_dir=sources_dir, processes=processes,
-                         allow_service=allowed)
+                         allow_service=allowed, reviews_dir=reviews_dir, remote_review=remote_review)
+    from kg.serve.review import ENV_TOKEN
+
+    os.environ[ENV_TOKEN] = secrets.token_urlsafe(32)  # the review forms' secret, one per server: its processes
+    # inherit it (never on a command line, where `ps` would show it)
     ServerState(config)  # the graph opened once here (the closure built and cached if need be): bad data is one
     # line now, and the server processes only open the cache
     shown = f"[{host}]" if ":" in host else host

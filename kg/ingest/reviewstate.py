@@ -12,10 +12,14 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.ingest.review import ACCEPT_WORDS, COLUMNS, REJECT_WORDS, Candidate, read_review, write_review
 from kg.shared.errors import InputError
 from kg.shared.namespaces import EKD
+
+if TYPE_CHECKING:
+    from kg.ingest.known import Known
 
 EDITABLE = tuple(c for c in COLUMNS if c not in ("id", "kind", "key", "decision"))
 
@@ -32,9 +36,10 @@ def _label_of(curie: str, known, created: dict[str, Candidate]) -> tuple[str, st
     return "", "unknown"
 
 
-def review_state(review: str | Path, data_dir: str | None = None, *, use_cache: bool = True) -> dict[str, object]:
+def review_state(review: str | Path, data_dir: str | None = None, *, use_cache: bool = True,
+                 known: Known | None = None) -> dict[str, object]:
     """The review's header, its rows with labels and statuses, its counts, and the document's sentences (when the
-    text can be read): plain data for a page."""
+    text can be read): plain data for a page. `known`: the graph's Known, when the caller keeps one (a server)."""
     from kg.engine.graph import open_graph
     from kg.ingest.decisions import decision_word, graph_state
     from kg.ingest.known import Known
@@ -43,7 +48,8 @@ def review_state(review: str | Path, data_dir: str | None = None, *, use_cache: 
 
     header, rows = read_review(review)
     lay = layout(data_dir)
-    known = Known(open_graph(lay, reasoning="none", use_cache=use_cache))
+    if known is None:
+        known = Known(open_graph(lay, reasoning="none", use_cache=use_cache))
     created = {r.subject: r for r in rows if r.kind in ("entity", "agreement") and r.subject}
     out_rows = []
     counts = {"accept": 0, "reject": 0, "undecided": 0}

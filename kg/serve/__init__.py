@@ -9,7 +9,8 @@ and the limits of a request's head), `site` (the HTML pages: entities, documents
 their largest parts; `textsearch` its full-text search page), `reader` (what an entity page adds for readers),
 `forms` (named-query forms that take names), `editor` (the SPARQL editor), `errorpages` (400/404 in the site's
 layout), `suggest` ("did you mean"), `reconcile` (/reconcile, the W3C Reconciliation Service API), `networks`
-(/graph/NAME.gexf and .graphml), templates and vendored static files.
+(/graph/NAME.gexf and .graphml), `review` (the review pages of a graph folder, CSRF-protected), templates and
+vendored static files.
 The web layer is thin: pages and answers are built by library functions (kg.inspection, kg.query, kg.output…)
 that tests call directly. May import everything below it; nothing imports kg.serve but kg.cli.serve.
 """

@@ -63,7 +63,7 @@ def create_app(config: ServeConfig) -> Starlette:
     """The application for one graph and one set of settings (tests build it directly). Queries run in threads
     with a deadline (kg.serve.runner): past it the request gets its 503 and `app.state.kg.runner.on_runaway`
     is called (kg.serve.prefork sets it to end the process)."""
-    from kg.serve import endpoint, networks, reconcile, site
+    from kg.serve import endpoint, networks, reconcile, review, site
 
     state = ServerState(config)
     resources = [endpoint.Resources(state)]
@@ -93,10 +93,12 @@ def create_app(config: ServeConfig) -> Starlette:
     from kg.serve.errorpages import ErrorPages
 
     routes = endpoint.routes(state, resources[0]) + networks.routes(state) + site.routes(state)
+    routes += reconcile.routes(state) + review.routes(state)  # the review pages: none for the packaged graph
     # Pages and results compressed when the client accepts it; a browser's 400/404 in the site's layout.
-    app = KgApp(routes=routes + reconcile.routes(state), lifespan=lifespan, middleware=[
+    app = KgApp(routes=routes, lifespan=lifespan, middleware=[
         cors, Middleware(GZipMiddleware, minimum_size=1000),
         Middleware(ErrorPages, render=lambda *args: state.site.error_page(*args))])
     app.sparql_handler = state.sparql_handler  # type: ignore[attr-defined]
+    review.follow_graph(app, state)
     app.state.kg = state
     return app

@@ -17,13 +17,14 @@ class ServeConfig(Record):
     """data_dir (None: the project graph), host, port, reasoning (none|rdfs|owlrl), base_url (the public base the
     pages link to; None: the address served), timeout, max_rows, sources_dir (the seed texts, optional), processes
     (server processes `kg serve` runs; None: one per CPU), threads (query threads per process), allow_service (the
-    endpoints a query's SERVICE clauses may call; none by default: kg.serve.federation)."""
+    endpoints a query's SERVICE clauses may call; none by default: kg.serve.federation), reviews_dir (the pending
+    reviews; None: reviews/ of the graph folder), remote_review (review pages on a non-loopback address)."""
 
     _fields = ("data_dir", "host", "port", "reasoning", "base_url", "timeout", "max_rows", "sources_dir",
-               "processes", "threads", "allow_service")
+               "processes", "threads", "allow_service", "reviews_dir", "remote_review")
     _defaults = {"data_dir": None, "host": DEFAULT_HOST, "port": DEFAULT_PORT, "reasoning": "owlrl",  # noqa: RUF012
                  "base_url": None, "timeout": DEFAULT_TIMEOUT, "max_rows": DEFAULT_MAX_ROWS, "sources_dir": None,
-                 "processes": None, "threads": 4, "allow_service": ()}
+                 "processes": None, "threads": 4, "allow_service": (), "reviews_dir": None, "remote_review": False}
     __slots__ = _fields
 
     def sources_path(self) -> Path | None:
