@@ -860,3 +860,13 @@ def test_kg_ingest_of_a_mixed_text_proposes_no_mojibake(mini_env: dict[str, str]
     review = done.stdout.decode()
     assert "Ã" not in review and "Â" not in review and "Élise" in review
     assert "UTF-8 but for line 2, read as Windows-1252" in done.stderr.decode()
+
+
+@pytest.mark.parametrize("args", [["query", "lab-parents"], ["describe", "LIX"], ["stats"], ["validate"], ["info"]])
+def test_an_empty_data_path_is_refused_not_read_as_the_working_directory(mini_env: dict[str, str],
+                                                                          args: list[str]) -> None:
+    assert_one_line_error(run(*args, "--data", ""), "--data: empty path")
+
+
+def test_an_empty_data_path_is_refused_through_the_console_script(mini_env: dict[str, str]) -> None:
+    assert_script_one_line_error(script("query", "lab-parents", "--data", ""), "--data: empty path")

@@ -135,6 +135,8 @@ def find_marked(start: str | None = None) -> Path | None:
 def locate(data_dir: str | os.PathLike[str] | None = None) -> Location:
     """Which graph to use, and why (see the module's docstring)."""
     if data_dir is not None:
+        if not str(data_dir):  # '' would read the working directory as a data folder
+            raise InputError("--data: empty path (name a graph folder, or leave the option out)")
         env = os.environ.get(ENV_DATA)
         return Location(Path(data_dir), "env" if env and str(data_dir) == env else "option")
     env = os.environ.get(ENV_DATA)
