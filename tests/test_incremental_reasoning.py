@@ -63,7 +63,7 @@ SYNTHETIC_CLASSES = [S + c for c in "ABCDEF"]
 PROJECT_PREDICATES = [EKG + p for p in ("subOrganisationOf", "hasSubOrganisation", "collaboratesWith",
                                         "locatedIn", "partOfInitiative", "holdsRole", "roleOrganisation",
                                         "affiliatedWith", "memberOf", "receivesFunding", "funder",
-                                        "inParticipation", "participationIn", "hasUnit")] + [OWL + "sameAs"]
+                                        "inParticipation", "participationIn", "hasUnit", "unitOf")] + [OWL + "sameAs"]
 
 
 def _nt(s: str, p: str, o: str) -> str:
@@ -100,10 +100,10 @@ def _build_base(tmp: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> Base:
         for path in (root / "data").glob("*.ttl"):
             store.load(path=str(path), format=ox.RdfFormat.TURTLE)
         typed = sorted({str(r["x"].value) for r in store.query(
-            f"SELECT DISTINCT ?x WHERE {{ ?x a ?c FILTER(isIRI(?x)) VALUES ?c {{ <{EKG}ResearchLab> <{EKG}Company> "
-            f"<{EKG}Person> <{EKG}Programme> <{EKG}City> <{EKG}Event> <{EKG}Role> <{EKG}Funding> }} }}")})
+            f"SELECT DISTINCT ?x WHERE {{ ?x a ?c FILTER(isIRI(?x)) VALUES ?c {{ <{EKG}Laboratory> <{EKG}Company> "
+            f"<{EKG}Person> <{EKG}Programme> <{EKG}City> <{EKG}Event> <{EKG}Role> <{EKG}Funding> <{EKG}University> }} }}")})
         entities = random.Random(24).sample(typed, min(40, len(typed))) + [E + f"new{i}" for i in range(4)]
-        classes = [EKG + c for c in ("ResearchLab", "Organisation", "Company", "Person", "Programme")]
+        classes = [EKG + c for c in ("Laboratory", "Organisation", "Company", "Person", "Programme", "City")]
         base = Base(root, PROJECT_PREDICATES, classes, entities)
     else:
         (root / "ontology" / "synthetic.ttl").write_text(SYNTHETIC_ONTOLOGY, encoding="utf-8")

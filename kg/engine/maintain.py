@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 
 import pyoxigraph as ox
 
@@ -39,6 +40,7 @@ _SCHEMA_TYPES = {ox.NamedNode(t[1:-1]) for t in SCHEMA_TYPES}
 _DISJOINT = ox.NamedNode(OWL + "disjointWith")
 _NOT_LITERAL = re.compile(r"^!isLiteral\((\?\w+)\)$")
 _DIFFERENT = re.compile(r"^(\?\w+) != (\?\w+)$")
+_PROBE = 32  # answers read from each of two equally bound atoms to pick the one to start from
 
 
 class NeedsRebuild(Exception):
@@ -125,6 +127,10 @@ class Closure:
         self.rules = [_CompiledRule(r) for r in rules if not r.is_schema_rule]
         self._schema_memo: dict[tuple, list[ox.Triple]] = {}
         self._round: dict[ox.Triple, int] = {}
+        # Derivations found by over-deletion, in the closure as it was, enumerated lazily (a triple kept stops at
+        # its first good one; a deleted one has them all): re-derivation reads a deleted triple's here instead of
+        # the store (which then holds exactly the old closure's triples that were not deleted).
+        self._derivations: dict[ox.Triple, tuple[Iterator[list[ox.Triple]], list[list[ox.Triple]]]] = {}
 
     # -- the store -------------------------------------------------------------------------------------
     def holds(self, t: ox.Triple) -> bool:
@@ -147,6 +153,8 @@ class Closure:
 
     def _lookup(self, atom: tuple, binding: dict) -> Iterator[dict]:
         s, p, o = (binding.get(x) if isinstance(x, str) else x for x in atom)
+        if isinstance(s, ox.Literal) or (p is not None and not isinstance(p, ox.NamedNode)):
+            return  # no triple has a literal subject or a predicate that is not an IRI
         if (p is not None and p in _SCHEMA_PREDICATES) or (p == _RDF_TYPE and o in _SCHEMA_TYPES):
             key = (s, p, o)  # axioms do not change during maintenance: remember their lookups
             found = self._schema_memo.get(key)
@@ -162,14 +170,29 @@ class Closure:
                 yield b
 
     def _join(self, atoms: list[tuple], binding: dict) -> Iterator[dict]:
-        """Every extension of `binding` matching all atoms, most bound atom first."""
+        """Every extension of `binding` matching all atoms, cheapest atom first: a data atom whose subject or
+        object is bound (one index lookup, few answers), then axioms (remembered), then the rest."""
         if not atoms:
             yield binding
             return
-        best = min(range(len(atoms)), key=lambda i: sum(
-            1 for x in atoms[i] if isinstance(x, str) and x not in binding))
+        costs = [_cost(a, binding) for a in atoms]
+        low = min(costs)
+        tied = [i for i, c in enumerate(costs) if c == low]
+        best, found = tied[0], None
+        if len(tied) > 1 and 0 < low < 4:
+            # Data atoms alike by their bound terms: the store keeps no counts, so read a few answers of each
+            # and start from one that ends early (x hasSubOrganisation ?y below the root of a hierarchy has
+            # thousands; ?y hasSubOrganisation z above a leaf, a handful).
+            for i in tied:
+                it = self._lookup(atoms[i], binding)
+                head = list(islice(it, _PROBE))
+                if len(head) < _PROBE:
+                    best, found = i, iter(head)
+                    break
+                if found is None:
+                    best, found = i, chain(head, it)
         rest = atoms[:best] + atoms[best + 1:]
-        for b in self._lookup(atoms[best], binding):
+        for b in found if found is not None else self._lookup(atoms[best], binding):
             yield from self._join(rest, b)
 
     # -- rule instances -----------------------------------------------------------------------------------
@@ -187,6 +210,31 @@ class Closure:
                     if head is not None:
                         yield head, [_ground(a, full) for a in rule.body]
 
+    def derivations_of(self, h: ox.Triple) -> Iterator[list[ox.Triple]]:
+        """deriving(h), remembered: what was enumerated once is not looked up again."""
+        entry = self._derivations.get(h)
+        if entry is None:
+            entry = self._derivations[h] = (self.deriving(h), [])
+        source, seen = entry
+        i = 0
+        while True:
+            if i < len(seen):
+                yield seen[i]
+            else:
+                premises = next(source, None)
+                if premises is None:
+                    return
+                seen.append(premises)
+                yield premises
+            i += 1
+
+    def all_derivations(self, h: ox.Triple) -> list[list[ox.Triple]] | None:
+        """Every derivation of h enumerated so far, when the enumeration is complete; else None."""
+        entry = self._derivations.get(h)
+        if entry is None or next(entry[0], None) is not None:
+            return None
+        return entry[1]
+
     def deriving(self, h: ox.Triple) -> Iterator[list[ox.Triple]]:
         """Premises of every rule instance concluding `h` from triples in the store."""
         for rule in self.rules:
@@ -196,6 +244,20 @@ class Closure:
             for full in self._join(list(rule.body), b):
                 if rule.accepts(full) and rule.head_of(full) == h:
                     yield [_ground(a, full) for a in rule.body]
+
+
+def _cost(atom: tuple, binding: dict) -> int:
+    s, p, o = ((x in binding) if isinstance(x, str) else True for x in atom)
+    unbound = 3 - s - p - o
+    if unbound == 0:
+        return 0
+    pred = atom[1] if not isinstance(atom[1], str) else binding.get(atom[1])
+    obj = atom[2] if not isinstance(atom[2], str) else binding.get(atom[2])
+    if pred is not None and (pred in _SCHEMA_PREDICATES or (pred == _RDF_TYPE and obj in _SCHEMA_TYPES)):
+        return 4 + unbound  # an axiom: remembered after its first lookup
+    if s or o:
+        return unbound
+    return 8 + unbound
 
 
 def _ground(atom: tuple, b: dict) -> ox.Triple:
@@ -236,17 +298,9 @@ def maintain(store: ox.Store, rules: list[Rule], file_changes: Iterable[tuple[ox
     added = {t for t in touched if now_asserted[t] and not was_asserted[t]}
     out.added, out.removed = len(added), len(removed)
 
-    # 1. Over-delete: everything with a derivation through a removed triple, on the closure as it was.
-    deleted: set[ox.Triple] = set(removed)
-    frontier = list(removed)
-    while frontier:
-        nxt = []
-        for t in frontier:
-            for head, _premises in closure.using(t):
-                if head not in deleted and not closure.asserted(head) and closure.holds(head):
-                    deleted.add(head)
-                    nxt.append(head)
-        frontier = nxt
+    # 1. Over-delete: everything with a derivation through a deleted triple, on the closure as it was, unless
+    #    it has another derivation from earlier rounds that nothing deleted touches (see _over_delete).
+    deleted = _over_delete(closure, removed)
     for t in deleted:
         store.remove(ox.Quad(t.subject, t.predicate, t.object, DEFAULT))
         _remove_from_rounds(store, t)
@@ -265,7 +319,10 @@ def maintain(store: ox.Store, rules: list[Rule], file_changes: Iterable[tuple[ox
     # 3. Re-derive in one step what still follows from what is left, then insert semi-naively.
     wave: dict[ox.Triple, int] = {}
     for t in deleted:  # a triple no longer asserted may still follow from others
-        for premises in closure.deriving(t):
+        known = closure.all_derivations(t)
+        candidates = closure.deriving(t) if known is None else \
+            (ps for ps in known if not any(p in deleted for p in ps))
+        for premises in candidates:
             level = 1 + max(closure.round_of(p) for p in premises)
             if level < wave.get(t, level + 1):
                 wave[t] = level
@@ -297,6 +354,51 @@ def maintain(store: ox.Store, rules: list[Rule], file_changes: Iterable[tuple[ox
     out.rounds = sorted(r for r in rounds
                         if next(iter(store.quads_for_pattern(None, None, None, round_graph(r))), None) is not None)
     return out
+
+
+def _over_delete(closure: Closure, removed: set[ox.Triple]) -> set[ox.Triple]:
+    """DRed's over-deletion, with the rounds as a guard against its cascades.
+
+    Plain DRed deletes every triple with a derivation through a deleted one, even when it has others: at 100k
+    triples, retracting a document of 200 over-deleted 11,000 (a transitive hierarchy's whole closure goes,
+    then comes back). Here a triple of round N that has a derivation whose premises all lie in rounds < N and
+    are not deleted is kept, and remembered under those premises: should one of them be deleted later, the
+    triple is looked at again. What survives is then well founded: by induction on the round, each kept
+    triple has a derivation from kept triples of earlier rounds (an untouched one, its original derivation; a
+    saved one, the derivation that saved it), so nothing is kept on circular support, and the rounds still
+    bound proofs for `kg explain`. Re-derivation and insertion then complete the closure as in DRed.
+    """
+    deleted: set[ox.Triple] = set(removed)
+    saved_by: dict[ox.Triple, list[ox.Triple]] = {}
+    frontier = list(removed)
+
+    def saving_premises(h: ox.Triple) -> list[ox.Triple] | None:
+        n = closure.round_of(h)
+        for premises in closure.derivations_of(h):
+            if all(p not in deleted and closure.round_of(p) < n for p in premises):
+                return premises
+        return None
+
+    def consider(h: ox.Triple, nxt: list[ox.Triple]) -> None:
+        premises = saving_premises(h)
+        if premises is None:
+            deleted.add(h)
+            nxt.append(h)
+        else:
+            for p in premises:
+                saved_by.setdefault(p, []).append(h)
+
+    while frontier:
+        nxt: list[ox.Triple] = []
+        for t in frontier:
+            for h in saved_by.pop(t, ()):
+                if h not in deleted:
+                    consider(h, nxt)
+            for head, _premises in closure.using(t):
+                if head not in deleted and not closure.asserted(head) and closure.holds(head):
+                    consider(head, nxt)
+        frontier = nxt
+    return deleted
 
 
 def _remove_from_rounds(store: ox.Store, t: ox.Triple) -> None:
