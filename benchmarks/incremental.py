@@ -209,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"add": add, "cold-add": lambda: cold(True), "delete": delete,
                 "cold-delete": lambda: cold(False), "warm": warm}
     commands = {k: v for k, v in commands.items() if k in args.only.split(",")}
+    # The first open of an entry reads it whole (its writer's check): done here, not in the first measured run.
+    settle(cache, base_key)
+    settle(parked, doc_key)
     harness.become_subreaper()
     started = time.time()
     runs, loads = harness.run_alternated(commands, args.rounds)
@@ -227,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     result = {"size": args.size, "rounds": args.rounds, "loads": loads, "minutes": minutes,
               "document_triples": doc_text.count("\n"), "rows": rows, "answers_rows": {
                   k: max(len(v.splitlines()) for v in vs) - 1 for k, vs in answers.items()}}
-    for a, b in (("add", "cold-add"), ("delete", "cold-delete"), ("warm", "cold-delete")):
+    # Without cold-delete (--only, to save time at 1M), the cold run of the graph with the document stands for
+    # both states: they differ by ~200 triples in a million.
+    cold_del = "cold-delete" if "cold-delete" in rows else "cold-add"
+    for a, b in (("add", "cold-add"), ("delete", cold_del), ("warm", cold_del)):
         if a in rows and b in rows:
             result[f"{a}/{b}"] = {"wall": round(rows[a]["wall"] / rows[b]["wall"], 3),
                                   "cpu": round(rows[a]["cpu"] / rows[b]["cpu"], 3)}
