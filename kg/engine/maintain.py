@@ -125,6 +125,25 @@ class Closure:
     def __init__(self, store: ox.Store, rules: list[Rule]) -> None:
         self.store = store
         self.rules = [_CompiledRule(r) for r in rules if not r.is_schema_rule]
+        # Body atoms a changed triple can match, by its predicate: changed triples are never axioms (those
+        # rebuild), so schema atoms are left out; atoms with a variable predicate match any triple.
+        self._atoms_by_predicate: dict[ox.NamedNode, list[tuple[_CompiledRule, int]]] = {}
+        self._atoms_any_predicate: list[tuple[_CompiledRule, int]] = []
+        self._heads_by_predicate: dict[ox.NamedNode, list[_CompiledRule]] = {}
+        self._heads_any_predicate: list[_CompiledRule] = []
+        for rule in self.rules:
+            schema = set(rule.rule.schema_atoms())
+            for i, atom in enumerate(rule.body):
+                if i in schema:
+                    continue
+                if isinstance(atom[1], str):
+                    self._atoms_any_predicate.append((rule, i))
+                else:
+                    self._atoms_by_predicate.setdefault(atom[1], []).append((rule, i))
+            if isinstance(rule.head[1], str):
+                self._heads_any_predicate.append(rule)
+            else:
+                self._heads_by_predicate.setdefault(rule.head[1], []).append(rule)
         self._schema_memo: dict[tuple, list[ox.Triple]] = {}
         self._round: dict[ox.Triple, int] = {}
         # Derivations found by over-deletion, in the closure as it was, enumerated lazily (a triple kept stops at
@@ -198,17 +217,16 @@ class Closure:
     # -- rule instances -----------------------------------------------------------------------------------
     def using(self, t: ox.Triple) -> Iterator[tuple[ox.Triple, list[ox.Triple]]]:
         """(conclusion, premises) of every rule instance with `t` among its premises, the others in the store."""
-        for rule in self.rules:
-            for i, atom in enumerate(rule.body):
-                b = _unify(atom, t, {})
-                if b is None:
+        for rule, i in self._atoms_by_predicate.get(t.predicate, []) + self._atoms_any_predicate:
+            b = _unify(rule.body[i], t, {})
+            if b is None:
+                continue
+            for full in self._join(rule.body[:i] + rule.body[i + 1:], b):
+                if not rule.accepts(full):
                     continue
-                for full in self._join(rule.body[:i] + rule.body[i + 1:], b):
-                    if not rule.accepts(full):
-                        continue
-                    head = rule.head_of(full)
-                    if head is not None:
-                        yield head, [_ground(a, full) for a in rule.body]
+                head = rule.head_of(full)
+                if head is not None:
+                    yield head, [_ground(a, full) for a in rule.body]
 
     def derivations_of(self, h: ox.Triple) -> Iterator[list[ox.Triple]]:
         """deriving(h), remembered: what was enumerated once is not looked up again."""
@@ -237,7 +255,7 @@ class Closure:
 
     def deriving(self, h: ox.Triple) -> Iterator[list[ox.Triple]]:
         """Premises of every rule instance concluding `h` from triples in the store."""
-        for rule in self.rules:
+        for rule in self._heads_by_predicate.get(h.predicate, []) + self._heads_any_predicate:
             b = _unify(rule.head, h, {})
             if b is None:
                 continue
@@ -247,12 +265,14 @@ class Closure:
 
 
 def _cost(atom: tuple, binding: dict) -> int:
-    s, p, o = ((x in binding) if isinstance(x, str) else True for x in atom)
-    unbound = 3 - s - p - o
+    s_, p_, o_ = atom
+    s = s_ in binding if s_.__class__ is str else True
+    pred = binding.get(p_) if p_.__class__ is str else p_
+    obj = binding.get(o_) if o_.__class__ is str else o_
+    o = obj is not None
+    unbound = 3 - s - (pred is not None) - o
     if unbound == 0:
         return 0
-    pred = atom[1] if not isinstance(atom[1], str) else binding.get(atom[1])
-    obj = atom[2] if not isinstance(atom[2], str) else binding.get(atom[2])
     if pred is not None and (pred in _SCHEMA_PREDICATES or (pred == _RDF_TYPE and obj in _SCHEMA_TYPES)):
         return 4 + unbound  # an axiom: remembered after its first lookup
     if s or o:
@@ -301,6 +321,8 @@ def maintain(store: ox.Store, rules: list[Rule], file_changes: Iterable[tuple[ox
     # 1. Over-delete: everything with a derivation through a deleted triple, on the closure as it was, unless
     #    it has another derivation from earlier rounds that nothing deleted touches (see _over_delete).
     deleted = _over_delete(closure, removed)
+    if any(is_schema_triple(t) for t in deleted):
+        raise NeedsRebuild("the change removes an ontology axiom the data implied")
     for t in deleted:
         store.remove(ox.Quad(t.subject, t.predicate, t.object, DEFAULT))
         _remove_from_rounds(store, t)
@@ -329,10 +351,14 @@ def maintain(store: ox.Store, rules: list[Rule], file_changes: Iterable[tuple[ox
     out.rederived = len(wave)
     delta = fresh
     inserted = 0
+    present: set[ox.Triple] = set()  # heads known to be in the store already (they stay)
     while True:
         for t in delta:
             for head, premises in closure.using(t):
-                if closure.holds(head):
+                if head in present:
+                    continue
+                if head not in wave and closure.holds(head):
+                    present.add(head)
                     continue
                 level = 1 + max(closure.round_of(p) for p in premises)
                 if level < wave.get(head, level + 1):
@@ -346,6 +372,7 @@ def maintain(store: ox.Store, rules: list[Rule], file_changes: Iterable[tuple[ox
             store.add(ox.Quad(head.subject, head.predicate, head.object, round_graph(level)))
             closure._round[head] = level
         inserted += len(wave)
+        present.update(wave)
         delta, wave = list(wave), {}
     out.inferred_removed = len(deleted - removed) - sum(1 for t in deleted - removed if closure.holds(t))
     out.inferred_added = inserted
@@ -379,12 +406,16 @@ def _over_delete(closure: Closure, removed: set[ox.Triple]) -> set[ox.Triple]:
                 return premises
         return None
 
+    saved: set[ox.Triple] = set()  # kept, with premises none of which is deleted yet (watched in saved_by)
+    settled: set[ox.Triple] = set()  # asserted, or not in the closure: never deleted here
+
     def consider(h: ox.Triple, nxt: list[ox.Triple]) -> None:
         premises = saving_premises(h)
         if premises is None:
             deleted.add(h)
             nxt.append(h)
         else:
+            saved.add(h)
             for p in premises:
                 saved_by.setdefault(p, []).append(h)
 
@@ -392,11 +423,16 @@ def _over_delete(closure: Closure, removed: set[ox.Triple]) -> set[ox.Triple]:
         nxt: list[ox.Triple] = []
         for t in frontier:
             for h in saved_by.pop(t, ()):
-                if h not in deleted:
+                if h in saved and h not in deleted:
+                    saved.discard(h)  # one of its premises is gone: look again
                     consider(h, nxt)
             for head, _premises in closure.using(t):
-                if head not in deleted and not closure.asserted(head) and closure.holds(head):
-                    consider(head, nxt)
+                if head in deleted or head in saved or head in settled:
+                    continue
+                if closure.asserted(head) or not closure.holds(head):
+                    settled.add(head)
+                    continue
+                consider(head, nxt)
         frontier = nxt
     return deleted
 
@@ -411,11 +447,15 @@ def _check_consistency(closure: Closure, new: list[ox.Triple]) -> None:
     """cax-dw on what changed: the previous closure was consistent, so only a new type can clash. A clash is
     reported by the rebuild (NeedsRebuild), with the same message a cold run gives."""
     store = closure.store
+    disjoint: dict[object, list] = {}
     for t in new:
         if t.predicate != _RDF_TYPE:
             continue
-        others = [q.object for q in store.quads_for_pattern(t.object, _DISJOINT, None, DEFAULT)]
-        others += [q.subject for q in store.quads_for_pattern(None, _DISJOINT, t.object, DEFAULT)]
+        others = disjoint.get(t.object)
+        if others is None:
+            others = [q.object for q in store.quads_for_pattern(t.object, _DISJOINT, None, DEFAULT)]
+            others += [q.subject for q in store.quads_for_pattern(None, _DISJOINT, t.object, DEFAULT)]
+            disjoint[t.object] = others
         for c in others:
             if closure.holds(ox.Triple(t.subject, _RDF_TYPE, c)):
                 raise NeedsRebuild("the change makes the graph inconsistent")
