@@ -101,7 +101,8 @@ def _build_base(tmp: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> Base:
             store.load(path=str(path), format=ox.RdfFormat.TURTLE)
         typed = sorted({str(r["x"].value) for r in store.query(
             f"SELECT DISTINCT ?x WHERE {{ ?x a ?c FILTER(isIRI(?x)) VALUES ?c {{ <{EKG}Laboratory> <{EKG}Company> "
-            f"<{EKG}Person> <{EKG}Programme> <{EKG}City> <{EKG}Event> <{EKG}Role> <{EKG}Funding> <{EKG}University> }} }}")})
+            f"<{EKG}Person> <{EKG}Programme> <{EKG}City> <{EKG}Event> <{EKG}Role> <{EKG}Funding> "
+            f"<{EKG}University> }} }}")})
         entities = random.Random(24).sample(typed, min(40, len(typed))) + [E + f"new{i}" for i in range(4)]
         classes = [EKG + c for c in ("Laboratory", "Organisation", "Company", "Person", "Programme", "City")]
         base = Base(root, PROJECT_PREDICATES, classes, entities)
