@@ -47,7 +47,7 @@ def client():
 FACT_CASES = [
     ("role-antoine-petit-cnrs-000",
      "Antoine Petit occupe la fonction « PDG du CNRS » auprès de CNRS (le 26 février)",
-     "Antoine Petit holds the position “Chair and CEO of CNRS” at CNRS (le 26 février)"),
+     "Antoine Petit holds the position “PDG of CNRS” at CNRS (le 26 février)"),
     ("fig-linagora-revenue-2023",
      "chiffre d’affaires de LINAGORA : treize millions d’euros (13\u202f000\u202f000 euro, exact), 2023",
      "revenue of LINAGORA: 13,000,000 euro (exact), 2023 — “treize millions d’euros”"),
@@ -354,7 +354,7 @@ def test_query_page_runs_with_parameters(client: TestClient) -> None:
     r = client.get("/query/people-roles", params={"person": "ekd:antoine-petit", "lang": "en"})
     assert r.status_code == 200
     table = r.text[r.text.index('id="results"'):]
-    assert 'href="/id/antoine-petit' in table and "Chair and CEO of CNRS" in table
+    assert 'href="/id/antoine-petit' in table and "PDG of CNRS" in table
     # the query's own `lang` parameter (language of the titles) is also the page's language
     assert 'href="/queries/people-roles.csv?person=ekd%3Aantoine-petit&amp;lang=en"' in r.text
     assert 'id="permalink" href="/query/people-roles?person=ekd%3Aantoine-petit&amp;lang=en"' in r.text

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from kg.inspection.entity import Node, PageBuilder
 from kg.output.pictures import Point, bars_svg, date_position, timeline_svg
 from kg.shared.records import Record
-from kg.shared.results import AskResult, QueryResult, SelectResult
+from kg.shared.results import AskResult, GraphResult, QueryResult, SelectResult
 
 
 class ResultTable(Record):
@@ -29,6 +29,8 @@ def result_table(builder: PageBuilder, result: QueryResult, lang: str = "en", ma
                  view: str = "table") -> ResultTable:
     if isinstance(result, AskResult):
         return ResultTable([], ask=bool(result.value))
+    if isinstance(result, GraphResult):
+        return triples_table(builder, result, lang, max_rows)
     if not isinstance(result, SelectResult):
         return ResultTable([])
     columns = list(result.variables)
@@ -39,6 +41,19 @@ def result_table(builder: PageBuilder, result: QueryResult, lang: str = "en", ma
     elif view == "bar":
         table.chart = bar_chart(columns, rows)
     return table
+
+
+TRIPLE_COLUMNS = ("subject", "predicate", "object")
+
+
+def triples_table(builder: PageBuilder, result: GraphResult, lang: str = "en", max_rows: int = 10_000
+                  ) -> ResultTable:
+    """A CONSTRUCT's answer, one row per triple (subject, predicate, object), in a stable order: the page shows
+    the graph a visualisation tool would get (its download links give the RDF itself)."""
+    triples = sorted(result.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    rows = [[builder.node(t.subject, lang), builder.node(t.predicate, lang), builder.node(t.object, lang)]
+            for t in triples[:max_rows]]
+    return ResultTable(list(TRIPLE_COLUMNS), rows, len(triples))
 
 
 def _href(node: Node | None) -> str | None:

@@ -1,5 +1,5 @@
 """Fact nodes as sentences a reader can check against the text: one template per fact class, in French and in
-English ("Antoine Petit holds the position “Chair and CEO of CNRS” at CNRS"), never a bare reified node.
+English ("Antoine Petit holds the position “PDG of CNRS” at CNRS"), never a bare reified node.
 
 A template names the fact's properties by local name: `{roleHolder}` is every value of ekg:roleHolder (IRIs by
 their label, literals in the page's language when they have one), joined with "and"/"et"; a `[ … ]` group is

@@ -63,7 +63,7 @@ def create_app(config: ServeConfig) -> Starlette:
     """The application for one graph and one set of settings (tests build it directly). Queries run in threads
     with a deadline (kg.serve.runner): past it the request gets its 503 and `app.state.kg.runner.on_runaway`
     is called (kg.serve.prefork sets it to end the process)."""
-    from kg.serve import endpoint, site
+    from kg.serve import endpoint, networks, reconcile, site
 
     state = ServerState(config)
     resources = [endpoint.Resources(state)]
@@ -88,8 +88,8 @@ def create_app(config: ServeConfig) -> Starlette:
     # Read-only public data: any web page may query the endpoint (YASGUI and other browser clients need it).
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
                       allow_headers=["Accept", "Content-Type"], expose_headers=["X-KG-Truncated", "X-KG-Rows"])
-    app = KgApp(routes=endpoint.routes(state, resources[0]) + site.routes(state), lifespan=lifespan,
-                middleware=[cors])
+    routes = endpoint.routes(state, resources[0]) + networks.routes(state) + site.routes(state)
+    app = KgApp(routes=routes + reconcile.routes(state), lifespan=lifespan, middleware=[cors])
     app.sparql_handler = state.sparql_handler  # type: ignore[attr-defined]
     app.state.kg = state
     return app

@@ -155,6 +155,11 @@ class Site:
         return self.render(request, "graph.html", title=page.label, page=page, picture=picture, name=name)
 
     def search(self, request: Request) -> Response:
+        if request.query_params.get("in") == "text":  # full-text search of the documents (kg.serve.textsearch)
+            from kg.serve.textsearch import text_search
+
+            lang = pick_lang(request)
+            return text_search(self, request, lang, WORDS[lang], wants_json(request))
         lang = pick_lang(request)
         text = request.query_params.get("q", "")[:200]
         hits = self.index.search(text, limit=SEARCH_LIMIT, lang=lang) if text.strip() else []
