@@ -125,8 +125,20 @@ def _layout(root: Path) -> GraphLayout:
     return GraphLayout(root / "ontology", root / "data", REPO / "queries")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _foreground_cache_writes():
+    """Cold builds write their entry before returning: a CLI test earlier in the session may have switched on the
+    background writer (kg.BACKGROUND_CACHE), and a step needs the entry of the previous one to start from."""
+    import kg
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(kg, "BACKGROUND_CACHE", False)
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="module")
-def bases(tmp_path_factory):
+def bases(tmp_path_factory, _foreground_cache_writes):
     mp = pytest.MonkeyPatch()
     tmp = tmp_path_factory.mktemp("incremental")
     built = {kind: _build_base(tmp, mp, kind) for kind in ("synthetic", "project")}
