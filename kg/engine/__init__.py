@@ -3,6 +3,7 @@
 Owns: `loading` (Turtle into named graphs), `rules` and `compile` (the OWL 2 RL rule table and its SPARQL form),
 `reasoners` (the engines), `cache` (closures on disk), `graph` (`open_graph`: the narrow
 interface everything else goes through), `knowledge` (`KnowledgeGraph`, what `open_graph` returns), `explain`
-(proof search over the recorded rounds).
+(proof search over the recorded rounds), `maintain` (DRed: a closure brought up to date with changed triples)
+and `increment` (a changed graph's cache entry made from the nearest earlier one).
 May import: `kg.shared` only.
 """

@@ -68,7 +68,8 @@ __all__ = ["ENV_CACHE_DIR", "KINDS", "cache_key", "cache_root", "check_root", "c
 # Bytes digested at each end of every store file: where truncation and a torn write show (an SST file's footer
 # and index blocks are at its end); RocksDB checks the blocks in between against their own checksums.
 _EDGE = 4 * 1024
-_ENGINE_SOURCES = ("rules.py", "compile.py", "reasoners.py", "loading.py", "knowledge.py", "graph.py", "cache.py")
+_ENGINE_SOURCES = ("rules.py", "compile.py", "reasoners.py", "loading.py", "knowledge.py", "graph.py", "cache.py",
+                   "maintain.py", "increment.py")
 
 
 def engine_version(engine: str) -> str:
@@ -126,20 +127,44 @@ def file_digests(paths: list[Path]) -> list[str]:
     return digests
 
 
-def cache_key(layout: GraphLayout, reasoning: str, engine: str, kind: str = "full") -> str:
-    h = blake2b(digest_size=20)
-    h.update(f"kg={__version__};format={CACHE_FORMAT};pyoxigraph={ox.__version__};kind={kind};".encode())
-    h.update(f"engine={engine};{engine_version(engine)};regime={reasoning};".encode())
+def _input_digests(layout: GraphLayout) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """[(engine source, digest)] and [(ontology|data, path relative to its folder, digest)]."""
     here = Path(__file__).resolve().parent
     sources = [here / name for name in _ENGINE_SOURCES]
     inputs = [("ontology", path, layout.ontology_dir) for path in layout.ontology_files()]
     inputs += [("data", path, layout.data_dir) for path in layout.data_files()]
     digests = file_digests(sources + [path for _, path, _ in inputs])
-    for name, digest in zip(_ENGINE_SOURCES, digests, strict=False):
+    return (list(zip(_ENGINE_SOURCES, digests, strict=False)),
+            [(kind, path.relative_to(root).as_posix(), digest)
+             for (kind, path, root), digest in zip(inputs, digests[len(sources):], strict=True)])
+
+
+def _engine_part(h: object, reasoning: str, engine: str, kind: str, sources: list[tuple[str, str]]) -> None:
+    h.update(f"kg={__version__};format={CACHE_FORMAT};pyoxigraph={ox.__version__};kind={kind};".encode())
+    h.update(f"engine={engine};{engine_version(engine)};regime={reasoning};".encode())
+    for name, digest in sources:
         h.update(name.encode() + digest.encode())
-    for (kind, path, root), digest in zip(inputs, digests[len(sources):], strict=True):
-        h.update(f"{kind}:{path.relative_to(root).as_posix()}:{digest};".encode())
+
+
+def cache_key(layout: GraphLayout, reasoning: str, engine: str, kind: str = "full") -> str:
+    h = blake2b(digest_size=20)
+    sources, inputs = _input_digests(layout)
+    _engine_part(h, reasoning, engine, kind, sources)
+    for kind_, rel, digest in inputs:
+        h.update(f"{kind_}:{rel}:{digest};".encode())
     return h.hexdigest()
+
+
+def inputs_of(layout: GraphLayout, reasoning: str, engine: str) -> dict:
+    """What a full entry was built from, kept in its manifest so that a later state of the files can be brought
+    up to date from it (kg.engine.increment): a digest of everything but the source files (kg, engine, regime,
+    reasoner code), and each ontology and data file's digest by path."""
+    h = blake2b(digest_size=20)
+    sources, inputs = _input_digests(layout)
+    _engine_part(h, reasoning, engine, "full", sources)
+    return {"engine": h.hexdigest(),
+            "ontology": {rel: d for kind, rel, d in inputs if kind == "ontology"},
+            "data": {rel: d for kind, rel, d in inputs if kind == "data"}}
 
 
 def _store_files(store_dir: Path) -> list[str]:
@@ -167,15 +192,21 @@ def _store_fingerprint(store_dir: Path, full: bool = True) -> dict[str, list]:
     file of a closed store (without the last item when not `full`)."""
     out: dict[str, list] = {}
     for rel in _store_files(store_dir):
-        path = os.path.join(store_dir, rel)
-        size = os.path.getsize(path)
-        out[rel] = [size, _edges_digest(path, size)]
-        if full:
-            signature = file_signature(path)
-            out[rel].append(_file_digest(path))
-            if file_signature(path) == signature:
-                _hashed.add((rel, *signature))
+        out.update(_store_fingerprint_of(store_dir, rel, full))
     return out
+
+
+def _store_fingerprint_of(store_dir: Path, rel: str, full: bool = True) -> dict[str, list]:
+    """_store_fingerprint of one file."""
+    path = os.path.join(store_dir, rel)
+    size = os.path.getsize(path)
+    row = [size, _edges_digest(path, size)]
+    if full:
+        signature = file_signature(path)
+        row.append(_file_digest(path))
+        if file_signature(path) == signature:
+            _hashed.add((rel, *signature))
+    return {rel: row}
 
 
 # Files this process read whole to write a manifest, by signature: the writer then need not read the entry it
@@ -295,6 +326,8 @@ def save(kgraph: KnowledgeGraph, reopen: bool = True, kind: str = "full") -> Kno
                        "inferred": [g.value for g in kgraph.inferred_graphs] if full else []},
             "files": _store_fingerprint(tmp / "store"),
         }
+        if full:
+            manifest["inputs"] = inputs_of(kgraph.layout, kgraph.reasoning, kgraph.engine)
         with (tmp / "manifest.json").open("w", encoding="utf-8") as fh:
             json.dump(manifest, fh, indent=1, sort_keys=True)
             fh.flush()

@@ -61,6 +61,11 @@ def open_graph(
             if cached is not None:
                 return cached
         cache.reclaim_leftovers()  # a cold run only: the leftovers of killed writes, whose process is gone
+        from kg.engine import increment
+
+        updated = increment.update(lay, reasoning, engine)  # from the cached closure of an earlier state
+        if updated is not None:
+            return updated
     kgraph = build_graph(lay, reasoning=reasoning, engine=engine, store=ox.Store(), provenance=provenance)
     if use_cache:
         import kg
