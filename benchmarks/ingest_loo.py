@@ -39,9 +39,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kg.engine.graph import open_graph  # noqa: E402
-from kg.ingest import ner  # noqa: E402
 from kg.ingest.extract import Extractor  # noqa: E402
 from kg.ingest.known import Known  # noqa: E402
+from kg.ingest.pipeline import parse  # noqa: E402
 from kg.query.search import normalise  # noqa: E402
 from kg.shared.paths import layout  # noqa: E402
 
@@ -469,7 +469,7 @@ def main(argv: list[str]) -> int:
             known = graph_without(store, doc, Path(tmp))
             g = gold(store, doc, known, onto)
             text = (SEEDS / file).read_text(encoding="utf-8")
-            cands = Extractor(text, known, doc, ner=ner.recognise).run()
+            cands = Extractor(text, known, doc, parse=parse.parse).run()
             results[file[:3]] = compare(cands, g, onto)
             print(file, {k: v for k, v in results[file[:3]].items() if k in KINDS}, file=sys.stderr)
             if "--errors" in argv:
@@ -479,7 +479,7 @@ def main(argv: list[str]) -> int:
     fixture_results = {}
     for path in sorted(FIXTURES.glob("*.txt")):
         expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-        cands = Extractor(path.read_text(encoding="utf-8"), known, EKD + "doc-999", ner=ner.recognise).run()
+        cands = Extractor(path.read_text(encoding="utf-8"), known, EKD + "doc-999", parse=parse.parse).run()
         fixture_results[path.stem] = fixture_compare(cands, fixture_gold(expected, known), known, onto)
     fixtures = table(fixture_results)
     print("## Leave one document out\n\n" + loo + "\n\n## Fictional fixtures\n\n" + fixtures + "\n")

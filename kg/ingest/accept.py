@@ -255,6 +255,9 @@ def build(header: dict[str, str], rows: list[Candidate], text: str, known: Known
                     target.add("ekg:date", lit(r.value, None, r.datatype))
                     target.add("ekg:dateAsWritten", lit(r.as_written))
                 continue
+            if r.subject == doc_curie and r.datatype != "ekg:notStated":  # a dateline: the document's own date
+                doc.add("dcterms:date", lit(r.value, None, r.datatype))
+                continue
             s = entity(r, r.subject, "subject")
             if r.datatype == "ekg:notStated":
                 node(s, r).add("ekg:dateAsWritten", lit(r.as_written)).add("ekg:notStated", "ekg:date")

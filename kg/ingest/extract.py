@@ -20,13 +20,18 @@ from kg.ingest import french as fr
 from kg.ingest import names
 from kg.ingest import relations as rel
 from kg.ingest.known import Known, label_key
+from kg.ingest.pipeline import attach
+from kg.ingest.pipeline import parse as parse_stage
+from kg.ingest.pipeline.dateline import find_dateline
 from kg.ingest.relations import ROLE_WORDS, list_ids
 from kg.ingest.review import Candidate
 from kg.ingest.sentences import sentences
 from kg.query.search import normalise
 from kg.shared.namespaces import EKD, EKG
 
-VERSION = "kg-ingest-rules/1"
+VERSION = "kg-ingest-rules/2"
+FOUNDING_VERBS = frozenset({"fonder", "cofonder", "créer", "cocréer", "naître", "fondé", "créé"})
+FOUNDING_WORDS = ("fond", "cofond", "co-fond", "créé", "crée", "création", "fondation")
 NAME_STOP = (
     "s['’]\\w+|a|ont|est|sont|se|sera|qui|que|le|la|les|l|à|au|aux|en|pour|avec|par|sur|dans|lors|"
     "depuis|et\\s+(?:le|la|les|l|un|une)|a\\w+é|\\d+"
@@ -93,8 +98,11 @@ class Extractor:
         doc_iri: str,
         ner: NerFunction | None = None,
         progress: Callable[[int, int], None] | None = None,
+        parse: Callable[[list[str]], list] | None = None,
     ) -> None:
         self.known, self.doc, self.ner, self.progress = known, doc_iri, ner, progress
+        self.parse = parse  # kg.ingest.pipeline.parse.parse: names and the dependency parse, one model run
+        self.parsed = None  # the current sentence for kg.ingest.pipeline.attach (None without a parse)
         self.sents = sentences(text)
         # words the document writes in lower case: a lone capitalised one of them is a common noun, not a name
         self.lower_words = {normalise(w) for w in set(re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w-]*", text))}
@@ -459,8 +467,13 @@ class Extractor:
 
     # -- the document ---------------------------------------------------------------------------------
     def run(self) -> list[Candidate]:
-        ner_all = self.ner(self.sents) if self.ner else [[] for _ in self.sents]
+        docs = self.parse(self.sents) if self.parse else None
+        if docs is not None:
+            ner_all = [parse_stage.entities(d) for d in docs]
+        else:
+            ner_all = self.ner(self.sents) if self.ner else [[] for _ in self.sents]
         total = len(self.sents)
+        previous_parsed = None
         for index, sent in enumerate(self.sents):
             number = index + 1
             if self.progress and (number % 200 == 0 or number == total):
@@ -474,6 +487,10 @@ class Extractor:
             for m in mentions:
                 if m.known:
                     self._mention(m, sent)
+            if docs is not None:
+                self.parsed = attach.Sentence(docs[index], mentions, previous_parsed, self._classes,
+                                              self.context.we)
+                previous_parsed = self.parsed
             self._figures(number, sent, mentions)
             self._dates(number, sent, mentions)
             self._relations(number, sent, mentions)
@@ -482,6 +499,12 @@ class Extractor:
             self.previous = subjects[0] if subjects else self.previous
         self._quotations()
         return self.candidates
+
+    def _classes(self, m: Mention) -> set[str]:
+        """Class local names of a mention's entity: the graph's types for a known one, the proposed class else."""
+        if m.known:
+            return {t.rsplit("#", 1)[-1] for t in self.known.types.get(m.iri, ())}
+        return {m.cls.removeprefix("ekg:")} if m.cls else set()
 
     def _mention(self, m: Mention, sent: str) -> None:
         if (self.doc, m.iri) in self.known.mentions:
@@ -534,8 +557,6 @@ class Extractor:
             qualifier = self.known.vocab["Qualifier"].get(normalise(fig["qualifier"]))
             if unit is None or qualifier is None:
                 continue
-            subject = _nearest(mentions, fig["start"], prefer=("organisation", "programme", "product", "event"))
-            subject = subject or self.previous
             window = (
                 fig["as_written"]
                 + " "
@@ -543,7 +564,21 @@ class Extractor:
                 + " "
                 + sent[max(0, fig["start"] - 30) : fig["start"]]
             ).lower()
-            measure_label = next(
+            measure_label = None
+            how = None
+            if self.parsed is not None:  # the parse says what the value is about and which words govern it
+                how = attach.attach(self.parsed, fig["start"], fig["end"])
+                subject = how.target
+                measure_label = attach.measure(how.governors, fig["unit"])
+                fund = attach.funding(self.parsed, how) if fig["unit"] == "euro" else None
+                if fund is not None:  # a funding amount is the recipient's, never the funder's
+                    subject = fund[0]
+                if subject is not None and subject.family == "person":  # "X a annoncé 109 milliards": not X's
+                    how.how, subject = f"« {subject.text} » is a person: the amount is not theirs", None
+            else:
+                subject = _nearest(mentions, fig["start"], prefer=("organisation", "programme", "product", "event"))
+                subject = subject or self.previous
+            measure_label = measure_label or next(
                 (
                     m
                     for cue, m in fr.MEASURE_CUES
@@ -580,20 +615,71 @@ class Extractor:
                 datatype="xsd:decimal" if fig["unit"] in ("euro", "euro par an", "pétaflops") else "xsd:integer",
                 as_written=fig["as_written"],
                 quote=_clause(sent, fig["start"], fig["end"]),
-                note=note,
+                note=_join(note, _attach_note(how, subject)),
             )
             if cand is not None:
                 self.figure_rows.setdefault(number, []).append((fig["start"], cand))
+                if how is not None and fund is not None:
+                    self._funding(number, sent, fund, cand, how)
+
+    def _funding(self, number: int, sent: str, fund: tuple, fig: Candidate, how: attach.Attached) -> None:
+        """ "financé à hauteur de N par F": an ekg:Funding of the recipient by the funder, its amount in the row."""
+        recipient, funder, _why = fund
+        status = self._fact_status(self.known.fundings, recipient, funder)
+        if status is None:
+            return
+        self.add(
+            ("funding", recipient.iri, funder.iri),
+            kind="funding",
+            status=status,
+            sentence=str(number),
+            subject=curie(recipient.iri),
+            predicate="ekg:fundedBy",
+            object=curie(funder.iri),
+            value=fig.value,
+            unit=fig.unit,
+            qualifier=fig.qualifier,
+            datatype=fig.datatype,
+            as_written=fig.as_written,
+            quote=fig.quote,
+            note=_join(f"amount: the figure of row {fig.id} (ekg:fundingAmount)",
+                       f"reading: {how.how}" if how.reading and how.target is recipient else ""),
+        )
 
     # -- dates --------------------------------------------------------------------------------------
     def _dates(self, number: int, sent: str, mentions: list[Mention]) -> None:
+        line = find_dateline(sent) if number <= 3 else None
+        if line is not None:  # "Paris, le 3 mars 2025 —": the document's date, no entity's
+            self.add(
+                ("date", "dateline"),
+                kind="date",
+                status="new",
+                sentence=str(number),
+                subject=curie(self.doc),
+                predicate="dcterms:date",
+                value=line["value"],
+                datatype=line["datatype"],
+                as_written=line["as_written"],
+                quote=_clause(sent, line["start"], line["end"]),
+                note=f"dateline ({line['place']}): the document's date, not a fact of an entity",
+            )
         for d in find_dates(sent):
-            subject = _nearest(mentions, d["start"], prefer=("event", "programme", "organisation", "product"))
-            subject = subject or self.previous
-            predicate = EKG + ("startDate" if d["since"] else "date")
-            status, note = "new", ""
+            if line is not None and d["start"] < line["end"] and d["end"] > line["start"]:
+                continue
+            how = None
+            founding = False
+            if self.parsed is not None:
+                how = attach.attach(self.parsed, d["start"], d["end"])
+                subject = how.target
+                founding = any(t.lemma_.lower() in FOUNDING_VERBS or t.lower_.startswith(FOUNDING_WORDS)
+                               for t in how.governors[:2])
+            else:
+                subject = _nearest(mentions, d["start"], prefer=("event", "programme", "organisation", "product"))
+                subject = subject or self.previous
+            predicate = EKG + ("startDate" if d["since"] or founding else "date")
+            status, note = "new", "founding date: ekg:startDate" if founding else ""
             figures = [c for start, c in self.figure_rows.get(number, []) if start < d["start"]]
-            if figures and d["as_written"].lower().startswith("en ") and d["datatype"] == "xsd:gYear":
+            if figures and d["as_written"].lower().startswith("en ") and d["datatype"] == "xsd:gYear" and not founding:
                 for fig in figures:
                     self.add(
                         ("date", number, d["as_written"], fig.id),
@@ -609,6 +695,8 @@ class Extractor:
                         note=f"date of the figure in row {fig.id}",
                     )
                 continue
+            if subject is None and d["datatype"] == "ekg:notStated":
+                continue  # "depuis l'an dernier" about nothing named: no value and no subject, nothing to check
             if subject and d["datatype"] != "ekg:notStated":
                 held = self.known.literal_facts.get((subject.iri, predicate), set())
                 if d["value"] in held:
@@ -626,7 +714,7 @@ class Extractor:
                 datatype=d["datatype"],
                 as_written=d["as_written"],
                 quote=_clause(sent, d["start"], d["end"]),
-                note=note
+                note=_join(note, _attach_note(how, subject))
                 or (
                     "no year written: none is guessed"
                     if d["datatype"] == "xsd:gMonthDay"
@@ -1118,13 +1206,14 @@ _DATE = re.compile(
     rf"(?P<range>(?:[Ll]es\s+)?(?P<d1>\d{{1,2}})\s+(?:et|au)\s+(?P<d2>\d{{1,2}})\s+(?P<m4>{_MONTH})\s+(?P<y4>\d{{4}}))"
     rf"|(?P<full>(?:(?P<since1>[Dd]epuis|[Dd]ès)\s+)?(?:[Ll]e\s+)?(?P<day>1er|\d{{1,2}})\s+(?P<m1>{_MONTH})"
     rf"(?:\s+(?P<y1>\d{{4}}))?)"
-    rf"|(?P<rel>(?P<m3>{_MONTH})\s+dernier)"
+    rf"|(?P<rel>(?P<m3>{_MONTH})\s+dernier|(?<![\w])[Ll]['’](?:an|année)\s+(?:dernière|dernier|passée|passé)\b"
+    rf"|(?<![\w])[Ll]['’](?:an|année)\s+précédente?\b)"
     rf"|(?P<month>(?:(?P<since2>[Dd]epuis|[Dd]ès)\s+|[Ee]n\s+|[Dd]ébut\s+|[Ff]in\s+)?(?P<m2>{_MONTH})\s+(?P<y2>\d{{4}}))"
     rf"|(?P<year>(?P<pre>[Dd]epuis|[Dd]ès|[Ee]n|[Àà] partir de)\s+(?P<y3>(?:19|20)\d{{2}}))\b"
 )
 
 
-_DATE_HINT = re.compile(rf"\d|{_MONTH}", re.IGNORECASE)
+_DATE_HINT = re.compile(rf"\d|{_MONTH}|\bl['’]an(?:née)?\s", re.IGNORECASE)
 
 
 def find_dates(sent: str) -> list[dict]:
@@ -1312,6 +1401,21 @@ def _keyword_type(before: str, name: str) -> tuple[str, str]:
     if head:
         return fr.TYPE_KEYWORDS[head.group(1)]
     return "", ""
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def _attach_note(how: attach.Attached | None, subject: Mention | None) -> str:
+    """What the row's subject rests on, when the parse chose it: said in the row, so a reviewer can check it."""
+    if how is None:
+        return ""
+    if subject is None:
+        return f"not attached: {how.how or 'the parse names no subject'}; fill the subject or reject"
+    if how.reading and how.target is subject:
+        return f"reading: {how.how} — the text does not name it here"
+    return ""
 
 
 def _context(sent: str, start: int, end: int) -> str:
