@@ -1,36 +1,41 @@
-"""How well `kg ingest` reads a document: leave one seed document out, ingest it, compare with the curated facts.
+"""How well `kg ingest` reads a document, judged as a curator would (issue 22 item 6): leave one seed document
+out and compare with the curated facts, and the fictional fixtures against their expected files.
 
 For each seed document D: a copy of the graph without what only D states (its fact nodes, the triples only D
-attests, the entities only D mentions, the spellings only D prints — data/label-attestations.ttl), then the
-extractor over D's text against that copy, every proposed candidate taken as accepted, and the result compared
-with D's curated facts:
+attests, the entities only D mentions, the spellings only D prints — data/label-attestations.ttl), then
+`kg ingest` over D's text against that copy, and every proposed row judged against D's curated facts, put in the
+fixtures' expected format (tests/fixtures/ingest/README.md) by `gold`. The fixtures (tests/fixtures/ingest/
+NAME.txt vs NAME.expected.json) are ingested against the whole graph. Both are judged by
+`kg.ingest.scoring.judge`:
 
-  (a) mentions linked to the right existing entity      (b) new entities found with the right type family
-  (c) figures (value, unit, qualifier)                  (d) dates (value and datatype; relative dates as written)
-  (e) relations (subject, predicate, object): roles as person–holdsRole–organisation, participations as
-      participatesIn, fundings as fundedBy, inverses folded; a relation whose predicate is a super- or
-      sub-property of the curated one is counted apart ("related"), not as correct.
+  linked mentions (the right existing entity), new entities (label and type family), figures (value, unit,
+  qualifier and the entity they are of), dates (value and datatype, what they are of, what they date), fundings
+  (recipient, funder, amount), relations (both ends and the predicate; roles as holdsRole, participations as
+  participatesIn, inverses and symmetric properties folded), quotations (speaker).
 
-New entities are matched to curated ones by their labels (any French spelling, case/accents/punctuation ignored).
-The same metrics on the three fictional fixtures (tests/fixtures/ingest/*.txt vs *.expected.json, against the
-whole graph). And the time of `kg ingest` on a 5 MB text. Candidates are compared as `kg accept` would write them
-(the comparison reads the rows, so a row `kg accept` would refuse for a missing column still counts as proposed).
+Each cell is precision / recall (rows right / rows proposed; expected found / expected): precision is over every
+row proposed, so a figure on the wrong entity or a relation with one wrong end is a wrong row. The last column is
+the strict precision over all rows. In leave-one-out, new entities match a curated one by any of its labels, and
+a date's `what` is checked only where the curated graph says it (its property and node); the seeds have few
+dates. And the time of `kg ingest` on a 5 MB text.
 
-    .venv/bin/python benchmarks/ingest_loo.py                 # everything (a few minutes)
-    .venv/bin/python benchmarks/ingest_loo.py --skip-big      # no 5 MB timing
-    .venv/bin/python benchmarks/ingest_loo.py --skip-big --errors   # and, on stderr, the relations missed and wrong
+    .venv/bin/python benchmarks/ingest_loo.py                       # everything (a few minutes)
+    .venv/bin/python benchmarks/ingest_loo.py --skip-big            # no 5 MB timing
+    .venv/bin/python benchmarks/ingest_loo.py --fixtures            # the fixtures only: one row each, the total
+    .venv/bin/python benchmarks/ingest_loo.py --fixtures brume ibis # some fixtures
+    .venv/bin/python benchmarks/ingest_loo.py --skip-big --errors   # and, on stderr, every wrong row and missed item
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,10 +44,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from kg.engine.graph import open_graph  # noqa: E402
-from kg.ingest.extract import Extractor  # noqa: E402
-from kg.ingest.known import Known  # noqa: E402
-from kg.ingest.pipeline import parse  # noqa: E402
-from kg.query.search import normalise  # noqa: E402
+from kg.ingest import scoring  # noqa: E402
+from kg.ingest.ingest import ingest  # noqa: E402
+from kg.ingest.known import FAMILIES, FAMILY_ROOTS, Known  # noqa: E402
 from kg.shared.paths import layout  # noqa: E402
 
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -53,28 +57,14 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
-OWL = "http://www.w3.org/2002/07/owl#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
 LABEL_PROPS = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
 NOT_RELATIONS = {RDF + "type", EKG + "mentions", EKG + "mentionedIn", *LABEL_PROPS}
 DATE_PROPS = (EKG + "date", EKG + "startDate", EKG + "endDate")
-KINDS = ("a", "b", "c", "d", "e")
-NAMES = {
-    "a": "(a) linked mentions",
-    "b": "(b) new entities + family",
-    "c": "(c) figures",
-    "d": "(d) dates",
-    "e": "(e) relations",
-}
-
-
-def expand(curie: str) -> str:
-    for prefix, ns in (("ekd:", EKD), ("ekg:", EKG), ("xsd:", XSD)):
-        if curie.startswith(prefix):
-            return ns + curie[len(prefix) :]
-    return curie
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
 
 
 # -- the graph without one document ---------------------------------------------------------------------
@@ -132,101 +122,124 @@ def graph_without(store: ox.Store, doc: str, root: Path) -> Known:
     return Known(open_graph(layout(str(root)), reasoning="none", use_cache=False))
 
 
-# -- what the curators wrote for one document ---------------------------------------------------------------
+# -- what the curators wrote for one document, in the fixtures' expected format ------------------------------
 
 
-class Ontology:
-    def __init__(self) -> None:
-        onto = ox.Store()
-        onto.load(path=str(REPO / "ontology" / "ecosystem.ttl"), format=ox.RdfFormat.TURTLE)
-        self.inverse = {}
-        for q in onto.quads_for_pattern(None, ox.NamedNode(OWL + "inverseOf"), None):
-            self.inverse[q.subject.value] = q.object.value
-            self.inverse[q.object.value] = q.subject.value
-        self.symmetric = {
-            q.subject.value
-            for q in onto.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "SymmetricProperty"))
-        }
-        self.supers = defaultdict(set)
-        for row in onto.query(f"SELECT ?p ?s WHERE {{ ?p <{RDFS}subPropertyOf>+ ?s }}"):
-            self.supers[row["p"].value].add(row["s"].value)
-
-    def canon(self, s: str, p: str, o: str) -> tuple[str, str, str]:
-        if p in self.symmetric:
-            return (min(s, o), p, max(s, o))
-        q = self.inverse.get(p)
-        return (o, q, s) if q and q < p else (s, p, o)
-
-    def related(self, p: str, q: str) -> bool:
-        return q in self.supers.get(p, ()) or p in self.supers.get(q, ())
-
-
-def gold(store: ox.Store, doc: str, known: Known, onto: Ontology) -> dict:
-    """D's curated facts in the comparison's terms; entities as IRIs (new ones also by their labels)."""
+def gold(store: ox.Store, doc: str, known: Known) -> dict:
+    """D's curated facts as an expected dict (tests/fixtures/ingest/README.md): entities the left-out graph
+    still knows by CURIE, the others by their labels (any of them matches: `alt`)."""
     rows = lambda q: [tuple(None if t is None else t.value for t in r) for r in store.query(q)]  # noqa: E731
     mentioned = {e for (e,) in rows(f"SELECT ?e WHERE {{ ?e <{EKG}mentionedIn> <{doc}> }}")}
-    linked = {e for e in mentioned if e in known.entities}
     # An entity the curators marked as having no name in the text (`ekg:notStated foaf:name`: "auteur du texte
-    # 003 (non nommé)") is not a name an extractor can find or match by label: counted apart, not in (b).
+    # 003 (non nommé)") is not a name an extractor can find or match by label: left out of the new entities.
     unnamed = {e for (e,) in rows(f"SELECT ?e WHERE {{ ?e <{EKG}notStated> <{FOAF}name> }}")}
-    new = {e for e in mentioned if e not in known.entities and e not in unnamed}
     full_types = defaultdict(set)
     for s, t in rows("SELECT ?s ?t WHERE { ?s a ?t }"):
         full_types[s].add(t)
-    new_entities = {}
-    for e in new:
+
+    def family(iri: str) -> str | None:
         classes = set()
-        for t in full_types[e]:
+        for t in full_types[iri]:
             classes |= known.superclasses.get(t, {t})
-        fam = _family(classes)
-        if fam in ("person", "organisation", "product", "programme", "place", "event"):
-            labels = {
-                normalise(label)
-                for (label,) in rows(
-                    f"SELECT ?l WHERE {{ VALUES ?p {{ <{RDFS}label> <{SKOS}prefLabel> "
-                    f"<{SKOS}altLabel> }} <{e}> ?p ?l }}"
-                )
-            }
-            new_entities[e] = (fam, labels)
-    figures = Counter(
-        (_dec(v), u, q)
-        for v, u, q in rows(
-            f"SELECT ?v ?u ?q WHERE {{ ?f a <{EKG}Figure> ; <{PROV}wasDerivedFrom> "
-            f"<{doc}> ; <{EKG}value> ?v ; <{EKG}unit> ?u ; <{EKG}qualifier> ?q }}"
-        )
+        for fam, roots in FAMILY_ROOTS:
+            if classes & set(roots):
+                return fam
+        return None
+
+    expected: dict = {k: [] for k in ("mentions", "entities", "figures", "dates", "fundings", "relations",
+                                      "quotations")}
+    names: dict[str, str] = {}
+    for e in sorted(mentioned):
+        if e in known.entities:
+            expected["mentions"].append({"text": "", "iri": curie(e)})
+        elif e not in unnamed and family(e) in FAMILIES:
+            labels = [label for (label,) in rows(
+                f"SELECT ?l WHERE {{ VALUES ?p {{ <{SKOS}prefLabel> <{RDFS}label> <{SKOS}altLabel> }} <{e}> ?p ?l "
+                f'FILTER(lang(?l) = "fr" || lang(?l) = "") }}')]
+            labels = list(dict.fromkeys(labels))
+            if labels:
+                names[e] = labels[0]
+                expected["entities"].append({"label": labels[0], "family": family(e), "alt": labels[1:]})
+
+    def end(iri: str) -> str:
+        return names.get(iri) or curie(iri)
+
+    amounts = {f for (f,) in rows(f"SELECT ?f WHERE {{ ?x <{EKG}fundingAmount> ?f }}")}
+    written: dict[str, str] = {}
+    for f, of, v, u, q, w in rows(
+        f"SELECT ?f ?of ?v ?u ?q ?w WHERE {{ ?f a <{EKG}Figure> ; <{PROV}wasDerivedFrom> <{doc}> ; "
+        f"<{EKG}figureOf> ?of ; <{EKG}value> ?v ; <{EKG}unit> ?u ; <{EKG}qualifier> ?q "
+        f"OPTIONAL {{ ?f <{EKG}valueAsWritten> ?w }} }}"
+    ):
+        written[f] = w or v
+        if f not in amounts:
+            expected["figures"].append({"as_written": w or v, "value": v, "unit": curie(u), "qualifier": curie(q),
+                                        "of": end(of)})
+    for r, fu, v, u, q in rows(
+        f"SELECT ?r ?fu ?v ?u ?q WHERE {{ ?x a <{EKG}Funding> ; <{PROV}wasDerivedFrom> <{doc}> ; "
+        f"<{EKG}fundingRecipient> ?r ; <{EKG}funder> ?fu OPTIONAL {{ ?x <{EKG}fundingAmount> ?a . "
+        f"?a <{EKG}value> ?v ; <{EKG}unit> ?u ; <{EKG}qualifier> ?q }} }}"
+    ):
+        expected["fundings"].append({"as_written": "", "value": v or "", "unit": curie(u) if u else "",
+                                     "qualifier": curie(q) if q else "", "recipient": end(r), "funder": end(fu)})
+    _gold_dates(rows, doc, end, family, full_types, written, expected)
+    _gold_relations(rows, doc, end, expected)
+    for speaker, said in rows(
+        f"SELECT ?s ?t WHERE {{ ?q a <{EKG}Quotation> ; <{PROV}wasDerivedFrom> <{doc}> ; <{EKG}speaker> ?s ; "
+        f"<{EKG}quotedText> ?t }}"
+    ):
+        expected["quotations"].append({"speaker": end(speaker), "starts": " ".join(said.split()[:5])})
+    return expected
+
+
+def _gold_dates(rows, doc, end, family, full_types, written, expected) -> None:
+    """Dates with what they are of; `what` only where the curated graph says it (the property, the node's
+    class), else left out (not checked)."""
+    props = " ".join(f"<{p}>" for p in DATE_PROPS)
+    found = rows(
+        f"SELECT ?s ?p ?v ?w WHERE {{ {{ ?a <{PROV}wasDerivedFrom> <{doc}> ; <{RDF}subject> ?s ; "
+        f"<{RDF}predicate> ?p ; <{RDF}object> ?v VALUES ?p {{ {props} }} }} UNION {{ ?s <{PROV}wasDerivedFrom> "
+        f"<{doc}> ; ?p ?v VALUES ?p {{ <{EKG}date> <{EKG}startDate> }} }} OPTIONAL {{ ?s <{EKG}dateAsWritten> ?w }} }}"
     )
-    dates = set()
-    for v, dt in rows(
-        f"SELECT ?v (DATATYPE(?v) AS ?dt) WHERE {{ {{ ?a <{PROV}wasDerivedFrom> <{doc}> ; "
-        f"<{RDF}predicate> ?p ; <{RDF}object> ?v VALUES ?p {{ {' '.join(f'<{p}>' for p in DATE_PROPS)} }} }}"
-        f" UNION {{ ?f <{PROV}wasDerivedFrom> <{doc}> ; ?dp ?v VALUES ?dp {{ <{EKG}date> <{EKG}startDate> }} }} }}"
+    seen = set()
+    for s, p, v, w in found:
+        if (s, p, v) in seen:
+            continue
+        seen.add((s, p, v))
+        entry = {"as_written": w or v, "value": v, "datatype": curie(_datatype(v)), "of": end(s)}
+        classes = full_types[s]
+        if EKG + "Figure" in classes:
+            entry.update({"of": written.get(s, v), "what": "figure"})
+        elif EKG + "Collaboration" in classes:
+            entry["of"] = [end(x) for (x,) in rows(f"SELECT ?x WHERE {{ <{s}> <{EKG}partner> ?x }}")] or end(s)
+            if p == EKG + "startDate":
+                entry["what"] = "start"
+        elif p == EKG + "startDate" and family(s) != "event":
+            entry["what"] = "start"
+        elif p == EKG + "endDate":
+            entry["what"] = "end"
+        elif family(s) == "event":
+            entry["what"] = "event"
+        expected["dates"].append(entry)
+    for s, w in rows(
+        f"SELECT ?s ?w WHERE {{ ?f <{PROV}wasDerivedFrom> <{doc}> ; <{RDF}subject> ?s ; <{RDF}object> ?w ; "
+        f"<{RDF}predicate> <{EKG}dateAsWritten> }}"
     ):
-        dates.add((v, dt))
-    for (w,) in rows(
-        f"SELECT ?w WHERE {{ ?f <{PROV}wasDerivedFrom> <{doc}> ; <{RDF}object> ?w ; <{RDF}predicate> "
-        f"<{EKG}dateAsWritten> }}"
-    ):
-        if (
-            any(
-                m in w.lower()
-                for m in (
-                    "janvier",
-                    "février",
-                    "mars",
-                    "avril",
-                    "mai",
-                    "juin",
-                    "juillet",
-                    "août",
-                    "septembre",
-                    "octobre",
-                    "novembre",
-                    "décembre",
-                )
-            )
-            and "dernier" in w.lower()
-        ):
-            dates.add((_relative(w), "notStated"))
+        if any(m in w.lower() for m in MONTHS) and "dernier" in w.lower():
+            expected["dates"].append({"as_written": w, "value": "", "datatype": "ekg:notStated", "of": end(s)})
+
+
+def _datatype(value: str) -> str:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return XSD + "date"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return XSD + "gYearMonth"
+    if re.fullmatch(r"--\d{2}-\d{2}", value):
+        return XSD + "gMonthDay"
+    return XSD + "gYear"
+
+
+def _gold_relations(rows, doc, end, expected) -> None:
     relations = set()
     for s, p, o in rows(
         f"SELECT ?s ?p ?o WHERE {{ ?a a <{EKG}Attestation> ; <{PROV}wasDerivedFrom> <{doc}> ; "
@@ -234,193 +247,65 @@ def gold(store: ox.Store, doc: str, known: Known, onto: Ontology) -> dict:
         f'STRSTARTS(STR(?o), "{EKD}") && STRSTARTS(STR(?p), "{EKG}")) }}'
     ):
         if p not in NOT_RELATIONS and p not in DATE_PROPS:
-            relations.add(onto.canon(s, p, o))
+            relations.add((end(s), curie(p), end(o)))
     for h, o in rows(
         f"SELECT ?h ?o WHERE {{ ?r a <{EKG}Role> ; <{PROV}wasDerivedFrom> <{doc}> ; <{EKG}roleHolder> ?h ; "
         f"<{EKG}roleOrganisation> ?o }}"
     ):
-        relations.add(onto.canon(h, EKG + "holdsRole", o))
+        relations.add((end(h), "ekg:holdsRole", end(o)))
     for p, e in rows(
         f"SELECT ?p ?e WHERE {{ ?r a <{EKG}Participation> ; <{PROV}wasDerivedFrom> <{doc}> ; "
         f"<{EKG}participant> ?p ; <{EKG}participationIn> ?e }}"
     ):
-        relations.add(onto.canon(p, EKG + "participatesIn", e))
-    for r, f in rows(
-        f"SELECT ?r ?f WHERE {{ ?x a <{EKG}Funding> ; <{PROV}wasDerivedFrom> <{doc}> ; "
-        f"<{EKG}fundingRecipient> ?r ; <{EKG}funder> ?f }}"
-    ):
-        relations.add(onto.canon(r, EKG + "fundedBy", f))
-    return {"a": linked, "b": new_entities, "c": figures, "d": dates, "e": relations}
+        relations.add((end(p), "ekg:participatesIn", end(e)))
+    expected["relations"] = [{"subject": s, "predicate": p, "object": o} for s, p, o in sorted(relations)]
 
 
-def _family(classes: set[str]) -> str | None:
-    from kg.ingest.known import FAMILY_ROOTS
-
-    for family, roots in FAMILY_ROOTS:
-        if classes & set(roots):
-            return family
-    return None
+def curie(iri: str) -> str:
+    for prefix, ns in (("ekd:", EKD), ("ekg:", EKG), ("xsd:", XSD)):
+        if iri.startswith(ns):
+            return prefix + iri[len(ns):]
+    return iri
 
 
-def _relative(written: str) -> str:
-    return normalise(written).removeprefix("en ").removeprefix("depuis ")
+# -- running the extractor -----------------------------------------------------------------------------------
 
 
-def _dec(value: str) -> str:
-    from decimal import Decimal
-
-    return format(Decimal(value).normalize(), "f")
-
-
-# -- comparing --------------------------------------------------------------------------------------------
+def extract(path: Path, data_dir: str | None, doc_id: str | None) -> tuple[list, str]:
+    """The candidate rows `kg ingest` proposes for one text (its public entry point, model included), and the
+    IRI of the document they are proposed for."""
+    done = ingest(path, data_dir=data_dir, doc_id=doc_id, use_cache=data_dir is None)
+    return done.candidates, EKD + done.doc_id
 
 
-def compare(cands, g: dict, onto: Ontology, known_labels: dict[str, str] | None = None) -> dict:
-    """(correct, proposed, expected[, related]) per kind."""
-    out = {}
-    linked = {expand(c.subject) for c in cands if c.kind == "mention"}
-    out["a"] = (len(linked & g["a"]), len(linked), len(g["a"]))
-    # (b): proposed new entities matched by label to a curated new entity
-    pred_map = {}
-    correct_b, hit_gold = 0, set()
-    entity_rows = [c for c in cands if c.kind == "entity"]
-    for c in entity_rows:
-        norm = normalise(c.label)
-        for e, (fam, labels) in g["b"].items():
-            if norm in labels:
-                pred_map[expand(c.subject)] = e
-                if fam == c.value:
-                    correct_b += 1
-                    hit_gold.add(e)
-                break
-    out["b"] = (correct_b, len(entity_rows), len(g["b"]), len(hit_gold))
-    figs = Counter((_dec(c.value), expand(c.unit), expand(c.qualifier)) for c in cands if c.kind == "figure")
-    out["c"] = (sum((figs & g["c"]).values()), sum(figs.values()), sum(g["c"].values()))
-    dates = set()
-    for c in cands:
-        if c.kind == "date":
-            dates.add(
-                (_relative(c.as_written), "notStated")
-                if c.datatype == "ekg:notStated"
-                else (c.value, expand(c.datatype))
-            )
-    out["d"] = (len(dates & g["d"]), len(dates), len(g["d"]))
-    rels = set()
-    for c in cands:
-        if c.kind in ("relation", "role", "participation", "funding"):
-            s, o = expand(c.subject), expand(c.object)
-            s, o = pred_map.get(s, s), pred_map.get(o, o)
-            rels.add(onto.canon(s, expand(c.predicate), o))
-        elif c.kind == "agreement":
-            for party in c.object.split():
-                rels.add(onto.canon(expand(c.subject), EKG + "party", pred_map.get(expand(party), expand(party))))
-    exact = rels & g["e"]
-    related = {
-        r for r in rels - exact if any(r[0] == x[0] and r[2] == x[2] and onto.related(r[1], x[1]) for x in g["e"])
+def leave_one_out(errors: bool) -> dict[str, scoring.Score]:
+    store = full_store()
+    docs = {
+        row["f"].value: row["d"].value
+        for row in store.query(
+            f"SELECT ?d ?f WHERE {{ ?d a <{EKG}SourceDocument> ; <http://purl.org/dc/terms/identifier> ?f }}"
+        )
     }
-    out["e"] = (len(exact), len(rels), len(g["e"]), len(related))
-    out["e_missed"], out["e_wrong"] = g["e"] - rels, rels - exact
-    out["found"] = linked | set(pred_map.values()) | {expand(c.subject) for c in cands if c.kind == "agreement"}
-    return out
+    results = {}
+    for file in sorted(docs):
+        doc = docs[file]
+        with tempfile.TemporaryDirectory() as tmp:
+            known = graph_without(store, doc, Path(tmp))
+            expected = gold(store, doc, known)
+            cands, doc_iri = extract(SEEDS / file, tmp, None)
+            results[file[:3]] = scoring.judge(cands, expected, scoring.Graph.from_known(known), doc_iri)
+        if errors:
+            print(scoring.errors(file[:3], results[file[:3]]), file=sys.stderr)
+    return results
 
 
-def pr(correct: int, proposed: int, expected: int) -> tuple[float, float]:
-    return (100 * correct / proposed if proposed else 100.0, 100 * correct / expected if expected else 100.0)
-
-
-def table(results: dict[str, dict]) -> str:
-    lines = ["| document | " + " | ".join(NAMES[k] + " P / R" for k in KINDS) + " |", "|---|" + "---|" * len(KINDS)]
-    total = {k: [0, 0, 0] for k in KINDS}
-    for name, res in results.items():
-        cells = []
-        for k in KINDS:
-            c, p, e = res[k][:3]
-            if k == "b":
-                c_prec, c_rec = res[k][0], res[k][3]
-                prec, rec = (100 * c_prec / p if p else 100.0), (100 * c_rec / e if e else 100.0)
-                total[k][0] += c_rec
-            else:
-                prec, rec = pr(c, p, e)
-                total[k][0] += c
-            total[k][1] += p
-            total[k][2] += e
-            extra = f" (+{res[k][3]} related)" if k == "e" and res[k][3] else ""
-            cells.append(f"{prec:.0f} % / {rec:.0f} % ({c}/{p}/{e}){extra}")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    cells = []
-    for k in KINDS:
-        prec, rec = pr(*total[k])
-        cells.append(f"**{prec:.0f} % / {rec:.0f} %**")
-    lines.append("| **total** | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def print_errors(file: str, res: dict, store: ox.Store) -> None:
-    """The relations a document's curators wrote that were missed, and the proposed ones that are wrong, by
-    property (labels from the whole graph)."""
-
-    def name(iri: str) -> str:
-        for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS + "label"), None):
-            return q.object.value
-        return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-    for title, triples in (("missed", res["e_missed"]), ("wrong", res["e_wrong"])):
-        by_p = defaultdict(list)
-        for s, p, o in triples:
-            mark = "" if title == "wrong" or (s in res["found"] and o in res["found"]) else " [end not found]"
-            by_p[p.rsplit("#", 1)[-1]].append(f"{name(s)} -> {name(o)}{mark}")
-        print(f"--- {file} {title} ({len(triples)})", file=sys.stderr)
-        for p, items in sorted(by_p.items(), key=lambda kv: -len(kv[1])):
-            print(f"  {p} ({len(items)}): " + "; ".join(sorted(items)), file=sys.stderr)
-
-
-# -- fixtures ------------------------------------------------------------------------------------------------
-
-
-def fixture_gold(expected: dict, known: Known) -> dict:
-    labels = lambda x: normalise(x)  # noqa: E731
-
-    def end(x: str) -> str:  # an entity the graph knows is named by its CURIE, compared by its label
-        return normalise(known.label(expand(x))) if x.startswith("ekd:") else normalise(x)
-
-    return {
-        "a": {expand(m["iri"]) for m in expected["mentions"]},
-        "b": {e["label"]: (e["family"], {labels(e["label"])}) for e in expected["entities"]},
-        "c": Counter((_dec(f["value"]), expand(f["unit"]), expand(f["qualifier"])) for f in expected["figures"]),
-        "d": {
-            (_relative(d["as_written"]), "notStated")
-            if d["datatype"] == "ekg:notStated"
-            else (d["value"], expand(d["datatype"]))
-            for d in expected["dates"]
-        },
-        "e": {(end(r["subject"]), expand(r["predicate"]), end(r["object"])) for r in expected["relations"]},
-    }
-
-
-def fixture_compare(cands, g: dict, known: Known, onto: Ontology) -> dict:
-    label_of = {}
-    for c in cands:
-        if c.kind in ("entity", "agreement"):
-            label_of[expand(c.subject)] = normalise(c.label)
-
-    def lab(iri: str) -> str:
-        return label_of.get(iri) or normalise(known.label(iri))
-
-    relabelled = []
-    for c in cands:
-        if c.kind in ("relation", "role", "participation", "funding", "agreement"):
-            relabelled.append(c)
-    res = compare(cands, {**g, "e": set()}, onto)
-    rels = set()
-    for c in relabelled:
-        if c.kind == "agreement":
-            for party in c.object.split():
-                rels.add((normalise(c.label), EKG + "party", lab(expand(party))))
-        else:
-            rels.add((lab(expand(c.subject)), expand(c.predicate), lab(expand(c.object))))
-    exact = rels & g["e"]
-    res["e"] = (len(exact), len(rels), len(g["e"]), 0)
-    return res
+def fixtures(errors: bool, names: list[str] | None = None) -> dict[str, scoring.Score]:
+    graph = scoring.Graph.from_known(Known(open_graph(layout(None), reasoning="none")))
+    results = scoring.score_folder(FIXTURES, lambda p: extract(p, None, "doc-999")[0], graph, EKD + "doc-999", names)
+    if errors:
+        for name, score in results.items():
+            print(scoring.errors(name, score), file=sys.stderr)
+    return results
 
 
 # -- the 5 MB text ---------------------------------------------------------------------------------------------
@@ -449,40 +334,29 @@ def big_text_timing(root: Path) -> str:
     )
 
 
+def report(title: str, results: dict[str, scoring.Score]) -> str:
+    """The table, and what it counts wrong that a reader may want to see."""
+    out = [f"## {title}", "", scoring.table(results), ""]
+    total = scoring.add(results.values())
+    dates = total.tallies["dates"]
+    out.append(f"Date rows on the right subject with the right value, whatever they say they date: "
+               f"{total.dates_on_subject} of {dates.proposed} (right as a whole: {dates.correct}). Relations right "
+               f"but for a super- or sub-property: {total.related}.")
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str]) -> int:
+    errors = "--errors" in argv
+    names = [a for a in argv if not a.startswith("--")] or None
+    load = os.getloadavg()[0]
+    if "--fixtures" in argv:
+        print(report(f"Fictional fixtures (load average {load:.1f})", fixtures(errors, names)))
+        return 0
     if not SEEDS.is_dir():
         print(f"ingest_loo.py: {SEEDS} not found", file=sys.stderr)
         return 2
-    onto = Ontology()
-    store = full_store()
-    docs = {
-        row["f"].value: row["d"].value
-        for row in store.query(
-            "SELECT ?d ?f WHERE { ?d a <https://w3id.org/ecosystem-kg/ontology#SourceDocument> ; "
-            "<http://purl.org/dc/terms/identifier> ?f }"
-        )
-    }
-    results = {}
-    for file in sorted(docs):
-        doc = docs[file]
-        with tempfile.TemporaryDirectory() as tmp:
-            known = graph_without(store, doc, Path(tmp))
-            g = gold(store, doc, known, onto)
-            text = (SEEDS / file).read_text(encoding="utf-8")
-            cands = Extractor(text, known, doc, parse=parse.parse).run()
-            results[file[:3]] = compare(cands, g, onto)
-            print(file, {k: v for k, v in results[file[:3]].items() if k in KINDS}, file=sys.stderr)
-            if "--errors" in argv:
-                print_errors(file, results[file[:3]], store)
-    loo = table(results)
-    known = Known(open_graph(layout(None), reasoning="none"))
-    fixture_results = {}
-    for path in sorted(FIXTURES.glob("*.txt")):
-        expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-        cands = Extractor(path.read_text(encoding="utf-8"), known, EKD + "doc-999", parse=parse.parse).run()
-        fixture_results[path.stem] = fixture_compare(cands, fixture_gold(expected, known), known, onto)
-    fixtures = table(fixture_results)
-    print("## Leave one document out\n\n" + loo + "\n\n## Fictional fixtures\n\n" + fixtures + "\n")
+    print(report(f"Leave one document out (load average {load:.1f})", leave_one_out(errors)))
+    print(report("Fictional fixtures", fixtures(errors)))
     if "--skip-big" not in argv:
         with tempfile.TemporaryDirectory() as tmp:
             print(big_text_timing(Path(tmp)))
