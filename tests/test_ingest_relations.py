@@ -56,7 +56,8 @@ def _extract(name: str, known) -> tuple[list, set, set]:
         return lab(_expand(x)) if x.startswith("ekd:") else normalise(x)
 
     gold = {(end(r["subject"]), r["predicate"], end(r["object"])) for r in expected["relations"]}
-    gold |= {(end(f["recipient"]), "ekg:fundedBy", end(f["funder"])) for f in expected.get("fundings", []) if f["funder"]}
+    gold |= {(end(f["recipient"]), "ekg:fundedBy", end(f["funder"]))
+             for f in expected.get("fundings", []) if f["funder"]}
     got = set()
     for c in cands:
         if c.kind == "agreement":

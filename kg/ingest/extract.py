@@ -30,8 +30,6 @@ from kg.query.search import normalise
 from kg.shared.namespaces import EKD, EKG
 
 VERSION = "kg-ingest-rules/2"
-FOUNDING_VERBS = frozenset({"fonder", "cofonder", "créer", "cocréer", "naître", "fondé", "créé"})
-FOUNDING_WORDS = ("fond", "cofond", "co-fond", "créé", "crée", "création", "fondation")
 NAME_STOP = (
     "s['’]\\w+|a|ont|est|sont|se|sera|qui|que|le|la|les|l|à|au|aux|en|pour|avec|par|sur|dans|lors|"
     "depuis|et\\s+(?:le|la|les|l|un|une)|a\\w+é|\\d+"
@@ -500,6 +498,20 @@ class Extractor:
         self._quotations()
         return self.candidates
 
+    def _not_a_place(self, m: Mention | None, why: str) -> None:
+        """A new name the recogniser read as a place, of which the text says it employs, raises or is funded:
+        an organisation (places do none of these); its entity row is retyped and says why."""
+        if m is None or m.known or m.family != "place":
+            return
+        ent = self.new_entities.get(normalise(m.text))
+        if ent is not None and ent.value == "place":
+            ent.value, ent.type = "organisation", "ekg:Organisation"
+            ent.note = _join(ent.note, f"typed organisation, not place: {why}")
+        m.family, m.cls = "organisation", "Organisation"
+        norm = normalise(m.text)
+        if norm in self.local:
+            self.local[norm] = (self.local[norm][0], "organisation", "Organisation")
+
     def _classes(self, m: Mention) -> set[str]:
         """Class local names of a mention's entity: the graph's types for a known one, the proposed class else."""
         if m.known:
@@ -571,8 +583,11 @@ class Extractor:
                 subject = how.target
                 measure_label = attach.measure(how.governors, fig["unit"])
                 fund = attach.funding(self.parsed, how) if fig["unit"] == "euro" else None
-                if fund is not None:  # a funding amount is the recipient's, never the funder's
-                    subject = fund[0]
+                for end in (subject, *(fund[:2] if fund else ())):
+                    self._not_a_place(end, "it is said to hold a figure or a funding")
+                if fund is not None:  # a funding amount: the funding's, in its row (never the funder's budget)
+                    self._funding(number, sent, fund, fig, unit, qualifier, how)
+                    continue
                 if subject is not None and subject.family == "person":  # "X a annoncé 109 milliards": not X's
                     how.how, subject = f"« {subject.text} » is a person: the amount is not theirs", None
             else:
@@ -619,31 +634,34 @@ class Extractor:
             )
             if cand is not None:
                 self.figure_rows.setdefault(number, []).append((fig["start"], cand))
-                if how is not None and fund is not None:
-                    self._funding(number, sent, fund, cand, how)
 
-    def _funding(self, number: int, sent: str, fund: tuple, fig: Candidate, how: attach.Attached) -> None:
-        """ "financé à hauteur de N par F": an ekg:Funding of the recipient by the funder, its amount in the row."""
+    def _funding(self, number: int, sent: str, fund: tuple, fig: dict, unit: str, qualifier: str,
+                 how: attach.Attached) -> None:
+        """ "financé à hauteur de N par F": an ekg:Funding of the recipient by the funder, its amount in the row
+        (`kg accept` writes it as the funding's ekg:fundingAmount figure)."""
         recipient, funder, _why = fund
         status = self._fact_status(self.known.fundings, recipient, funder)
         if status is None:
             return
+        key = ("funding", recipient.iri, funder.iri)
+        if key in self.proposed_keys:  # a second amount from the same funder: a row of its own
+            key = (*key, fig["as_written"])
         self.add(
-            ("funding", recipient.iri, funder.iri),
+            key,
             kind="funding",
             status=status,
             sentence=str(number),
             subject=curie(recipient.iri),
             predicate="ekg:fundedBy",
             object=curie(funder.iri),
-            value=fig.value,
-            unit=fig.unit,
-            qualifier=fig.qualifier,
-            datatype=fig.datatype,
-            as_written=fig.as_written,
-            quote=fig.quote,
-            note=_join(f"amount: the figure of row {fig.id} (ekg:fundingAmount)",
-                       f"reading: {how.how}" if how.reading and how.target is recipient else ""),
+            value=fig["value"],
+            unit=curie(unit),
+            qualifier=curie(qualifier),
+            datatype="xsd:decimal",
+            as_written=fig["as_written"],
+            quote=_clause(sent, fig["start"], fig["end"]),
+            note=_join("amount: ekg:fundingAmount",
+                       f"reading: {how.how} — the text does not name it here" if how.reading else ""),
         )
 
     # -- dates --------------------------------------------------------------------------------------
@@ -661,23 +679,28 @@ class Extractor:
                 datatype=line["datatype"],
                 as_written=line["as_written"],
                 quote=_clause(sent, line["start"], line["end"]),
+                type="document",
                 note=f"dateline ({line['place']}): the document's date, not a fact of an entity",
             )
         for d in find_dates(sent):
             if line is not None and d["start"] < line["end"] and d["end"] > line["start"]:
                 continue
             how = None
-            founding = False
+            what = ""
             if self.parsed is not None:
                 how = attach.attach(self.parsed, d["start"], d["end"])
                 subject = how.target
-                founding = any(t.lemma_.lower() in FOUNDING_VERBS or t.lower_.startswith(FOUNDING_WORDS)
-                               for t in how.governors[:2])
+                what = attach.date_kind(how, subject.family if subject is not None else "")
             else:
                 subject = _nearest(mentions, d["start"], prefer=("event", "programme", "organisation", "product"))
                 subject = subject or self.previous
-            predicate = EKG + ("startDate" if d["since"] or founding else "date")
-            status, note = "new", "founding date: ekg:startDate" if founding else ""
+            founding = what == "founding"
+            if d["since"]:
+                what = "start"
+            elif not what and subject is not None and subject.family == "event":
+                what = "event"
+            predicate = EKG + ("startDate" if what in ("start", "founding") else "date")
+            status, note = "new", f"{what} date" if what else ""
             figures = [c for start, c in self.figure_rows.get(number, []) if start < d["start"]]
             if figures and d["as_written"].lower().startswith("en ") and d["datatype"] == "xsd:gYear" and not founding:
                 for fig in figures:
@@ -693,6 +716,7 @@ class Extractor:
                         as_written=d["as_written"],
                         quote=_clause(sent, d["start"], d["end"]),
                         note=f"date of the figure in row {fig.id}",
+                        type="figure",
                     )
                 continue
             if subject is None and d["datatype"] == "ekg:notStated":
@@ -714,6 +738,7 @@ class Extractor:
                 datatype=d["datatype"],
                 as_written=d["as_written"],
                 quote=_clause(sent, d["start"], d["end"]),
+                type=what,
                 note=_join(note, _attach_note(how, subject))
                 or (
                     "no year written: none is guessed"

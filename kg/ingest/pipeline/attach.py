@@ -12,6 +12,7 @@ or the previous sentence). The words met on the way are the governors that choos
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,12 +29,12 @@ ANAPHOR_CLASSES = {
     "start": ("Startup", "Company"),
     "startup": ("Startup", "Company"),
     "pme": ("SmallOrMediumEnterprise", "Company"),
-    "laboratoire": ("Laboratory", "ResearchUnit"),
-    "labo": ("Laboratory", "ResearchUnit"),
-    "institut": ("ResearchInstitute",),
+    "laboratoire": ("Laboratory", "ResearchUnit", "ResearchInstitute", "ResearchCentre", "ResearchOrganisation"),
+    "labo": ("Laboratory", "ResearchUnit", "ResearchInstitute", "ResearchCentre"),
+    "institut": ("ResearchInstitute", "Laboratory", "ResearchCentre", "ResearchOrganisation"),
     "université": ("HigherEducationInstitution",),
     "fondation": ("Foundation",),
-    "fonds": ("InvestmentFund", "Fund"),
+    "fonds": ("Organisation", "Foundation"),
     "supercalculateur": ("Supercomputer",),
     "modèle": ("LanguageModel", "AIModel"),
 }
@@ -50,6 +51,7 @@ class Attached:
     verb: Any = None
     agent: Any = None
     reading: str = ""
+    value_end: int = 0
 
 
 class Sentence:
@@ -86,12 +88,20 @@ class Sentence:
     def subject(self) -> Any:
         """The main clause's subject, when it is a name (or resolves to one): what the next sentence continues."""
         if self._subject is False:
-            root = next((t for t in self.doc if t.dep_ == "ROOT" and t.pos_ in VERBISH), None)
-            found = _subject_of(self, root, 0) if root is not None else None
-            self._subject = found.target if found else None
-            if self._subject is None:  # a verbless line or a misparse: the first name at the start of the sentence
+            heads = [t for t in self.doc if t.dep_ == "ROOT"]
+            heads += [t.head for t in self.doc if t.dep_ in SUBJECT_DEPS and t.head not in heads]
+            if self.doc.text[:1].isupper() and PARTICIPLE.fullmatch(self.doc[0].text if len(self.doc) else ""):
+                comma = self.doc.text.find(",")
+                heads = [h for h in heads if h.idx > comma] or heads
+            self._subject = None
+            for head in heads:  # the root's subject, else the first clause that has one (a misparsed root)
+                found = _subject_of(self, head, 0)
+                if found is not None and found.target is not None:
+                    self._subject = found.target
+                    break
+            if self._subject is None:  # a verbless line: a name that opens it
                 first = next((m for m in self.mentions if m.family not in ("place", "concept")), None)
-                self._subject = first if first is not None and first.start < 40 else None
+                self._subject = first if first is not None and first.start <= 4 else None
         return self._subject
 
 
@@ -107,10 +117,32 @@ def attach(sent: Sentence, start: int, end: int) -> Attached:
             found.how = f"the only name in the sentence, « {found.target.text} » (the parse names no subject)"
     inside = [t for t in sent.doc if start <= t.idx < end and t.pos_ in ("NOUN", "PROPN")]
     found.governors = inside + [t for t in found.governors if t not in inside]
+    found.value_end = end
     return found
 
 
+PARTICIPLE = re.compile(r"(?:co-?)?[a-zéèêàâîôûç]+(?:é|ée|és|ées|i|ie|is|ies)", re.IGNORECASE)
+
+
+def _opening_participle(sent: Sentence, start: int) -> bool:
+    """ "Créé en 1998, le laboratoire …", "Fondée à Grenoble en 2018 par …, Torrentis …": the value sits in a
+    participle clause that opens the sentence, before its first comma."""
+    first = sent.doc[0] if len(sent.doc) else None
+    comma = sent.doc.text.find(",")
+    return (first is not None and first.text[:1].isupper() and PARTICIPLE.fullmatch(first.text) is not None
+            and first.lower_ not in ("depuis", "après") and 0 < start < comma)
+
+
 def _climb(sent: Sentence, start: int, end: int) -> Attached:
+    if _opening_participle(sent, start):
+        subject = sent.subject()
+        inside = subject is not None and subject in sent.mentions and subject.start < sent.doc.text.find(",")
+        if subject is not None and _usable(subject) and not inside:
+            found = Attached(subject, f"the participle « {sent.doc[0].text} » opens a clause about the subject, "
+                             f"« {subject.text} »")
+            found.governors = [sent.doc[0]]
+            found.verb = sent.doc[0]
+            return found
     doc = sent.doc
     inside = [t for t in doc if start <= t.idx < end]
     if not inside:
@@ -136,6 +168,10 @@ def _climb(sent: Sentence, start: int, end: int) -> Attached:
         # adjective or noun now and then, and a copula's predicate noun carries the subject)
         if head.pos_ in VERBISH or head.dep_ == "ROOT" or any(c.dep_ in SUBJECT_DEPS for c in head.children):
             return _finish(sent, _subject_of(sent, head, 0), governors, head)
+        if any(c.dep_ == "nummod" for c in head.children) or head.lower_ in ("million", "millions", "milliard",
+                                                                              "milliards", "euros"):
+            current = head  # « 2 millions …, 1,5 million … »: a value coordinated with another one
+            continue
         if _unnamed_thing(sent, head):
             return _finish(sent, Attached(how=f"the value describes « {_phrase(head)} », which names no entity"),
                            governors, None)
@@ -211,15 +247,26 @@ def _name_in(sent: Sentence, tok) -> Any:
     return None
 
 
+def _usable(m: Any) -> bool:
+    """A name a value may be about: not a concept, not a place the graph knows (a new name the recogniser called a
+    place, « Sylvana, qui compte 25 salariés », is one: the caller retypes it)."""
+    return m.family != "concept" and not (m.family == "place" and m.known)
+
+
 def _resolve_noun(sent: Sentence, tok, verb, depth: int) -> Attached | None:
     m = _name_in(sent, tok)
-    if m is not None and m.family not in ("place", "concept"):
+    if m is not None and _usable(m):
         return Attached(m, "subject")
     if m is not None:
         return None
     low = tok.lower_
-    if low in ("qui", "lequel", "laquelle") and verb is not None and verb.dep_ == "acl:relcl":
-        return _resolve_noun(sent, verb.head, None, depth + 1)
+    if low in ("qui", "lequel", "laquelle"):
+        # « Sylvana, qui compte 25 salariés »: the name just before the relative pronoun
+        before = next((m for m in sent.mentions if 0 <= tok.idx - m.end <= 3), None)
+        if before is not None and _usable(before):
+            return Attached(before, f"subject (« {before.text}, qui … »)")
+        if verb is not None and verb.dep_ == "acl:relcl":
+            return _resolve_noun(sent, verb.head, None, depth + 1)
     if low in ("nous", "notre", "nos") and sent.we is not None:
         return Attached(sent.we, f"« {tok.text} » read as « {sent.we.text} » (the text's first person)",
                         reading=tok.text)
@@ -246,50 +293,46 @@ def _antecedent(sent: Sentence, tok, entry: dict) -> Attached | None:
     families = set(entry["families"])
     word = next((t.lower_ for t in tok.subtree if t.pos_ in ("NOUN", "PROPN") or t.lower_ == "start"), tok.lower_)
     classes = ANAPHOR_CLASSES.get(word, ())
-    span = list(tok.subtree) if tok.pos_ == "NOUN" else [tok]
-    written = tok.doc.text[span[0].idx : span[-1].idx + len(span[-1].text)]
-    before = [m for m in sent.mentions if m.end <= tok.idx and m.family in families]
-    if entry["label"] == "pronoun" and tok.i == 0:
-        before = []  # « Elle emploie … » opens the sentence: it continues the previous one
-    fitting = [m for m in before if not classes or sent.classes(m) & set(classes)] or before
-    if fitting:
-        target = fitting[-1]
-        return Attached(target, f"« {written} » read as « {target.text} » (this sentence)", reading=written)
-    prev = sent.previous
-    if prev is None:
-        return None
-    subject = prev.subject()
-    candidates = [m for m in prev.mentions if m.family in families]
-    if classes:
-        by_class = [m for m in candidates if prev.classes(m) & set(classes)]
-        if len({m.iri for m in by_class}) == 1:
-            target = by_class[0]
-            return Attached(target, f"« {written} » read as « {target.text} » (previous sentence)", reading=written)
-    if subject is not None and subject.family in families and (not classes or not prev.classes(subject)
-                                                                or prev.classes(subject) & set(classes)):
-        return Attached(subject, f"« {written} » read as « {subject.text} » (subject of the previous sentence)",
-                        reading=written)
-    if len({m.iri for m in candidates}) == 1:
-        target = candidates[0]
-        return Attached(target, f"« {written} » read as « {target.text} » (previous sentence)", reading=written)
-    if tok.lower_ in ("ce", "cet", "cette") or any(c.lower_ in ("ce", "cet", "cette") for c in tok.children):
-        # « ce programme »: the one entity of that family the last three sentences name
-        back = prev.previous
-        for _ in range(2):  # sentence by sentence: its subject if it fits, else its one fitting name
-            if back is None:
-                break
-            fits = [m for m in back.mentions if m.family in families and m.family != "person"]
-            subject = back.subject()
-            if subject is not None and subject in fits:
-                fits = [subject]
-            if len({m.iri for m in fits}) == 1:
-                target = fits[0]
-                return Attached(target, f"« {written} » read as « {target.text} » (named just before)",
-                                reading=written)
-            if fits:
-                break
-            back = back.previous
+    first = min([tok] + [c for c in tok.children if c.dep_ == "det"], key=lambda t: t.i)
+    written = tok.doc.text[first.idx : tok.idx + len(tok.text)]
+    if tok.i < len(tok.doc) - 2 and tok.doc[tok.i + 1].text == "-":  # « start-up »
+        written = tok.doc.text[first.idx : tok.doc[tok.i + 2].idx + len(tok.doc[tok.i + 2].text)]
+
+    def fits(m: Any, where: Sentence) -> bool:  # a type word's class must agree with what the graph says
+        known = where.classes(m)
+        return not classes or not known or bool(known & set(classes))
+
+    if entry["label"] in ("pronoun", "plural pronoun") and tok.i > 0:
+        # « …, elle … » inside a sentence: the closest fitting name before it in the same sentence
+        before = [m for m in sent.mentions if m.end <= tok.idx and m.family in families and m.family != "person"]
+        if before:
+            target = before[-1]
+            return Attached(target, f"« {written} » read as « {target.text} » (this sentence)", reading=written)
+    back, hops = sent.previous, 0
+    while back is not None and hops < 3:  # back sentence by sentence while none names a candidate
+        candidates = [m for m in back.mentions if m.family in families and fits(m, back)]
+        subject = back.subject()
+        if subject is not None and not fits(subject, back):
+            subject = None
+        if subject is not None and subject.family in families:
+            return Attached(subject, f"« {written} » read as « {subject.text} » (the subject of {_where(hops)})",
+                            reading=written)
+        if classes:
+            by_class = [m for m in candidates if back.classes(m) & set(classes)]
+            if len({m.iri for m in by_class}) == 1:
+                target = by_class[0]
+                return Attached(target, f"« {written} » read as « {target.text} » ({_where(hops)})", reading=written)
+        if len({m.iri for m in candidates}) == 1:
+            target = candidates[0]
+            return Attached(target, f"« {written} » read as « {target.text} » ({_where(hops)})", reading=written)
+        if candidates:
+            return None  # several: not certain
+        back, hops = back.previous, hops + 1
     return None
+
+
+def _where(hops: int) -> str:
+    return "the previous sentence" if hops == 0 else f"{hops + 1} sentences before"
 
 
 def measure(governors: list, unit: str) -> str | None:
@@ -318,6 +361,7 @@ RECEIVE = frozenset({"lever", "levé", "lève", "obtenir", "obtient", "recevoir"
 GIVE = frozenset({"investir", "investit", "injecter", "apporter", "accorder", "allouer", "verser", "octroyer"})
 FUND_NOUNS = frozenset({"financement", "subvention", "soutien", "levée", "tour", "dotation", "aide"})
 _FROM = ("auprès", "part")
+_TO = re.compile(r"\s*(?:d['’]euros\s+)?(?:à|au|aux|dans|en faveur d[eu]|pour)\s+(?:l['’]|la\s+|le\s+|les\s+)?")
 
 
 def funding(sent: Sentence, att: Attached) -> tuple[Any, Any, str] | None:
@@ -337,15 +381,26 @@ def funding(sent: Sentence, att: Attached) -> tuple[Any, Any, str] | None:
         how = "the subject receives the amount"
     elif finance or lemma in GIVE or low in GIVE:
         funder = att.target
-        recipient = _object_name(sent, verb)
+        recipient = _named_right_after(sent, att) or _object_name(sent, verb)
         how = "the subject gives the amount"
     else:
         return None
     if recipient is None or funder is None or recipient is funder or recipient.iri == funder.iri:
         return None
-    if funder.family not in ("organisation", "person", "programme") or recipient.family in ("place", "concept"):
+    if not _usable(funder) or funder.family in ("product", "event") or not _usable(recipient):
         return None
     return recipient, funder, how
+
+
+def _named_right_after(sent: Sentence, att: Attached) -> Any:
+    """ "apporte 2 millions d'euros à Sylvana, 1,5 million à Kestrel": the name just after the amount."""
+    if not att.value_end:
+        return None
+    text = sent.doc.text
+    cue = _TO.match(text, att.value_end)
+    if cue is None:
+        return None
+    return next((m for m in sent.mentions if m.start == cue.end()), None)
 
 
 def _named_after(sent: Sentence, verb, cues: tuple[str, ...]) -> Any:
@@ -381,3 +436,31 @@ def _object_name(sent: Sentence, verb) -> Any:
             if c.dep_ == "obj" or cases & {"dans", "à", "au", "aux", "faveur"}:
                 return m
     return None
+
+
+# What a date is the date of, from the words that govern it (the fixtures' `what`, the review row's `type`).
+DATE_KINDS = (
+    ("founding", ("fonder", "cofonder", "créer", "cocréer", "naître", "fondation", "création"),
+     ("fond", "cofond", "co-fond", "créé", "crée", "création", "fondation", "né", "née")),
+    ("start", ("rejoindre", "adhérer", "intégrer", "lancer", "démarrer", "débuter", "commencer", "diriger",
+               "piloter", "nommer", "utiliser", "entrer"),
+     ("rejoint", "adhér", "intégr", "lancé", "démarr", "début", "commenc", "dirig", "pilot", "nommé", "utilis")),
+    ("release", ("publier", "sortir", "dévoiler", "inaugurer", "présenter", "livrer", "mettre", "ouvrir"),
+     ("publié", "sorti", "dévoilé", "inauguré", "présenté", "livré", "mis en service", "ouvert", "mise en service")),
+)
+
+
+def date_kind(att: Attached, family: str) -> str:
+    """founding, start, release, event or "" for a date, from its two closest governors and what it is about."""
+    for tok in att.governors[:2]:
+        lemma, low = tok.lemma_.lower(), tok.lower_
+        for kind, lemmas, prefixes in DATE_KINDS:
+            if lemma in lemmas or low.startswith(prefixes):
+                if kind == "founding" and family not in ("organisation", ""):
+                    return "release" if family == "product" else "start"
+                if kind == "release" and family not in ("product", ""):
+                    return "event" if family == "event" else "start" if family == "programme" else ""
+                if kind == "start" and family == "product" and lemma in ("lancer",):
+                    return "release"
+                return kind
+    return "event" if family == "event" else ""
