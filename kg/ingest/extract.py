@@ -20,7 +20,7 @@ from kg.ingest import french as fr
 from kg.ingest import names
 from kg.ingest import relations as rel
 from kg.ingest.known import Known, label_key
-from kg.ingest.pipeline import attach
+from kg.ingest.pipeline import attach, relate
 from kg.ingest.pipeline import parse as parse_stage
 from kg.ingest.pipeline.dateline import find_dateline
 from kg.ingest.relations import ROLE_WORDS, list_ids
@@ -106,6 +106,7 @@ class Extractor:
         self.lower_words = {normalise(w) for w in set(re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w-]*", text))}
         self.candidates: list[Candidate] = []
         self.new_entities: dict[str, Candidate] = {}  # normalised label → entity candidate
+        self.typed_by_word: set[str] = set()  # new entities whose family a type word gave (not the recogniser)
         self.new_iris: set[str] = set()
         self.proposed_keys: set[tuple] = set()
         self.counter = 0
@@ -338,6 +339,18 @@ class Extractor:
                 occupied.append((start, end))
                 if not iri:
                     continue  # a concept the document introduced ("le concept de « X »"): no entity
+                ent = self.new_entities.get(norm)
+                if ent is not None and norm not in self.typed_by_word:
+                    # first seen without a type word (a headline: « Falésia tient ses promesses », typed by the
+                    # recogniser), now after one (« Le supercalculateur Falésia »): the type word wins
+                    word_family, word_class = _keyword_type(sent[:start], name)
+                    if word_family and word_family != "concept" and (word_family, word_class) != (fam_, cls_):
+                        fam_, cls_ = word_family, word_class
+                        ent.value, ent.type = fam_, "ekg:" + cls_
+                        ent.note = _join(ent.note, f"typed by « {sent[max(0, start - 30):start].strip()} » in "
+                                                   f"sentence {number}")
+                        self.local[norm] = (iri, fam_, cls_)
+                        self.typed_by_word.add(norm)
                 found.append(Mention(number, start, end, text, iri, iri in self.known.entities, fam_, cls_))
                 continue
             if norm in self.known.by_label:
@@ -392,6 +405,8 @@ class Extractor:
                     note="" if kw_family or family != "misc" else "type guessed",
                 )
                 self.new_entities[norm] = ent
+                if kw_family:
+                    self.typed_by_word.add(norm)
             iri = EKD + ent.subject[4:]
             if norm not in self.local:
                 self.local[norm] = (iri, ent.value, cls)
@@ -481,6 +496,10 @@ class Extractor:
                 mentions += self.dated_events(number, sent, mentions)
             mentions += self.new_mentions(number, sent, mentions, ner_all[index])
             mentions.sort(key=lambda m: m.start)
+            line = find_dateline(sent) if number <= 3 else None
+            for m in mentions if line is not None else ():
+                if not m.known and m.end <= line["start"] and normalise(m.text) == normalise(line["place"]):
+                    self._retype(m, "place", "City", "the place of the dateline")
             self._acronyms(sent, mentions)
             for m in mentions:
                 if m.known:
@@ -503,14 +522,17 @@ class Extractor:
         an organisation (places do none of these); its entity row is retyped and says why."""
         if m is None or m.known or m.family != "place":
             return
-        ent = self.new_entities.get(normalise(m.text))
-        if ent is not None and ent.value == "place":
-            ent.value, ent.type = "organisation", "ekg:Organisation"
-            ent.note = _join(ent.note, f"typed organisation, not place: {why}")
-        m.family, m.cls = "organisation", "Organisation"
+        self._retype(m, "organisation", "Organisation", why)
+
+    def _retype(self, m: Mention, family: str, cls: str, why: str) -> None:
         norm = normalise(m.text)
+        ent = self.new_entities.get(norm)
+        if ent is not None and ent.value != family:
+            ent.value, ent.type = family, "ekg:" + cls
+            ent.note = _join(ent.note, f"typed {family}: {why}")
+        m.family, m.cls = family, cls
         if norm in self.local:
-            self.local[norm] = (self.local[norm][0], "organisation", "Organisation")
+            self.local[norm] = (self.local[norm][0], family, cls)
 
     def _classes(self, m: Mention) -> set[str]:
         """Class local names of a mention's entity: the graph's types for a known one, the proposed class else."""
@@ -756,8 +778,17 @@ class Extractor:
         mentions = [m for m in mentions if m.known or m.start > 3 or not _PARTICIPLE.fullmatch(m.text)
                     or not sent[m.end :].lstrip().startswith("par ")]
         mentions = self._offices_of_known(sent, self._aliased(sent, mentions))
+        doc = self.parsed.doc if self.parsed is not None else None
+        if doc is not None and len(doc) and doc[0].lower_ in ("il", "elle"):
+            # "Il …" opening the sentence: the parse's reading of the previous subjects, for the rules too
+            entry = self.parsed.anaphors().get(0)
+            found = attach._antecedent(self.parsed, doc[0], entry) if entry else None
+            if found is not None and found.target is not None:
+                ctx.topic = found.target
         readings = self._readings(number, sent, mentions)
         everything = sorted(mentions + readings, key=lambda m: m.start)
+        if self.parsed is not None:
+            self._parsed_relations(number, sent)
         if len(everything) >= 2:
             self._apply_rules(number, sent, everything)
         if not (readings and isinstance(readings[0], Reading) and readings[0].why.startswith("pronoun")):
@@ -766,6 +797,33 @@ class Extractor:
             ctx.topic = subject or ctx.topic
         for m in mentions:
             ctx.last[m.family] = m
+
+    def _parsed_relations(self, number: int, sent: str) -> None:
+        """The relations of patterns/relations.json over the parse (kg.ingest.pipeline.relate)."""
+        for found in relate.relations(self.parsed):
+            s, o = found.subject, found.obj
+            start = min(s.start, o.start, found.cue.idx) if s.sentence == o.sentence == number else found.cue.idx
+            end = max(x.end for x in (s, o) if x.sentence == number) if number in (s.sentence, o.sentence) else \
+                found.cue.idx + len(found.cue.text)
+            end = max(end, found.cue.idx + len(found.cue.text))
+            start = min([start] + [x.start for x in (s, o) if x.sentence == number])
+            quote = sent[start:end]
+            before = len(self.candidates)
+            if found.kind == "role":  # « L, dirigé par P »: P holds a role in L, its title not written
+                person, org = (o, s) if o.family == "person" else (s, o)
+                status = self._fact_status(self.known.roles, person, org)
+                if status is None:
+                    continue
+                self.context.roles.setdefault(person.iri, set()).add(org.iri)
+                self.add(("role", person.iri, org.iri), kind="role", status=status, sentence=str(number),
+                         subject=curie(person.iri), predicate="ekg:holdsRole", object=curie(org.iri),
+                         value=f"{found.cue.text} par", quote=quote,
+                         note="no title written: the role is read from « " + found.cue.text + " par »")
+            else:
+                self._relation(number, sent, s, found.predicate, o, found.kind, quote, None, sent, [])
+            if found.reading:
+                for cand in self.candidates[before:]:
+                    cand.note = _join(cand.note, f"reading: {found.reading} — the text does not name it here")
 
     def _aliased(self, sent: str, mentions: list[Mention]) -> list[Mention]:
         """ "Long name (ACR, …)" where only the acronym is known: relations go to the known entity."""
