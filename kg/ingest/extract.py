@@ -360,6 +360,7 @@ class Extractor:
                 continue
             if not forced and (_junk(sent, start, end, family) or self._plural_of_known(norm)
                                or names.noise(sent, start, end) or norm in fr.TYPE_KEYWORDS
+                               or (norm[-1:] in "sx" and norm[:-1] in fr.TYPE_KEYWORDS)
                                or (family in ("place", "organisation", "misc", "person") and (
                                    "," in text or self._common_word(norm, start)))):
                 give_back()
@@ -716,6 +717,12 @@ class Extractor:
             else:
                 subject = _nearest(mentions, d["start"], prefer=("event", "programme", "organisation", "product"))
                 subject = subject or self.previous
+            during = next((m for m in mentions if m.family == "event"
+                           and re.search(r"\blors\s+(?:du|de la|de l['’]|des|d['’])\s*$", sent[: m.start])), None)
+            if during is not None and what not in ("founding", "start"):
+                # « le 28 novembre 2025 lors des Rencontres Amandier »: the day of the event
+                subject, what = during, "event"
+                how = attach.Attached(during, "the day of the event named with « lors de »")
             founding = what == "founding"
             if d["since"]:
                 what = "start"
@@ -1450,7 +1457,7 @@ def _trim(sent: str, start: int, end: int) -> tuple[int, int]:
 
 _KW_ALTERNATION = names.trie_pattern(fr.TYPE_KEYWORDS)  # longest first, read as a trie (fast)
 _KW_BEFORE = re.compile(rf"\b({_KW_ALTERNATION})(?:s|x)?\s+(?:(?!(?:de|du|des|d)\b)\w+\s+)?$")
-_KW_HEAD = re.compile(rf"({_KW_ALTERNATION})(?:\s|$)")
+_KW_HEAD = re.compile(rf"({_KW_ALTERNATION})(?:s|x)?(?:\s|$)")
 _KEYWORD_NAME = re.compile(
     rf"(?i:\b(?:{_KW_ALTERNATION})(?:s|x)?)\s+((?:[A-ZÉÈÀÂÎ0-9][\w’'&.-]*)(?:\s+(?:[A-ZÉÈÀÂÎ0-9]"
     rf"[\w’'&.-]*|et|de|du|des|d[’'][A-ZÉ][\w-]*)){{0,4}})"
@@ -1493,7 +1500,7 @@ def _join(*notes: str) -> str:
 def _attach_note(how: attach.Attached | None, subject: Mention | None) -> str:
     """What the row's subject rests on, when the parse chose it: said in the row, so a reviewer can check it."""
     if how is None:
-        return ""
+        return "attached to the nearest name (no parse: the light pipeline); check the subject" if subject else ""
     if subject is None:
         return f"not attached: {how.how or 'the parse names no subject'}; fill the subject or reject"
     if how.reading and how.target is subject:

@@ -69,8 +69,9 @@ def ingest(path: str | Path, *, data_dir: str | None = None, doc_id: str | None 
     existing = next((iri for ident, iri in known.documents.items() if ident.endswith(f"_{sha[:16]}.txt")), None)
     if doc_id is None:
         doc_id = existing.rsplit("/", 1)[-1] if existing else next_document_id(known, taken or set())
-    if not re.fullmatch(r"doc-\d{3}", doc_id):
-        raise InputError(f"--id: {doc_id!r} is not of the form doc-NNN (three digits, like the graph's documents)")
+    if not re.fullmatch(r"doc-\d{3,}", doc_id):
+        raise InputError(f"--id: {doc_id!r} is not of the form doc-NNN (three digits or more, like the graph's "
+                         "documents)")
     file_name = f"{doc_id[4:]}_{sha[:16]}.txt"
     other = [ident for ident, iri in known.documents.items() if iri == EKD + doc_id and ident != file_name]
     if other:
