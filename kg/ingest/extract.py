@@ -711,9 +711,15 @@ class Extractor:
             how = None
             what = ""
             if self.parsed is not None:
-                how = attach.attach(self.parsed, d["start"], d["end"])
+                adverbial = bool(re.match(r"(?i)(?:depuis|dès|en|à partir)\b", d["as_written"])
+                                 or re.search(r"(?i)\b(?:depuis|dès)\s*$", sent[: d["start"]]))
+                how = attach.attach(self.parsed, d["start"], d["end"], adverbial)
                 subject = how.target
                 what = attach.date_kind(how, subject.family if subject is not None else "")
+                holder = attach.role_holder(self.parsed, how) if d["since"] or what == "start" else None
+                if holder is not None:
+                    subject, what = holder, "start"
+                    how = attach.Attached(holder, "the start of the role of « " + holder.text + " »")
             else:
                 subject = _nearest(mentions, d["start"], prefer=("event", "programme", "organisation", "product"))
                 subject = subject or self.previous

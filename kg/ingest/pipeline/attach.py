@@ -105,10 +105,11 @@ class Sentence:
         return self._subject
 
 
-def attach(sent: Sentence, start: int, end: int) -> Attached:
+def attach(sent: Sentence, start: int, end: int, adverbial: bool = False) -> Attached:
     """What the value written at [start, end) of the sentence is about; failing the parse, the one entity the
-    sentence names (several: nothing)."""
-    found = _climb(sent, start, end)
+    sentence names (several: nothing). `adverbial`: a date like « depuis 2023 », « en 2019 », which modifies a
+    clause, not the name the parser may hang it on (« utilisée par le laboratoire Magma depuis l'an dernier »)."""
+    found = _climb(sent, start, end, adverbial)
     if found.target is None and not found.how.startswith("the subject"):
         names = {m.iri: m for m in sent.mentions if m.family in ("organisation", "product", "programme", "event")
                  and not (start <= m.start < end)}
@@ -133,7 +134,7 @@ def _opening_participle(sent: Sentence, start: int) -> bool:
             and first.lower_ not in ("depuis", "après") and 0 < start < comma)
 
 
-def _climb(sent: Sentence, start: int, end: int) -> Attached:
+def _climb(sent: Sentence, start: int, end: int, adverbial: bool = False) -> Attached:
     if _opening_participle(sent, start):
         subject = sent.subject()
         inside = subject is not None and subject in sent.mentions and subject.start < sent.doc.text.find(",")
@@ -161,8 +162,13 @@ def _climb(sent: Sentence, start: int, end: int) -> Attached:
             current = head
             continue
         m = sent.mention(head)
-        if m is not None and m.family not in ("place", "concept"):
+        named_end = (adverbial and head.pos_ in ("NOUN", "PROPN")
+                     and _dep_of_name(sent, head) in ("obl:agent", "obj", "obl:arg", "obl:mod", "obl"))
+        if m is not None and m.family not in ("place", "concept") and not named_end:
             return _finish(sent, Attached(m, f"the value complements « {m.text} »"), governors, None)
+        if named_end:  # « … par le laboratoire Magma depuis l'an dernier »: the date is the clause's
+            current = head
+            continue
         governors.append(head)
         # a clause's head: a verb, or whatever has a subject (the small model tags « investit », « vise » as
         # adjective or noun now and then, and a copula's predicate noun carries the subject)
@@ -179,6 +185,16 @@ def _climb(sent: Sentence, start: int, end: int) -> Attached:
         if anaphor is not None and head.pos_ in ("NOUN", "PROPN", "PRON"):
             return _finish(sent, anaphor, governors, None)
         current = head
+
+
+def _dep_of_name(sent: Sentence, tok) -> str:
+    """The dependency of the phrase a name token belongs to (« le laboratoire Magma »: that of « laboratoire »)."""
+    m = sent.mention(tok)
+    while m is not None and tok.head.i != tok.i and sent.mention(tok.head) is m:
+        tok = tok.head
+    if tok.dep_ in ("flat:name", "nmod", "appos") and tok.head.i != tok.i and sent.mention(tok.head) is None:
+        tok = tok.head
+    return tok.dep_
 
 
 def _unnamed_thing(sent: Sentence, tok) -> bool:
@@ -207,7 +223,9 @@ def _finish(sent: Sentence, found: Attached | None, governors: list, verb) -> At
     out.governors = governors
     out.verb = verb
     if verb is not None:
-        agent = next((c for c in verb.children if c.dep_ == "obl:agent"), None)
+        agent = next((c for c in verb.children if c.dep_ == "obl:agent" or (
+            c.dep_ in ("obl:mod", "obl", "obl:arg") and any(g.dep_ == "case" and g.lower_ == "par"
+                                                             for g in c.children))), None)
         if agent is not None:
             out.agent = sent.mention(agent) or next(
                 (sent.mention(c) for c in agent.children if c.dep_ in NAME_DEPS and sent.mention(c)), None)
@@ -464,3 +482,13 @@ def date_kind(att: Attached, family: str) -> str:
                     return "release"
                 return kind
     return "event" if family == "event" else ""
+
+
+def role_holder(sent: Sentence, att: Attached) -> Any:
+    """The person a start date is about when its clause says who directs or presides (« Il est dirigé depuis
+    septembre 2024 par Victor Delmas »): a role's start is its holder's."""
+    verb = att.verb
+    if verb is None or not (verb.lemma_.lower() in ("diriger", "présider") or verb.lower_.startswith(("dirig",
+                                                                                                     "présid"))):
+        return None
+    return att.agent if att.agent is not None and att.agent.family == "person" else None
