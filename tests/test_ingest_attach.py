@@ -146,3 +146,27 @@ def test_a_folder_needs_an_output_folder(tmp_path: Path) -> None:
     empty.mkdir()
     result = CliRunner().invoke(cli, ["ingest", str(empty), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "no .txt file" in result.output
+
+
+@pytest.mark.model
+def test_accepted_dateline_and_funding_amount_are_written(parse, tmp_path: Path) -> None:
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    for part in ("data", "ontology"):
+        shutil.copytree(root / part, tmp_path / part)
+    source = tmp_path / "t.txt"
+    source.write_text("Texte fictif de test.\nBrest, le 4 avril 2025 – Le projet Hirondelle est financé à hauteur "
+                      "de 4 millions d'euros par la Fondation Merlane.\n", encoding="utf-8")
+    review = tmp_path / "r.tsv"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(source), "--data", str(tmp_path), "-o", str(review)]).exit_code == 0
+    lines = review.read_text(encoding="utf-8").splitlines()
+    wanted = ("entity", "date", "funding")
+    review.write_text("\n".join(("x" + line) if line.split("\t")[2:3] and line.split("\t")[2] in wanted else line
+                                for line in lines) + "\n", encoding="utf-8")
+    result = runner.invoke(cli, ["accept", str(review), "--data", str(tmp_path), "--sources", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    turtle = next((tmp_path / "data").glob("doc-*.ttl")).read_text(encoding="utf-8")
+    assert 'dcterms:date "2025-04-04"^^xsd:date' in turtle  # the dateline: the document's date
+    assert "ekg:fundingAmount" in turtle and 'ekg:value "4000000"^^xsd:decimal' in turtle
