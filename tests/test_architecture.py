@@ -44,9 +44,15 @@ def imported_modules(path: Path, known: set[str]) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
-                     for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and (node.module or node.level):
+            base = node.module or ""
+            if node.level:  # `from . import x`, `from ..engine import y`: resolved against the file's package
+                here = module_name(path).split(".") if path.is_relative_to(PACKAGE) else ["kg", "_"]
+                if path.name != "__init__.py":
+                    here = here[:-1]
+                here = here[: len(here) - (node.level - 1)] if node.level > 1 else here
+                base = ".".join([*here, base] if base else here)
+            names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names]
         else:
             continue
         for name in names:
@@ -112,6 +118,17 @@ def test_the_reader_sees_imports_inside_functions(tmp_path: Path) -> None:
     assert imported_modules(source, known) == {"kg.shared.paths", "kg.engine.graph", "kg.query.catalog"}
 
 
+def test_the_reader_sees_relative_imports() -> None:
+    """A relative import is an import too: `from ..cli import main` inside kg/engine would go up two layers."""
+    source = PACKAGE / "engine" / "_probe_relative.py"
+    known = {"kg", "kg.engine", "kg.engine.graph", "kg.engine._probe_relative", "kg.cli", "kg.cli.main"}
+    try:
+        source.write_text("from . import graph\nfrom ..cli import main\nfrom .graph import open_graph\n")
+        assert imported_modules(source, known) == {"kg.engine.graph", "kg.cli.main"}
+    finally:
+        source.unlink()
+
+
 def test_the_cycle_finder_finds_a_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
@@ -152,3 +169,20 @@ def test_no_module_left_at_the_top_of_kg() -> None:
     """The top of kg/ holds the version and the regimes only; every module lives in the package of its job."""
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert top == ["__init__.py"], top
+
+
+def _package_modules(package_dir: Path) -> list[str]:
+    """The modules and subpackages a package holds, by the names its docstring should use."""
+    names = [p.stem for p in package_dir.glob("*.py") if p.name != "__init__.py"]
+    names += [p.name for p in package_dir.iterdir() if p.is_dir() and (p / "__init__.py").exists()]
+    return sorted(names)
+
+
+@pytest.mark.parametrize("package", sorted(p.parent.relative_to(PACKAGE.parent).as_posix()
+                                           for p in PACKAGE.rglob("__init__.py") if p.parent != PACKAGE))
+def test_package_docstring_names_every_module(package: str) -> None:
+    """A newcomer reads the package's docstring to find where things are: it names every module it holds."""
+    package_dir = PACKAGE.parent / package
+    doc = ast.get_docstring(ast.parse((package_dir / "__init__.py").read_text(encoding="utf-8"))) or ""
+    missing = [name for name in _package_modules(package_dir) if f"`{name}`" not in doc]
+    assert not missing, f"{package}/__init__.py: name these modules in the docstring (as `name`): {missing}"

@@ -268,3 +268,134 @@ def test_the_2024_note_leans_on_nothing_outside_the_texts(g: Graph) -> None:
     for s, p, o in g.triples:
         if p.value == EKG + "inferenceNote" and "2024" in o.value:
             assert "Ferrari" not in o.value and "nouvelle" not in o.value, s.value
+
+
+# -- 6. say no more than the text (issue 25, item 17) ------------------------------------------------------
+
+SENTENCE_END = (".", "!", "?", "»", "«", ":", "…", ";", ",")
+# Words that say something is used; a relation of use read from other words (a purpose, « pour permettre à … »)
+# says more than the text.
+USE_CUES = re.compile(r"\b(utilis|usage|emploi|s[’']en sert|adoss)", re.IGNORECASE)
+# Words that say X leans on Y, not that Y belongs to X: a structural relation read from them is a reading.
+RELIANCE = re.compile(r"s[’']appuie sur|s[’']appuyant sur|\badoss", re.IGNORECASE)
+STRUCTURE = {EKG + p for p in ("unitOf", "hasUnit", "subOrganisationOf", "hasSubOrganisation", "memberOf",
+                               "hasMember", "supervisedBy", "supervises")}
+ACRONYM = re.compile(r"\b[A-ZÉ]{2,}\d*\b")
+TRANSLATED_ACRONYMS = {"IA": "AI"}
+
+
+@pytest.fixture(scope="module")
+def seed_lines() -> list[str]:
+    require_seeds()
+    return [normalise(line) for path in sorted(SEEDS_DIR.glob("*.txt"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_no_description_is_a_section_heading(g: Graph, seed_lines: list[str]) -> None:
+    """A heading (a line of its own that ends without punctuation) announces a section; it describes nothing in
+    particular, so no dcterms:description is one (Jean Zay's was « Des moyens mutualisés au service de la
+    communauté scientifique »)."""
+    headings = {line for line in seed_lines if not line.endswith(SENTENCE_END)}
+    assert "Des moyens mutualisés au service de la communauté scientifique" in headings  # the rule sees them
+    bad = [f"{s.value}: {o.value!r}" for s, p, o in g.triples
+           if p.value == DCTERMS + "description" and normalise(o.value) in headings]
+    assert not bad, "descriptions taken from section headings:\n" + "\n".join(sorted(bad))
+
+
+def test_role_titles_and_kinds_keep_what_the_texts_write(g: Graph, seed_lines: list[str]) -> None:
+    """A role's French title is in its quote, a role kind's French label is a word of the texts, and the English
+    keeps every acronym the French writes (« PDG » stays PDG: no text spells out président-directeur général,
+    and "Chair and CEO" would say more); IA / AI is a translation, not an expansion."""
+    text = " ".join(seed_lines).lower()
+    bad = []
+    kinds = {o for _, p, o in g.triples if p.value == EKG + "roleKind"}
+    for role in g.instances(EKG + "Role"):
+        quotes = " ".join(g.quotes(role)).lower()
+        for title in g.out[role].get(EKG + "roleTitle", []):
+            if title.language == "fr" and normalise(title.value).lower() not in quotes:
+                bad.append(f"{role.value}: title {title.value!r} is not in its quote")
+    for node in sorted(kinds, key=str):
+        for label in g.out[node].get(RDFS + "label", []):
+            if label.language == "fr" and not re.search(r"(?<!\w)" + re.escape(label.value.lower()) + r"(?!\w)",
+                                                        text):
+                bad.append(f"{node.value}: role kind {label.value!r} is written by no text")
+    for node in [*g.instances(EKG + "Role"), *sorted(kinds, key=str)]:
+        for prop in (RDFS + "label", EKG + "roleTitle"):
+            values = g.out[node].get(prop, [])
+            french = {a for v in values if v.language == "fr" for a in ACRONYM.findall(v.value)}
+            english = {a for v in values if v.language == "en" for a in ACRONYM.findall(v.value)}
+            lost = {a for a in french - english if TRANSLATED_ACRONYMS.get(a) not in english}
+            if lost:
+                bad.append(f"{node.value}: the English {prop.rsplit('#', 1)[-1]} spells out {sorted(lost)}")
+    assert not bad, "role titles and kinds that say more than the texts:\n" + "\n".join(bad)
+
+
+def test_every_use_is_read_from_words_of_use(g: Graph) -> None:
+    """ekg:usedBy / ekg:uses need words that say use (« utilisé par », « utilisateur du »); a purpose
+    (« pour permettre à la communauté OpenLLM d'interagir avec elle ») is not a use. Words that only come near
+    it (« adossé au supercalculateur ») carry an inference note."""
+    bad, seen = [], 0
+    for att in g.attestations:
+        p = g.spo(att)[1]
+        if p is None or p.value not in (EKG + "usedBy", EKG + "uses"):
+            continue
+        seen += 1
+        quotes = " ".join(g.quotes(att))
+        if not USE_CUES.search(quotes):
+            bad.append(f"{att.value}: {quotes!r}")
+        elif re.search(r"\badoss", quotes, re.IGNORECASE) and not g.out[att].get(EKG + "inferenceNote"):
+            bad.append(f"{att.value}: « adossé » read as use without an inference note")
+    assert seen >= 3
+    assert not bad, "uses the text does not state:\n" + "\n".join(bad)
+
+
+def test_structure_read_from_reliance_is_marked_as_a_reading(g: Graph) -> None:
+    """« X s'appuie sur un comité » says X leans on it, not that it is X's unit: a unitOf (or any structural
+    relation) read from such words carries an ekg:inferenceNote saying so."""
+    bad, seen = [], 0
+    for att in g.attestations:
+        p = g.spo(att)[1]
+        if p is None or p.value not in STRUCTURE or not RELIANCE.search(" ".join(g.quotes(att))):
+            continue
+        seen += 1
+        notes = {n.language: n.value for n in g.out[att].get(EKG + "inferenceNote", [])}
+        if "appuie" not in notes.get("fr", "") and "adoss" not in notes.get("fr", "").lower():
+            bad.append(att.value)
+    assert seen >= 2
+    assert not bad, "structure read from « s'appuie sur » without a note:\n" + "\n".join(bad)
+
+
+def test_labels_we_wrote_name_only_what_the_graph_links(g: Graph, seed_lines: list[str]) -> None:
+    """A label no text prints (« après-midi du 13 juin 2024 … ») is ours: every other entity it names as a whole
+    name must be linked to the thing, directly or through one node (a fact, an event). « organisatrice de
+    l'après-midi 1001 Parcours » tied the afternoon to 1001 Parcours, which no statement does."""
+    from kg.ingest.labelmatch import NameIndex
+
+    text = " ".join(seed_lines).lower()
+    documents = set(g.instances(EKG + "SourceDocument"))
+    entities = {s for s, props in g.out.items() if EKG + "mentionedIn" in props}
+    names = NameIndex(((e.value, n.value) for e in entities
+                       for prop in (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
+                       for n in g.out[e].get(prop, []) if n.language == "fr"), max_words=100)
+    near: dict = defaultdict(set)
+    for s, p, o in g.triples:
+        if isinstance(o, ox.NamedNode) and p.value not in (TYPE, EKG + "mentionedIn", EKG + "mentions") \
+                and s not in documents and o not in documents:
+            near[s.value].add(o.value)
+            near[o.value].add(s.value)
+    bad, checked = [], 0
+    for entity in sorted(entities, key=str):
+        for label in g.out[entity].get(RDFS + "label", []):
+            if label.language != "fr" or label.value.lower() in text:
+                continue
+            checked += 1
+            for other in sorted({iri for span in names.candidates(label.value) for iri in span.iris} - {entity.value}):
+                spelled = [v.value for prop in (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
+                           for v in g.out[N(other)].get(prop, []) if v.language == "fr"]
+                if not any(names.occurrences(s, other, label.value) for s in spelled):
+                    continue  # inside a longer name of something else (« France » in « France 24 »)
+                linked = other in near[entity.value] or any(other in near[x] for x in near[entity.value])
+                if not linked:
+                    bad.append(f"{entity.value}: {label.value!r} names {other}, which nothing links to it")
+    assert checked >= 10
+    assert not bad, "labels that tie things the graph does not link:\n" + "\n".join(bad)

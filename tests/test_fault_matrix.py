@@ -729,3 +729,134 @@ def test_ctrl_c_handed_to_the_query_thread_still_stops_the_wait(tmp_path: Path) 
                           preexec_fn=_interruptible)
     word, seconds = done.stdout.split()
     assert word == "interrupted" and float(seconds) < 5, done.stdout + done.stderr
+
+
+# == issue 25: a full standard output, numbers, empty paths, search text ==========================================
+FULL_STDOUT_COMMANDS = [
+    ["queries"], ["query", "lab-parents"], ["sparql", "SELECT * WHERE { ?s ?p ?o }"], ["export"],
+    ["describe", "ekd:lix"], ["search", "lab"], ["stats"], ["validate", "--data", str(MINI.parents[2])],
+    ["explain", "ekd:lix", "rdf:type", "ekg:Laboratory"],
+    ["report"], ["diff", str(MINI), str(MINI)], ["query", "lab-parents", "--format", "json"],
+]
+
+
+def _to_dev_full(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    with open("/dev/full", "wb") as full:
+        return subprocess.run([str(KG), *args], stdout=full, stderr=subprocess.PIPE, env=env, timeout=300)
+
+
+@pytest.mark.parametrize("args", FULL_STDOUT_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_a_full_standard_output_is_one_line_exit_2(mini_env: dict[str, str], args: list[str]) -> None:
+    """`kg … > /dev/full`: one line `Error: … No space left on device`, exit 2, as `-o /dev/full` says it."""
+    done = _to_dev_full(args, mini_env)
+    assert_script_one_line_error(done, "No space left on device")
+
+
+@pytest.mark.model
+def test_a_full_standard_output_in_kg_ingest(mini_env: dict[str, str], tmp_path: Path) -> None:
+    from kg.ingest import ner
+
+    if not ner.available():
+        why = "the French model is not installed (scripts/install-model.sh)"
+        pytest.fail(why + " (CI=true: model tests must run)") if os.environ.get("CI") == "true" else pytest.skip(why)
+    text = tmp_path / "article.txt"
+    text.write_text("Le CNRS et LINAGORA ont signé un accord à Paris.\n", encoding="utf-8")
+    assert_script_one_line_error(_to_dev_full(["ingest", str(text)], mini_env), "No space left on device")
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["serve", "--timeout", "nan"], "--timeout"), (["serve", "--timeout", "inf"], "--timeout"),
+    (["serve", "--timeout", "1e400"], "--timeout"), (["serve", "--timeout", "-1"], "--timeout"),
+    (["serve", "--max-rows", "99999999999999999999"], "--max-rows"),
+    (["serve", "--processes", "100000"], "--processes"),
+    (["load", "http://127.0.0.1:9/", "--deadline", "inf"], "--deadline"),
+    (["load", "http://127.0.0.1:9/", "--timeout", "nan"], "--timeout"),
+    (["load", "http://127.0.0.1:9/", "--batch-size", "99999999999999999999"], "--batch-size"),
+    (["sparql", "ASK {}", "--timeout", "nan"], "--timeout"),
+    (["query", "lab-parents", "--timeout", "inf"], "--timeout"),
+    (["sparql", "ASK {}", "--timeout", "1e12"], "--timeout"),
+])
+def test_numeric_options_are_finite_and_in_range(mini_env: dict[str, str], args: list[str], option: str) -> None:
+    """`nan` and `inf` compare false with every bound: each numeric option refuses them in one usage line."""
+    assert_one_line_error(run(*args), option)
+    assert_script_one_line_error(script(*args, env=mini_env), option)
+
+
+@pytest.mark.parametrize(("args", "what"), [
+    (["report", "-o", ""], "-o"), (["diff", str(MINI), str(MINI), "-o", ""], "-o"), (["docs", ""], "OUTDIR"),
+    (["report", "--sources", ""], "--sources"), (["report", "--checks", ""], "--checks"),
+    (["diff", str(MINI), str(MINI), "--repo", ""], "--repo"), (["serve", "--sources", ""], "--sources"),
+    (["ingest", "x.txt", "-o", ""], "-o"), (["accept", "x.tsv", "--sources", ""], "--sources"),
+    (["release", ""], "OUTDIR"), (["diff", "", str(MINI)], "version"),
+])
+def test_empty_paths_are_refused_everywhere(mini_env: dict[str, str], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch, args: list[str], what: str) -> None:
+    """`-o ''` once wrote to stdout (report, diff) and `kg docs ''` into the working directory."""
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert_one_line_error(result, what, "empty")
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []
+
+
+def test_serve_sources_must_be_a_folder(mini_env: dict[str, str], tmp_path: Path) -> None:
+    assert_one_line_error(run("serve", "--sources", str(tmp_path / "nonexistent")), "--sources", "no such folder")
+    (tmp_path / "file.txt").write_text("x")
+    assert_one_line_error(run("serve", "--sources", str(tmp_path / "file.txt")), "--sources")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "give some text"), ("   ", "give some text"), (BAD_BYTES, "not valid UTF-8"),
+    ("«…»", "no letter or digit"),
+])
+def test_search_refuses_empty_or_undecodable_text(mini_env: dict[str, str], text: str, message: str) -> None:
+    """As `kg describe` does: one line, exit 2, not "(no match)" and exit 1."""
+    assert_one_line_error(run("search", "--", text), message)
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["console script", "click"])
+def test_timeout_bounds_a_local_query(how: str) -> None:
+    """`kg sparql --timeout 3` without --endpoint once ran a runaway past 60 s: it is the local bound too."""
+    argv = [str(KG)] if how == "console script" else [sys.executable, "-m", "kg.cli.main"]
+    env = {k: v for k, v in os.environ.items() if k not in ("KG_DATA_DIR", "KG_ENDPOINT")}
+    started = time.monotonic()
+    done = subprocess.run([*argv, "sparql", RUNAWAY, "--timeout", "2"], capture_output=True, env=env, timeout=120)
+    elapsed = time.monotonic() - started
+    assert_script_one_line_error(done, "ran past the time limit of 2 s", "--timeout")
+    assert elapsed < 30, elapsed  # the project graph opens from the cache, then 2 s
+
+
+def test_one_latin1_line_among_utf8_leaves_the_others_alone() -> None:
+    """A text with one Windows-1252 or Latin-1 line was read wholly as Latin-1: every accent of the UTF-8 lines
+    became mojibake (and mojibake names were proposed as entities). Now each line is read as what it is."""
+    from kg.ingest.reading import decode
+
+    utf8 = "Le CNRS et l’Université Paris-Saclay ont signé à Orsay.\n".encode()
+    for encoding, name, line in (("cp1252", "Windows-1252", "La société Élysée s’est installée là.\n"),
+                                 ("latin-1", "Latin-1", "La société Élysée est là.\n")):
+        text, how, note = decode(utf8 + line.encode(encoding) + utf8, "f.txt")
+        assert text == utf8.decode() + line + utf8.decode()
+        assert "Ã" not in text and how == f"utf-8+{encoding.replace('cp', 'windows-')}"
+        assert note == f"f.txt: UTF-8 but for line 2, read as {name}"
+    text, how, _ = decode("Le café est à Paris.\n".encode("latin-1"), "f.txt")  # wholly Latin-1: as before
+    assert (text, how) == ("Le café est à Paris.\n", "latin-1")
+
+
+@pytest.mark.model
+def test_kg_ingest_of_a_mixed_text_proposes_no_mojibake(mini_env: dict[str, str], tmp_path: Path) -> None:
+    from kg.ingest import ner
+
+    if not ner.available():
+        why = "the French model is not installed (scripts/install-model.sh)"
+        pytest.fail(why + " (CI=true: model tests must run)") if os.environ.get("CI") == "true" else pytest.skip(why)
+    source = tmp_path / "mixed.txt"
+    source.write_bytes("Le Centre national de la recherche scientifique a signé un accord avec Élise Martin.\n"
+                       .encode() + "La société Orbis Data s’installe à Bruxelles.\n".encode("cp1252"))
+    done = script("ingest", str(source), env=mini_env)
+    assert done.returncode == 0, done.stderr
+    review = done.stdout.decode()
+    assert "Ã" not in review and "Â" not in review and "Élise" in review
+    assert "UTF-8 but for line 2, read as Windows-1252" in done.stderr.decode()

@@ -131,9 +131,9 @@ def test_a_folder_gives_one_review_per_text(parse, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["ingest", str(texts), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["a.review.tsv", "b.review.tsv"]
-    ids = {line.split(": ", 1)[1] for p in out.iterdir() for line in p.read_text(encoding="utf-8").splitlines()
-           if line.startswith("# id: ")}
-    assert len(ids) == 2  # each document its own id
+    documents = {line.split(": ", 1)[1] for p in out.iterdir() for line in p.read_text(encoding="utf-8").splitlines()
+                 if line.startswith("# document: ")}
+    assert documents == {"a.txt", "b.txt"}  # each review names its own text
     assert "ekd:quorvel" in (out / "a.review.tsv").read_text(encoding="utf-8")
     assert "2 review files" in result.output
 

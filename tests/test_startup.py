@@ -45,6 +45,10 @@ def test_a_warm_query_imports_neither_click_nor_the_engine() -> None:
 
 def test_the_cli_lists_the_exporters_formats() -> None:
     from kg.cli.export import EXPORT_FORMATS as CLI_FORMATS
+    from kg.cli.export import RDF_FORMATS, TOOL_FORMATS
     from kg.publish.export import EXPORT_FORMATS
+    from kg.publish.network import FORMATS as NETWORK_FORMATS
 
-    assert CLI_FORMATS == EXPORT_FORMATS
+    assert RDF_FORMATS == EXPORT_FORMATS
+    assert set(TOOL_FORMATS) == {"datapackage", "xlsx", *NETWORK_FORMATS}
+    assert CLI_FORMATS == RDF_FORMATS + TOOL_FORMATS

@@ -31,9 +31,16 @@ def answer_search(text: str, *, lang: str = "en", fmt: str = "text", limit: int 
                   data_dir: str | None = None, use_cache: bool = True) -> Answer:
     """Search the project graph's labels; exit status 1 when nothing matches (like grep)."""
     from kg.engine.graph import open_graph
-    from kg.query.search import SearchIndex
+    from kg.query.search import SearchIndex, normalise
+    from kg.shared.errors import InputError
     from kg.shared.paths import layout
+    from kg.shared.utf8 import check_utf8
 
+    if not text.strip():  # checked before the graph is opened, as `kg describe` does
+        raise InputError("give some text to search for")
+    check_utf8(text, "the search text")
+    if not normalise(text):
+        raise InputError(f"{text!r}: no letter or digit to search for (case, accents and punctuation are ignored)")
     kgraph = open_graph(layout(data_dir), reasoning="none", use_cache=use_cache, provenance=False)
     hits = SearchIndex.from_runner(kgraph.query).search(text, limit=limit, lang=lang)
     return Answer(render_hits(hits, fmt), 0 if hits else EXIT_FALSE)

@@ -25,8 +25,12 @@ COMMAND_MODULES: list[tuple[str, str, str]] = [
     ("load", "load", "load"),
     ("ingest", "ingest", "ingest_command"),
     ("accept", "ingest", "accept_command"),
+    ("retract", "ingest", "retract_command"),
     ("cache", "cache", "cache_group"),
     ("serve", "serve", "serve_command"),
+    # last: `kg init` makes folders, and the hostile-argument test runs every command in one folder in this order
+    ("init", "graph", "init_command"),
+    ("info", "graph", "info_command"),
 ]
 
 

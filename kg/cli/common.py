@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -19,19 +20,68 @@ ENGINE_CHOICES = ENGINES
 
 
 def handle_errors(func: F) -> F:
-    """Turn library errors into one line `Error: …` on stderr and their exit code, never a traceback."""
+    """Turn library errors into one line `Error: …` on stderr and their exit code, never a traceback; so too a
+    standard output that cannot be written (kg.cli.stdout)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kg.cli import stdout
+
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:  # what is still buffered fails here, not at exit: `kg stats > /dev/full`
+                stdout.flush()
         except KgError as exc:
             click.echo(f"Error: {one_line(exc.message)}", err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:
-            sys.exit(0)
+            sys.exit(stdout.reader_gone())
+        except OSError as exc:
+            if not stdout.is_output_error(exc):
+                raise
+            sys.exit(stdout.output_failed(exc))
 
     return wrapper  # type: ignore[return-value]
+
+
+# -- values every command checks the same way -------------------------------------------------------------
+MAX_SECONDS = 1_000_000.0  # 11.5 days: above any sensible limit, below what timers and joins overflow on
+
+
+class Seconds(click.FloatRange):
+    """A positive, finite number of seconds: `nan`, `inf` and overflowing values are one usage error, where a
+    FloatRange lets them through (nan compares false with every bound) to fail later, at every request."""
+
+    name = "seconds"
+
+    def __init__(self, most: float = MAX_SECONDS) -> None:
+        super().__init__(min=0, max=most, min_open=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+def checked_path(what: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback that refuses a file or folder name that names nothing: empty, not UTF-8, holding NUL, or
+    too long (kg.shared.utf8.check_path, the check the library functions make too). One usage error line."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        from kg.shared.utf8 import check_path
+
+        for text in value if isinstance(value, tuple) else (value,):
+            if text is None:
+                continue
+            try:
+                check_path(text, what)
+            except KgError as exc:
+                raise click.UsageError(exc.message, ctx) from None
+        return value
+
+    return callback
 
 
 def print_answer(done: Any) -> None:
@@ -101,8 +151,9 @@ def params_option(func: F) -> F:
 def endpoint_options(func: F) -> F:
     """`--endpoint URL` and its companions: run the query at a remote SPARQL endpoint instead."""
     func = click.option(
-        "--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
-        help="Seconds to wait for --endpoint (in all, retries included), or for the SERVICE calls of a query.",
+        "--timeout", type=Seconds(), default=60.0, show_default=True,
+        help="Seconds a query may take: at --endpoint (in all, retries included), or on the embedded graph "
+             "(its SERVICE calls included).",
     )(func)
     func = click.option(
         "--auth", metavar="USER:PASSWORD", default=None, envvar="KG_ENDPOINT_AUTH",

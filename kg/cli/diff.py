@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kg.cli.common import handle_errors, lang_option
+from kg.cli.common import checked_path, handle_errors, lang_option
 
 DIFF_FORMATS = ("text", "markdown", "json")
 
@@ -17,11 +17,12 @@ DIFF_FORMATS = ("text", "markdown", "json")
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True,
               help="text for the terminal, markdown for a changelog, json for scripts.")
 @lang_option
-@click.option("--repo", metavar="DIR", default=None,
+@click.option("--repo", metavar="DIR", default=None, callback=checked_path("--repo"),
               help="Git repository in which OLD and NEW name revisions. Default: the source tree kg runs from, "
                    "else the working directory's.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences (like git diff --exit-code).")
-@click.option("-o", "--output", metavar="FILE", default=None, help="Write to FILE instead of stdout.")
+@click.option("-o", "--output", metavar="FILE", default=None, callback=checked_path("-o"),
+              help="Write to FILE instead of stdout.")
 @handle_errors
 def diff_command(old: str, new: str, fmt: str, lang: str, repo: str | None, exit_code: bool,
                  output: str | None) -> None:
@@ -46,7 +47,7 @@ def diff_command(old: str, new: str, fmt: str, lang: str, repo: str | None, exit
 
     result = diff_versions(old, new, repo=Path(repo) if repo else None, lang=lang)
     text = render(result, fmt)
-    if output:
+    if output is not None:
         write_atomic([text], output)
     else:
         click.echo(text, nl=False)

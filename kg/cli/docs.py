@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from kg.cli.common import data_option, handle_errors
+from kg.cli.common import checked_path, data_option, handle_errors
 
 
 @click.command("docs")
-@click.argument("outdir")
+@click.argument("outdir", callback=checked_path("OUTDIR"))
 @click.option("--no-diagrams", is_flag=True, help="Only the HTML (the diagrams need Graphviz's dot).")
 @data_option
 @handle_errors

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from kg.cli.common import data_option, engine_options, handle_errors
 
 # Kept here, not imported from kg.publish.export, so that `kg --help` does not load the exporter.
-EXPORT_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml")
+RDF_FORMATS = ("turtle", "jsonld", "nt", "nq", "trig", "xml")
+# Formats for other tools (kg.publish.tables, kg.publish.network): tables for spreadsheets, networks for Gephi.
+TOOL_FORMATS = ("datapackage", "xlsx", "gexf", "graphml")
+EXPORT_FORMATS = RDF_FORMATS + TOOL_FORMATS
+TOOL_EXTENSIONS = {".gexf": "gexf", ".graphml": "graphml", ".xlsx": "xlsx"}
 
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default=None,
-              help="Output format. Default: from the -o file's extension, else turtle.")
+              help="Output format. Default: from the -o file's extension, else turtle. datapackage: a folder of "
+                   "CSV tables with datapackage.json (-o DIR); xlsx: the same tables as one workbook; gexf, "
+                   "graphml: the entity network.")
 @click.option("--inferred", is_flag=True,
               help="Add the closure. For nq/trig, asserted and inferred triples go to their named graphs "
                    ".../graph/ontology, .../graph/data and .../graph/inferred.")
@@ -42,6 +49,8 @@ def export_command(fmt: str | None, inferred: bool, reasoning: str, engine: str,
       kg export --format jsonld -o graph.jsonld
       kg export --inferred --format trig -o graph.trig
       kg export -o graph.nt --data path/to/graph
+      kg export --format datapackage -o tables/      # one CSV per class + datapackage.json
+      kg export --format gexf -o ecosystem.gexf      # for Gephi; graphml for yEd, Cytoscape, igraph
     """
     from kg.engine.graph import open_graph, recovering
     from kg.publish import export
@@ -49,6 +58,13 @@ def export_command(fmt: str | None, inferred: bool, reasoning: str, engine: str,
 
     if output == "-":
         output = None
+    if fmt in TOOL_FORMATS or (fmt is None and output is not None
+                                                      and Path(output).suffix.lower() in TOOL_EXTENSIONS):
+        from kg.cli.export_tools import export_for_tools
+
+        export_for_tools(fmt or TOOL_EXTENSIONS[Path(output).suffix.lower()], output, inferred, reasoning, engine,
+                         no_cache, data_dir)
+        return
     if output is not None:
         export.check_target(output)  # before the work: a read-only or misspelt target fails at once
     fmt = fmt or export.format_for_path(output) or "turtle"

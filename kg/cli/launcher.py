@@ -131,11 +131,14 @@ def run(command: FastCommand, arguments: list[object], options: dict[str, object
     try:
         sys.stdout.write(done.text)  # type: ignore[attr-defined]
         sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (`kg query … | head`): not an error. Python would complain at exit when it
-        # flushes stdout again, so point stdout at /dev/null first.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    except OSError as exc:  # the reader went away (`kg query … | head`: not an error), or a full disk
+        from kg.cli import stdout
+
+        if isinstance(exc, BrokenPipeError):
+            return stdout.reader_gone()
+        if not stdout.is_output_error(exc):
+            raise
+        return stdout.output_failed(exc)
     return done.exit_code  # type: ignore[attr-defined]
 
 

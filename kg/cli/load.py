@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from kg.cli.common import data_option, engine_options, handle_errors
+from kg.cli.common import Seconds, data_option, engine_options, handle_errors
 from kg.shared.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
 STORES = ("oxigraph", "virtuoso", "generic")
@@ -61,11 +61,11 @@ class _ProgressBar:
 @click.option("--graph-inferred", metavar="IRI", default=GRAPH_INFERRED, show_default=True,
               help="Named graph for the inferred triples.")
 @data_option
-@click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1, max=10_000_000), default=10_000, show_default=True,
               help="Triples per request (Graph Store chunk or INSERT DATA).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+@click.option("--timeout", type=Seconds(), default=120.0, show_default=True,
               help="Seconds to wait for the server on each request.")
-@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=600.0, show_default=True,
+@click.option("--deadline", type=Seconds(), default=600.0, show_default=True,
               metavar="SECONDS",
               help="Give up after this many seconds in all (retries included), leaving the live graphs as "
                    "they were; exit 2.")

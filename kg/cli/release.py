@@ -13,8 +13,8 @@ from kg.cli.common import data_option, engine_options, handle_errors
               help="The previous release (its folder, or a git tag/revision) that CHANGES.md starts from. "
                    "Without it the release says it is the first.")
 @click.option("--quotes", type=click.Choice(("full", "none")), default="full", show_default=True,
-              help="none: leave out the quoted words (ekg:quote, ekg:quotedText, quotation labels), keeping "
-                   "documents and sentence indexes.")
+              help="none: leave out the quoted words (ekg:quote, ekg:quotedText, quotation labels, descriptions "
+                   "and notes copied from them), keeping names, documents and sentence indexes.")
 @click.option("--sources", "sources_dir", metavar="DIR", default=None, envvar="KG_SOURCES_DIR",
               help="Folder of the source documents, so the quality report checks the quotes (also $KG_SOURCES_DIR).")
 @click.option("--no-diagrams", is_flag=True, help="Leave out the diagrams (they need Graphviz's dot).")

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kg.cli.common import data_option, handle_errors
+from kg.cli.common import checked_path, data_option, handle_errors
 from kg.shared.errors import EXIT_FALSE
 
 # Kept here, not imported from kg.publish.report, so that `kg --help` does not load the checks.
@@ -19,13 +19,15 @@ REPORT_FORMATS = ("text", "tsv", "json", "html")
               help="Exit 1 when a violation of this level or a more severe one is found; none: never.")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
               help="text for people, tsv (ROBOT's columns), json for scripts, html for a page.")
-@click.option("--checks", "checks_dirs", metavar="DIR", multiple=True,
+@click.option("--checks", "checks_dirs", metavar="DIR", multiple=True, callback=checked_path("--checks"),
               help="Also run the .rq checks in DIR (repeatable); a check named like a built-in one replaces it.")
 @click.option("--no-builtin", is_flag=True, help="Run only the checks of --checks.")
 @click.option("--sources", "sources_dir", metavar="DIR", default=None, envvar="KG_SOURCES_DIR",
+              callback=checked_path("--sources"),
               help="Folder of the source documents (.txt), for the check that quotes are verbatim. "
                    "Also $KG_SOURCES_DIR. Without it that check is skipped.")
-@click.option("-o", "--output", metavar="FILE", default=None, help="Write the report to FILE instead of stdout.")
+@click.option("-o", "--output", metavar="FILE", default=None, callback=checked_path("-o"),
+              help="Write the report to FILE instead of stdout.")
 @data_option
 @handle_errors
 def report_command(fail_on: str, fmt: str, checks_dirs: tuple[str, ...], no_builtin: bool,
@@ -53,7 +55,7 @@ def report_command(fail_on: str, fmt: str, checks_dirs: tuple[str, ...], no_buil
     kgraph = open_graph(layout(data_dir), reasoning="none", use_cache=False)
     result = rep.run_report(kgraph, checks, sources=sources)
     text = rep.render(result, fmt)
-    if output:
+    if output is not None:
         write_atomic([text], output)
     else:
         click.echo(text, nl=False)

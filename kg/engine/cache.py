@@ -41,6 +41,7 @@ from kg.shared.paths import (
     CATALOGUE_FILE,
     DIGESTS_FILE,
     ENV_CACHE_DIR,
+    FULLTEXT_DIR,
     cache_root,
     file_signature,
     pid_alive,
@@ -455,6 +456,18 @@ def _writer_pid(path: Path) -> int | None:
     return None
 
 
+def _is_fulltext_dir(path: Path) -> bool:
+    """The folder of full-text indexes kg writes: nothing in it but `KEY.sqlite` files and their temporary
+    `.tmp-KEY-PID-RAND.sqlite` (anything else makes it the user's, never deleted)."""
+    import re
+
+    if path.is_symlink() or not path.is_dir():
+        return False
+    pattern = re.compile(r"(?:[0-9a-f]{40}|\.tmp-[0-9a-f]{40}-\d+-[A-Za-z0-9_]+)\.sqlite")
+    return all(pattern.fullmatch(child.name) and child.is_file() and not child.is_symlink()
+               for child in path.iterdir())
+
+
 def size_of(path: Path) -> int:
     """Bytes of a file, or of every file below a folder (links not followed)."""
     if not path.is_dir() or path.is_symlink():
@@ -484,6 +497,8 @@ def survey() -> dict:
         if _is_entry(child):
             out["entries"].append(child)
         elif child.name in (DIGESTS_FILE, CATALOGUE_FILE) and child.is_file() and not child.is_symlink():
+            out["remembered"].append(child)
+        elif child.name == FULLTEXT_DIR and _is_fulltext_dir(child):
             out["remembered"].append(child)
         elif (pid := _writer_pid(child)) is not None:
             out["writing" if pid_alive(pid) and pid != os.getpid() else "leftovers"].append(child)

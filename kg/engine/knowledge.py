@@ -165,7 +165,9 @@ class KnowledgeGraph:
         embedded store and remote endpoints receive the very same query.
         """
         from kg.shared.namespaces import PREFIXES
+        from kg.shared.sparqltext import check_nesting
 
+        check_nesting(sparql)  # deeper would crash the process in pyoxigraph's parser
         try:
             result = self.store.query(sparql, prefixes=PREFIXES)
             return to_result(result, sparql)  # evaluation is lazy: a SERVICE call fails while reading rows

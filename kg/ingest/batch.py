@@ -40,9 +40,9 @@ def ingest_folder(folder: str | Path, out_dir: str | Path, *, data_dir: str | No
                   write: Callable[[str, Path], None] | None = None) -> list[Done]:
     """Ingest every .txt of `folder` into `out_dir/NAME.review.tsv`; `each(done, total, file)` after each file.
 
-    Each document gets its own id (the one the graph already gives its text, else the next free number, none
-    given twice in the run). A file that cannot be read stops the run before its review is written; the reviews
-    already written stay (each is complete on its own)."""
+    Each review is that of `kg ingest FILE` (its document id given by `kg accept`, or the graph's when it already
+    holds the text). A file that cannot be read stops the run before its review is written; the reviews already
+    written stay (each is complete on its own)."""
     from kg.engine.graph import open_graph
     from kg.shared.paths import layout
 
@@ -52,11 +52,9 @@ def ingest_folder(folder: str | Path, out_dir: str | Path, *, data_dir: str | No
         raise InputError(f"-o {out}: not a folder (a folder of texts writes one review file per text)")
     out.mkdir(parents=True, exist_ok=True)
     known = Known(open_graph(layout(data_dir), reasoning="none", use_cache=use_cache))
-    taken: set[str] = set()
     done: list[Done] = []
     for number, path in enumerate(files, start=1):
-        result = ingest(path, data_dir=data_dir, use_model=use_model, known=known, taken=taken)
-        taken.add(result.doc_id)
+        result = ingest(path, data_dir=data_dir, use_model=use_model, use_cache=use_cache, known=known)
         target = review_path(out, path)
         if write is not None:
             write(result.review, target)

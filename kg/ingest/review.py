@@ -19,12 +19,15 @@ from kg.shared.errors import InputError
 from kg.shared.records import Record
 
 COLUMNS = ("decision", "id", "kind", "status", "sentence", "subject", "predicate", "object", "value", "unit",
-           "qualifier", "datatype", "as_written", "label", "type", "note", "quote")
+           "qualifier", "datatype", "as_written", "label", "type", "note", "quote", "key")
+# `key` (last, so that the columns a person edits keep their places) is a digest of the row as the extractor
+# proposed it: a decision is remembered under it (kg.ingest.decisions), so a corrected cell still matches.
+OPTIONAL_COLUMNS = ("key",)
 KINDS = ("mention", "entity", "figure", "date", "relation", "role", "participation", "funding", "agreement",
          "quotation")
 ACCEPT_WORDS = frozenset({"accept", "accepted", "yes", "y", "oui", "o", "x", "ok", "1", "true"})
 REJECT_WORDS = frozenset({"reject", "rejected", "no", "n", "non", "0", "false", "-"})
-HEADER_KEYS = ("document", "id", "title", "file", "path", "sha256", "extractor", "encoding")
+HEADER_KEYS = ("document", "id", "title", "file", "path", "sha256", "graph", "extractor", "encoding")
 
 
 class Candidate(Record):
@@ -85,7 +88,7 @@ def read_review(path: str | Path) -> tuple[dict[str, str], list[Candidate]]:
         cells = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
         if columns is None:
             columns = [c.strip() for c in cells]
-            missing = [c for c in COLUMNS if c not in columns]
+            missing = [c for c in COLUMNS if c not in columns and c not in OPTIONAL_COLUMNS]
             if missing:
                 raise InputError(f"{path}:{number}: the column header lacks {', '.join(missing)}")
             continue
@@ -93,7 +96,7 @@ def read_review(path: str | Path) -> tuple[dict[str, str], list[Candidate]]:
             raise InputError(f"{path}:{number}: row has {len(cells)} columns, the header has {len(columns)} "
                              "(a tab deleted or added?)")
         values = dict(zip(columns, (c.strip() for c in cells), strict=True))
-        cand = Candidate(**{c: values[c] for c in COLUMNS}, line=number)
+        cand = Candidate(**{c: values.get(c, "") for c in COLUMNS}, line=number)
         if cand.kind not in KINDS:
             raise InputError(f"{path}:{number}: row {cand.id or '?'}: unknown kind {cand.kind!r} "
                              f"(one of {', '.join(KINDS)})")
@@ -109,7 +112,6 @@ def read_review(path: str | Path) -> tuple[dict[str, str], list[Candidate]]:
         candidates.append(cand)
     if columns is None:
         raise InputError(f"{path}: no column header: not a review file written by kg ingest")
-    for key in ("document", "file"):
-        if not header.get(key):
-            raise InputError(f"{path}: the header line '# {key}: …' is missing")
+    if not header.get("sha256") and not header.get("file"):
+        raise InputError(f"{path}: the header line '# sha256: …' is missing")
     return header, candidates

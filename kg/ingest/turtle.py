@@ -43,3 +43,8 @@ class Node:
         for predicate, objects in items:
             lines.append(f"    {predicate} {' , '.join(objects)}")
         return self.subject + "\n" + " ;\n".join(lines) + " .\n"
+
+
+def comment(text: str) -> str:
+    """A Turtle comment line: a line break in the text (a name given on the command line) cannot end it."""
+    return "# " + " ".join(text.split()) + "\n"

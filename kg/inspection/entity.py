@@ -18,7 +18,9 @@ from kg.engine.explain import Explainer, Proof, supporting_documents
 from kg.engine.knowledge import KnowledgeGraph
 from kg.engine.loading import file_of_graph
 from kg.engine.reasoners import round_of_graph
+from kg.inspection.words import external_label
 from kg.output import facts
+from kg.output.values import literal_text
 from kg.shared.namespaces import EKD, EKG, RDF, RDFS
 from kg.shared.records import Record
 from kg.shared.terms import prefixed
@@ -32,6 +34,7 @@ DOCUMENT = EKG + "SourceDocument"
 DEFAULT = ox.DefaultGraph()
 HIDDEN_PREDICATES = {RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel"}  # shown in the page's heading
 NEIGHBOURS_MAX = 24
+BACKGROUND = {"mentionedIn", "mentions", "theme", "country", "publisher", "subject", "about", "locatedIn"}
 
 
 class SourceRef(Record):
@@ -100,10 +103,11 @@ class EntityPage(Record):
 
     _fields = ("iri", "lang", "label", "labels", "alt_labels", "descriptions", "types", "fact", "kind",
                "outgoing", "incoming", "facts", "inferred_outgoing", "inferred_incoming", "neighbours", "sources",
-               "reasoning", "attests")
+               "reasoning", "attests", "neighbour_total")
     _defaults = {"labels": {}, "alt_labels": [], "descriptions": [], "types": [], "fact": None,  # noqa: RUF012
                  "kind": "entity", "outgoing": [], "incoming": [], "facts": [], "inferred_outgoing": [],
-                 "inferred_incoming": [], "neighbours": [], "sources": [], "reasoning": "none", "attests": None}
+                 "inferred_incoming": [], "neighbours": [], "sources": [], "reasoning": "none", "attests": None,
+                 "neighbour_total": 0}
     __slots__ = _fields
 
     def statement_count(self) -> int:
@@ -159,7 +163,9 @@ class PageBuilder:
                 rank = (0 if tag == lang else 2 if tag == other else 4 if not tag else 6) + rank_prop
                 if best is None or (rank, lit.value) < best:
                     best = (rank, lit.value)
-        return best[1] if best else prefixed(term)
+        if best:
+            return best[1]
+        return external_label(term.value, lang) or prefixed(term)
 
     def document(self, doc: ox.NamedNode) -> tuple[str, str]:
         """(identifier, title) of a source document."""
@@ -202,7 +208,7 @@ class PageBuilder:
 
     def _make_node(self, term: object, lang: str) -> Node:
         if isinstance(term, ox.Literal):
-            text = " ".join(term.value.split())
+            text = literal_text(term, lang)
             return Node(term, text, lang=term.language or "", name=text)
         if not isinstance(term, ox.NamedNode):
             return Node(term, "(list)" if isinstance(term, ox.BlankNode) else str(term), name="(list)")
@@ -272,7 +278,9 @@ class PageBuilder:
                                  lang)
         page.inferred_outgoing = self._inferred(iri, out_inferred, True, lang)
         page.inferred_incoming = self._inferred(iri, in_inferred, False, lang)
-        page.neighbours = self._neighbours(page)
+        everyone = self.neighbours(page)
+        page.neighbour_total = len(everyone)
+        page.neighbours = everyone[:NEIGHBOURS_MAX]
         return page
 
     def _descriptions(self, iri: ox.NamedNode, lang: str) -> list[str]:
@@ -380,27 +388,37 @@ class PageBuilder:
         out.sort(key=lambda g: (g.predicate.text.casefold(), str(g.predicate.term)))
         return out
 
-    def _neighbours(self, page: EntityPage) -> list[Neighbour]:
-        """Entities one step away (through a statement, or through a fact node they share), for the picture."""
-        seen: dict[str, Neighbour] = {}
+    def neighbours(self, page: EntityPage) -> list[Neighbour]:
+        """Entities one step away, for the picture, most telling first: direct statements (what it makes, who
+        founded it, where it belongs) before the links through a fact it shares, inferred links, and the themes,
+        places and documents that mention it. Each relation's neighbours stay together (the picture heads them)."""
+        seen: dict[str, tuple[int, int, Neighbour]] = {}
 
-        def add(node: Node, via: str, outgoing: bool) -> None:
-            if node.link and node.term != page.iri and node.link not in seen and node.sentence is None:
-                seen[node.link] = Neighbour(node, via, outgoing)
+        def add(node: Node, via: str, outgoing: bool, tier: int, predicate: str = "") -> None:
+            if node.link and node.term != page.iri and node.sentence is None:
+                if predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1] in BACKGROUND:
+                    tier += 10
+                if node.link not in seen or tier < seen[node.link][0]:
+                    seen[node.link] = (tier, len(seen), Neighbour(node, via, outgoing))
 
         for groups, outgoing in ((page.outgoing, True), (page.incoming, False)):
             for g in groups:
                 for r in g.rows:
-                    add(r.node, g.predicate.text, outgoing)
+                    add(r.node, g.predicate.text, outgoing, 0, g.predicate.term.value)
         for fact in page.facts:
             for seg in fact.node.sentence or []:
                 if isinstance(seg, tuple) and seg[0].startswith(EKD):
-                    add(self.node(ox.NamedNode(seg[0]), page.lang), fact.kind_name, True)
+                    add(self.node(ox.NamedNode(seg[0]), page.lang), fact.kind_name, True, 1)
         for groups, outgoing in ((page.inferred_outgoing, True), (page.inferred_incoming, False)):
             for g in groups:
-                for r in g.rows:
-                    add(r.node, g.predicate.text, outgoing)
-        return list(seen.values())[:NEIGHBOURS_MAX]
+                if g.predicate.term.value.startswith(EKG):
+                    for r in g.rows:
+                        add(r.node, g.predicate.text, outgoing, 2, g.predicate.term.value)
+        ranked = sorted(seen.values(), key=lambda t: (t[0], t[1]))
+        order: dict[tuple[str, bool], int] = {}  # each relation where its first neighbour ranks
+        for i, (_, _, n) in enumerate(ranked):
+            order.setdefault((n.via, n.outgoing), i)
+        return [n for _, _, n in sorted(ranked, key=lambda t: (order[(t[2].via, t[2].outgoing)], t[1]))]
 
     def most_connected(self, iris: Iterable[str], limit: int = 8) -> list[ox.NamedNode]:
         """The entities (not facts, documents or provenance records) with the most statements, for a home page."""

@@ -167,8 +167,10 @@ def load_shapes(shapes_files: list[Path]) -> rdflib.Graph:
 # -- validation ----------------------------------------------------------------------------------------
 
 
-def validate(kgraph: KnowledgeGraph, shapes_files: list[Path]) -> ValidationReport:
-    """Validate the graph's data (with closure types) against the shapes, SHACL Core, inference off."""
+def validate(kgraph: KnowledgeGraph, shapes_files: list[Path], focus_nodes: list[str] | None = None
+             ) -> ValidationReport:
+    """Validate the graph's data (with closure types) against the shapes, SHACL Core, inference off.
+    `focus_nodes` (IRIs) limits the check to those nodes: what a change touched (kg accept), in the whole data."""
     import pyshacl
 
     from kg.shared import progress
@@ -179,7 +181,7 @@ def validate(kgraph: KnowledgeGraph, shapes_files: list[Path]) -> ValidationRepo
     with progress.step(f"Validating {len(data):,} triples (SHACL)"):
         conforms, report_graph, _text = pyshacl.validate(
             data, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
-            allow_infos=True, allow_warnings=True,
+            allow_infos=True, allow_warnings=True, **({"focus_nodes": focus_nodes} if focus_nodes else {}),
         )
     _bind(report_graph)
     results = _results(report_graph, data, kgraph)

@@ -1,5 +1,5 @@
 """Fact nodes as sentences a reader can check against the text: one template per fact class, in French and in
-English ("Antoine Petit holds the position “Chair and CEO of CNRS” at CNRS"), never a bare reified node.
+English ("Antoine Petit holds the position “PDG of CNRS” at CNRS"), never a bare reified node.
 
 A template names the fact's properties by local name: `{roleHolder}` is every value of ekg:roleHolder (IRIs by
 their label, literals in the page's language when they have one), joined with "and"/"et"; a `[ … ]` group is
@@ -14,18 +14,20 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pyoxigraph as ox
 
+from kg.output.values import date_text, inferred_note, quantity
+from kg.output.values import literal_text as values_text
 from kg.shared.namespaces import EKG
 
 # Fact class → {language: template}. Every ekg:SourcedFact subclass the data uses has one (a test checks it).
 TEMPLATES: dict[str, dict[str, str]] = {
     EKG + "Role": {
-        "fr": "{roleHolder} occupe la fonction « {roleTitle} »[ auprès de {roleOrganisation}][ ({dateAsWritten})]",
-        "en": "{roleHolder} holds the position “{roleTitle}”[ at {roleOrganisation}][ ({dateAsWritten})]",
+        "fr": "{roleHolder} occupe la fonction « {roleTitle} »[ auprès de {roleOrganisation}][ ({when})]",
+        "en": "{roleHolder} holds the position “{roleTitle}”[ at {roleOrganisation}][ ({when})]",
     },
     EKG + "Figure": {
-        "fr": "{measure} de {figureOf} : {valueAsWritten} ({value}[ {unit}][, {qualifier}])[, {date}]"
+        "fr": "{measure} de {figureOf} : {valueAsWritten} ({quantity})[, {when}][ sur {duration}]"
               "[, annoncé par {announcedBy}]",
-        "en": "{measure} of {figureOf}: {value}[ {unit}][ ({qualifier})][, {date}] — “{valueAsWritten}”"
+        "en": "{measure} of {figureOf}: {quantity}[, {when}][ over {duration}] — “{valueAsWritten}”"
               "[, announced by {announcedBy}]",
     },
     EKG + "Funding": {
@@ -35,8 +37,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
               "[ (since {startDate})]",
     },
     EKG + "Collaboration": {
-        "fr": "{partner} collaborent[ sur {collaborationObject}][ ({dateAsWritten})]",
-        "en": "{partner} collaborate[ on {collaborationObject}][ ({dateAsWritten})]",
+        "fr": "{partner} collaborent[ sur {collaborationObject}][ ({when})]",
+        "en": "{partner} collaborate[ on {collaborationObject}][ ({when})]",
     },
     EKG + "Participation": {
         "fr": "{participant} participe à {participationIn}[ en tant que {participationRole}]",
@@ -59,8 +61,6 @@ KIND_NAMES = {
            "Participation": "participations", "Deployment": "deployments", "Quotation": "quotations"},
 }
 CONJUNCTION = {"fr": " et ", "en": " and "}
-XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMBER_TYPES = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float", XSD + "long", XSD + "int"}
 
 Segment = str | tuple[str, str]  # text, or (IRI, label) to link
 _PLACEHOLDER = r"\{([A-Za-z]+)\}"
@@ -90,16 +90,35 @@ def _values(terms: Sequence[object], lang: str, label: Callable[[ox.NamedNode], 
 
 
 def _literal(term: ox.Literal, lang: str) -> str:
-    """A literal's text; numbers with their digits grouped (13 000 000 in French, 13,000,000 in English)."""
-    if term.datatype.value in NUMBER_TYPES:
-        try:
-            number = float(term.value)
-        except ValueError:
-            return term.value
-        if number == int(number) and abs(number) >= 10_000:
-            grouped = f"{int(number):,}"
-            return grouped.replace(",", "\u202f") if lang == "fr" else grouped
-    return " ".join(term.value.split())
+    """A literal's text as people read it (kg.output.values: numbers grouped, dates and durations in words)."""
+    return values_text(term, lang)
+
+
+def _derived(kind: str, properties: Mapping[str, Sequence[object]], lang: str,
+             label: Callable[[ox.NamedNode], str]) -> dict[str, list[Segment]]:
+    """Values the templates word from several properties: `quantity` (value, unit and qualifier: "more than 750
+    researchers"), `when` (the date in words with its precision and an inferred date,
+    else the date as written)."""
+    out: dict[str, list[Segment]] = {}
+
+    def first_label(name: str) -> str:
+        found = [t for t in properties.get(name, []) if isinstance(t, ox.NamedNode)]
+        return label(found[0]) if found else ""
+
+    if properties.get("value"):
+        unit, qualifier = first_label("unit"), first_label("qualifier")
+        out["quantity"] = [quantity(v, lang, unit, qualifier) for v in properties["value"]
+                           if isinstance(v, ox.Literal)]
+    dates = [t for t in properties.get("date", []) if isinstance(t, ox.Literal)]
+    inferred = next((t for t in properties.get("inferredDate", []) if isinstance(t, ox.Literal)), None)
+    if dates:
+        out["when"] = [date_text(d, lang, inferred) for d in dates]
+    elif properties.get("dateAsWritten"):
+        written = _values(properties["dateAsWritten"], lang, label)
+        if inferred is not None and len(written) == 1 and isinstance(written[0], str):
+            written = [written[0] + inferred_note(inferred, lang)]  # the text's words, then what the graph deduced
+        out["when"] = written
+    return out
 
 
 def _join(items: list[Segment], lang: str) -> list[Segment]:
@@ -128,6 +147,7 @@ def sentence(kind: str, properties: Mapping[str, Sequence[object]], lang: str,
     templates = TEMPLATES[kind]
     template = templates.get(lang) or templates["en"]
     values = {name: _values(terms, lang, label) for name, terms in properties.items()}
+    values.update(_derived(kind, properties, lang, label))
 
     def keep_group(match: re.Match[str]) -> str:
         names = re.findall(_PLACEHOLDER, match.group(1))

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from kg.shared.errors import KgError
 from kg.shared.namespaces import RDFS
 from kg.shared.results import QueryResult, SelectResult
-from kg.shared.terms import prefixed
+from kg.shared.terms import XSD_STRING, prefixed
 
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 LABEL_PROPERTIES = (RDFS + "label", SKOS_PREF)
@@ -73,19 +73,25 @@ def safe_lookup(run: Runner, iris: Iterable[str], lang: str = "en") -> dict[str,
 
 
 class Labeller:
-    """Shows terms: labelled IRIs by their label, others by prefixed name, literals by their value."""
+    """Shows terms: labelled IRIs by their label, others by prefixed name, literals as people read them
+    (kg.output.values: numbers grouped, dates, durations and booleans in words, in the table's language)."""
 
-    def __init__(self, labels: dict[str, str] | None = None) -> None:
+    def __init__(self, labels: dict[str, str] | None = None, lang: str = "en") -> None:
         self.labels = labels or {}
+        self.lang = lang
 
     def __call__(self, term: object) -> str:
         if isinstance(term, ox.NamedNode) and term.value in self.labels:
             return self.labels[term.value]
+        if isinstance(term, ox.Literal) and not term.language and term.datatype.value != XSD_STRING:
+            from kg.output.values import literal_text  # Babel: only for the human formats (csv starts faster)
+
+            return literal_text(term, self.lang)
         return prefixed(term)
 
     @classmethod
     def for_terms(cls, run: Runner | None, terms: Iterable[object], lang: str = "en") -> Labeller:
         iris = {t.value for t in terms if isinstance(t, ox.NamedNode)}
         if run is None or not iris:
-            return cls()
-        return cls(safe_lookup(run, iris, lang))
+            return cls(lang=lang)
+        return cls(safe_lookup(run, iris, lang), lang)

@@ -26,8 +26,6 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.output.rdf import (
     CONTEXT_FILE,
-    Line,
-    _split,
     canonical,
     canonical_lines,
     jsonld_chunks,
@@ -37,8 +35,9 @@ from kg.output.rdf import (
 )
 from kg.publish import void
 from kg.publish.export import export_lines
+from kg.publish.noquotes import graph_without_quotes, without_quotes
 from kg.shared.errors import EXIT_FALSE, InputError, KgError
-from kg.shared.namespaces import BASE, EKG, GRAPH_DATA, GRAPH_ONTOLOGY, ONTOLOGY_IRI, OWL, RDF, RDFS
+from kg.shared.namespaces import BASE, EKG, GRAPH_DATA, GRAPH_ONTOLOGY, ONTOLOGY_IRI, OWL, RDFS
 
 if TYPE_CHECKING:
     from kg.engine.knowledge import KnowledgeGraph
@@ -50,13 +49,11 @@ DEFAULT_QUOTES = "full"
 SHAPES_FILE = Path(__file__).resolve().parent / "shapes" / "release.ttl"
 DESCRIPTION = "dataset.ttl"
 CHECKSUMS = "SHA256SUMS"
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a date of four digits can name
 
 MEDIA_TYPES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nq": "application/n-quads",
                ".trig": "application/trig", ".html": "text/html", ".svg": "image/svg+xml",
                ".tsv": "text/tab-separated-values", ".md": "text/markdown", ".txt": "text/plain"}
-
-# Predicates whose values are the publishers' words, left out by --quotes none.
-QUOTE_PREDICATES = (EKG + "quote", EKG + "quotedText")
 
 
 def step(message: str) -> None:
@@ -85,9 +82,13 @@ def release_epoch(layout: GraphLayout) -> int:
     env = os.environ.get("SOURCE_DATE_EPOCH")
     if env:
         try:
-            return int(env)
+            seconds = int(env)
         except ValueError:
             raise InputError(f"SOURCE_DATE_EPOCH={env!r}: not a number of seconds") from None
+        if not 0 <= seconds <= LAST_EPOCH:
+            raise InputError(f"SOURCE_DATE_EPOCH={env!r}: out of range (0 to {LAST_EPOCH}, "
+                             "1970-01-01 to 9999-12-31)")
+        return seconds
     try:
         done = subprocess.run(["git", "-C", str(layout.data_dir), "log", "-1", "--format=%ct"],
                               capture_output=True, text=True, check=False)
@@ -108,32 +109,6 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 # -- the graph as released ------------------------------------------------------------------------------------
-def without_quotes(parts: dict[str, set[Line]]) -> dict[str, set[Line]]:
-    """The `--quotes none` variant: no ekg:quote / ekg:quotedText values, no labels of ekg:Quotation nodes (they
-    repeat the first words), and no triple the closure derived from those values; documents and sentence
-    indexes stay."""
-    quote_p = {f"<{p}>" for p in QUOTE_PREDICATES}
-    type_p, label_p, quotation = f"<{RDF}type>", f"<{RDFS}label>", f"<{EKG}Quotation>"
-    quotations = {(_split(line)[0]) for lines in parts.values() for line in lines
-                  if _split(line)[1] == type_p and _split(line)[2] == quotation}
-    dropped: set[str] = set()
-    for lines in parts.values():
-        for line in lines:
-            s, p, o = _split(line)
-            if p in quote_p or (p == label_p and s in quotations):
-                dropped.add(o)
-    out = {}
-    for name, lines in parts.items():
-        keep = set()
-        for line in lines:
-            s, p, o = _split(line)
-            if p in quote_p or (p == label_p and s in quotations) or (o.startswith('"') and o in dropped):
-                continue
-            keep.add(line)
-        out[name] = keep
-    return out
-
-
 def sources_of(kgraph: KnowledgeGraph) -> list[void.Source]:
     rows = kgraph.query(
         f"SELECT ?d ?id ?label ?title WHERE {{ ?d a <{EKG}SourceDocument> ; "
@@ -213,14 +188,7 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
     from kg.shared.utf8 import check_path
 
     check_path(str(outdir), "OUTDIR")
-    target = Path(outdir)
-    try:
-        if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise InputError(f"{target}: already exists and is not an empty folder")
-        if not target.parent.is_dir():
-            raise InputError(f"{target}: no such directory {target.parent}")
-    except OSError as exc:  # a folder that cannot be listed
-        raise InputError(f"{target}: cannot write a release there ({exc.strerror or exc})") from None
+    target = release_target(Path(outdir))
     _, onto_version_iri = ontology_version(kgraph)
     issued = datetime.fromtimestamp(release_epoch(kgraph.layout), tz=UTC).strftime("%Y-%m-%d")
     release_iri = f"{BASE}release/{__version__}" + ("/no-quotes" if quotes == "none" else "")
@@ -236,12 +204,19 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
 
     step("dumps")
     parts = export_lines(kgraph, inferred=True)
+    documented = kgraph
     if quotes == "none":
         parts = without_quotes(parts)
+        documented = graph_without_quotes(parts, kgraph)  # the docs' examples come from the variant's data
     graphs = canonical(parts)
     asserted = canonical_lines(parts[GRAPH_ONTOLOGY] | parts[GRAPH_DATA])
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    created = make_parents(target)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:  # a read-only or full parent folder
+        remove_folders(created)
+        raise InputError(f"{outdir}: cannot write a release into {target.parent} ({exc.strerror or exc})") from None
     try:
         out = ReleaseWriter(tmp)
         out.write(f"{NAME}.ttl", _text(turtle_chunks(asserted)), gz=True)
@@ -258,7 +233,7 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
         dumps = [n for n in out.files if n.startswith(f"{NAME}.")]
 
         step("documentation and diagrams")
-        (extras or write_documentation)(out, kgraph)
+        (extras or write_documentation)(out, documented)
 
         step("changes")
         out.write("CHANGES.md", changes_markdown(previous, out.folder / f"{NAME}.ttl", issued, diff))
@@ -278,14 +253,67 @@ def build_release(outdir: str | Path, kgraph: KnowledgeGraph, asserted_graph: Kn
         sums = "".join(f"{hashlib.sha256(out.files[n]).hexdigest()}  {n}\n" for n in sorted(out.files))
         out.write(CHECKSUMS, sums)
         names = sorted(out.files)
-        if target.exists():
-            target.rmdir()
-        os.replace(tmp, target)
-        os.chmod(target, 0o777 & ~_umask())
-    except BaseException:
+        os.chmod(tmp, 0o777 & ~_umask())
+        os.replace(tmp, target)  # rename(2) replaces an empty folder in one step
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        remove_folders(created)
+        if isinstance(exc, OSError):
+            raise InputError(f"{outdir}: cannot write the release ({exc.strerror or exc}); "
+                             "nothing was written") from None
         raise
     return names
+
+
+def release_target(outdir: Path) -> Path:
+    """The folder a release goes to: OUTDIR, or the folder OUTDIR links to. InputError, before any work, when it
+    is not a new or empty folder, or when its parents cannot be made (`kg release a/b` makes `a`, as mkdir -p)."""
+    target = outdir
+    try:
+        if outdir.is_symlink():
+            if not outdir.exists():
+                raise InputError(f"{outdir}: a symbolic link to {os.readlink(outdir)}, which does not exist; "
+                                 "remove the link or create the folder it names")
+            target = outdir.resolve()
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise InputError(f"{outdir}: already exists and is not an empty folder")
+        ancestor = target.parent
+        while not ancestor.exists() and not ancestor.is_symlink() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            what = "a dangling symbolic link" if ancestor.is_symlink() else "not a folder"
+            raise InputError(f"{outdir}: cannot make a folder inside {ancestor} ({what})")
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            raise InputError(f"{outdir}: cannot write a release into {ancestor} (permission denied)")
+    except OSError as exc:  # a folder that cannot be listed
+        raise InputError(f"{outdir}: cannot write a release there ({exc.strerror or exc})") from None
+    return target
+
+
+def make_parents(target: Path) -> list[Path]:
+    """Create the missing parents of `target` (mkdir -p) and return them, outermost first, so a failed release
+    can take them away again."""
+    missing = [p for p in reversed(target.parents) if not p.exists()]
+    created: list[Path] = []
+    for folder in missing:
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            remove_folders(created)
+            raise InputError(f"{target}: cannot create the folder {folder} ({exc.strerror or exc})") from None
+        created.append(folder)
+    return created
+
+
+def remove_folders(created: list[Path]) -> None:
+    """Remove the folders make_parents created (innermost first) when they are still empty."""
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
 
 
 def documentation_files(kgraph: KnowledgeGraph, *, diagrams: bool = True) -> dict[str, str | bytes]:
@@ -359,13 +387,16 @@ Attribution: "{NAME} contributors, https://w3id.org/ecosystem-kg/".
 Quotations (the values of ekg:quote and ekg:quotedText, and the labels of ekg:Quotation nodes, which repeat
 their first words) remain their publishers' text. They are cited, each with its document and sentence, under
 the right of short quotation (in France, article L122-5 of the Code de la propriété intellectuelle); the
-CC BY 4.0 licence does not extend to them. The variant built with `kg release --quotes none` leaves them out.
+CC BY 4.0 licence does not extend to them. The variant built with `kg release --quotes none` leaves them out,
+with every other value copied from them (descriptions, notes); it keeps the names of things, and rebuilds from
+names the labels of facts that repeated a quote.
 """
 
 
 def readme(issued: str, quotes: str, names: list[str], quality, checked_quotes: bool) -> str:
     variant = ("with the quotations (the default)" if quotes == "full" else
-               "without the quoted words (`--quotes none`): documents and sentence indexes are kept")
+               "without the quoted words (`--quotes none`): no quotation, nor any description or note copied "
+               "from one; names, documents and sentence indexes are kept")
     counts = quality.counts()
     files = "\n".join(f"- `{n}`" for n in names)
     return f"""# {NAME} {__version__}

@@ -308,10 +308,13 @@ def filter_by_tag(catalog: Mapping[str, NamedQuery], tag: str | None) -> list[Na
 
 
 def check_syntax(text: str, origin: str = AD_HOC_ORIGIN) -> None:
-    """Parse the query without running it; a syntax error names `origin:line:column`."""
+    """Parse the query without running it; a syntax error names `origin:line:column`. A query nested too deep
+    for pyoxigraph's parser (kg.shared.sparqltext.MAX_NESTING) is refused before it is parsed."""
     import pyoxigraph as ox
 
     from kg.shared.namespaces import PREFIXES
+
+    sparqltext.check_nesting(text, origin)
 
     def parse() -> None:
         # parsing is eager and evaluation lazy: an empty store costs nothing (but an ASK is evaluated at once)
@@ -532,16 +535,19 @@ def execute(sparql: str, *, reasoning: str = "none", engine: str = "rules", use_
     kgraph = open_graph(layout(data_dir), reasoning=reasoning, engine=engine, use_cache=use_cache,
                         provenance=sparqltext.reads_named_graphs(sparql))
     services = sparqltext.services(sparql)
-    if not services:
-        return Execution(kgraph.query(sparql), kgraph.query)
 
-    def silent() -> object:
+    def too_long() -> object:  # the query runs on in its thread, out of reach; the process ends soon after
         from kg.shared.errors import StoreError
 
+        if not services:
+            raise StoreError(f"the query ran past the time limit of {timeout:g} s and was stopped (--timeout "
+                             "sets the limit)")
         named = services[0] if len(services) == 1 else f"one of {', '.join(services)}"
         raise StoreError(f"SERVICE {named}: no answer within {timeout:g} s (--timeout sets how long to wait)")
 
-    return Execution(run_bounded(lambda: kgraph.query(sparql), timeout, silent), kgraph.query)
+    # In a thread with a deadline, as the server runs its queries: pyoxigraph can neither cancel a query nor
+    # time out a silent SERVICE, and a runaway would otherwise hold the terminal until Ctrl-C.
+    return Execution(run_bounded(lambda: kgraph.query(sparql), timeout, too_long), kgraph.query)
 
 
 def remote_default_graphs(reasoning: str) -> list[str]:

@@ -63,7 +63,7 @@ def create_app(config: ServeConfig) -> Starlette:
     """The application for one graph and one set of settings (tests build it directly). Queries run in threads
     with a deadline (kg.serve.runner): past it the request gets its 503 and `app.state.kg.runner.on_runaway`
     is called (kg.serve.prefork sets it to end the process)."""
-    from kg.serve import endpoint, site
+    from kg.serve import endpoint, networks, reconcile, site
 
     state = ServerState(config)
     resources = [endpoint.Resources(state)]
@@ -88,8 +88,15 @@ def create_app(config: ServeConfig) -> Starlette:
     # Read-only public data: any web page may query the endpoint (YASGUI and other browser clients need it).
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "HEAD"],
                       allow_headers=["Accept", "Content-Type"], expose_headers=["X-KG-Truncated", "X-KG-Rows"])
-    app = KgApp(routes=endpoint.routes(state, resources[0]) + site.routes(state), lifespan=lifespan,
-                middleware=[cors])
+    from starlette.middleware.gzip import GZipMiddleware
+
+    from kg.serve.errorpages import ErrorPages
+
+    routes = endpoint.routes(state, resources[0]) + networks.routes(state) + site.routes(state)
+    # Pages and results compressed when the client accepts it; a browser's 400/404 in the site's layout.
+    app = KgApp(routes=routes + reconcile.routes(state), lifespan=lifespan, middleware=[
+        cors, Middleware(GZipMiddleware, minimum_size=1000),
+        Middleware(ErrorPages, render=lambda *args: state.site.error_page(*args))])
     app.sparql_handler = state.sparql_handler  # type: ignore[attr-defined]
     app.state.kg = state
     return app

@@ -16,13 +16,14 @@ PUBLIC_BASE = "https://w3id.org/ecosystem-kg/"
 class ServeConfig(Record):
     """data_dir (None: the project graph), host, port, reasoning (none|rdfs|owlrl), base_url (the public base the
     pages link to; None: the address served), timeout, max_rows, sources_dir (the seed texts, optional), processes
-    (server processes `kg serve` runs; None: one per CPU), threads (query threads per process)."""
+    (server processes `kg serve` runs; None: one per CPU), threads (query threads per process), allow_service (the
+    endpoints a query's SERVICE clauses may call; none by default: kg.serve.federation)."""
 
     _fields = ("data_dir", "host", "port", "reasoning", "base_url", "timeout", "max_rows", "sources_dir",
-               "processes", "threads")
+               "processes", "threads", "allow_service")
     _defaults = {"data_dir": None, "host": DEFAULT_HOST, "port": DEFAULT_PORT, "reasoning": "owlrl",  # noqa: RUF012
                  "base_url": None, "timeout": DEFAULT_TIMEOUT, "max_rows": DEFAULT_MAX_ROWS, "sources_dir": None,
-                 "processes": None, "threads": 4}
+                 "processes": None, "threads": 4, "allow_service": ()}
     __slots__ = _fields
 
     def sources_path(self) -> Path | None:

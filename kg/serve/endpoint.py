@@ -129,6 +129,11 @@ def _answer(header: dict, body: bytes) -> Response:
 
 async def _run_query(resources: Resources, store: GraphStore, job: dict[str, object]) -> Response:
     timeout = float(resources.config.timeout)
+    from kg.serve.federation import refusal
+
+    refused = refusal(str(job["query"]), resources.config.allow_service or ())  # no SSRF through SERVICE
+    if refused:
+        return error(400, refused)
     try:
         header, body = await resources.run(store, job)
     except QueryTimeout:

@@ -147,7 +147,10 @@ class _Ending:
         self.started = True
         import asyncio
 
-        self.server.should_exit = True  # type: ignore[attr-defined]  # stop accepting; close idle connections
+        stop_accepting = getattr(self.server, "stop_accepting", None)
+        if stop_accepting is not None:  # at once: the other processes take the next connections
+            stop_accepting()
+        self.server.should_exit = True  # type: ignore[attr-defined]  # then shut down (idle connections: a grace)
         loop = asyncio.get_running_loop()
         loop.call_later(GRACE, self.runner.abort_pending)  # type: ignore[attr-defined]
         loop.call_later(GRACE + 2.0, _leave)  # a request that still has not finished is not waited for

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from kg.serve.worker import run_job
 
 DEFAULT_THREADS = 4  # per process; 8 answered 15-25 % fewer requests a second than 2 or 4 (docs/serving.md)
+QUERY_STACK = 32 << 20  # bytes of stack for each query thread
 _QUEUED, _RUNNING, _DONE, _DROPPED = range(4)
 _TIMEOUT, _ENDING = object(), object()
 
@@ -66,8 +67,14 @@ class QueryRunner:
 
     def _start(self) -> queue.SimpleQueue:
         jobs: queue.SimpleQueue = queue.SimpleQueue()
-        for index in range(self.threads):  # daemons: a runaway query never keeps the interpreter from ending
-            threading.Thread(target=self._work, args=(jobs,), name=f"kg-query-{index}", daemon=True).start()
+        # A roomy stack (address space, touched only as used): pyoxigraph recurses over a query's structure, and
+        # kg.shared.sparqltext's bounds were measured on 8 MiB; this keeps them 4× clear whatever `ulimit -s` says.
+        previous = threading.stack_size(QUERY_STACK)
+        try:
+            for index in range(self.threads):  # daemons: a runaway query never keeps the interpreter from ending
+                threading.Thread(target=self._work, args=(jobs,), name=f"kg-query-{index}", daemon=True).start()
+        finally:
+            threading.stack_size(previous)
         self.jobs = jobs
         return jobs
 

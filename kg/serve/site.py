@@ -29,8 +29,10 @@ from kg.output.pictures import Spot, neighbourhood_svg
 from kg.query.catalog import NamedQuery, load_catalog, prepare
 from kg.query.search import SearchIndex
 from kg.serve import html
+from kg.serve.federation import refusal
+from kg.serve.reader import entity_context
 from kg.shared.errors import KgError
-from kg.shared.namespaces import EKD, EKG, sparql_prefix_block
+from kg.shared.namespaces import EKD, EKG
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("en", "fr")
@@ -49,6 +51,24 @@ WORDS = {
            "property": "property", "value": "value", "cut": "rows shown; the result was cut at", "sentence": "Sentence",
            "full_text": "Full text, quoted passages marked", "not_found_quotes": "quotes not found in the text",
            "asserted_in": "asserted in", "round": "round", "none": "(none)", "parameters": "Parameters",
+           "note": "note", "document": "document", "not_stated": "not stated in the texts",
+           "stated_in_data": "stated in the data",
+           "graph_file": "stated by the graph's files, not by a text", "because": "Because",
+           "by_definition": "By the ontology's definitions alone.", "and": "and", "why": "why",
+           "key_facts": "Key facts", "notes": "Documents cited", "generated": "description generated from the graph",
+           "folded": "inferred statements only restate a type, a broader property, another vocabulary's name or a "
+                     "statement shown above, and are not listed.", "show_all": "Show them all",
+           "show_fewer": "Show the useful ones only", "no_title": "untitled; opening words",
+           "no_entity": "no entity is called", "resolved": "read as", "yes": "yes", "no": "no", "row": "row",
+           "no_rows": "No row answers this query.", "searched": "Searched",
+           "empty_means": "No text in the graph states it (or the graph does not record it yet): an empty answer is "
+                          "not a no.", "examples": "Named queries as examples", "choose": "Which one did you mean?",
+           "editor_intro": "The project's prefixes are declared. The answer shows here as a table; the endpoint "
+                           "itself is /sparql.",
+           "neighbours_shown": "neighbours shown", "see_all": "see all", "neighbours_all": "neighbours",
+           "neighbours_fewer": "the most telling only",
+           "skip": "Skip to content", "not_found": "Not found", "bad_request": "Bad request",
+           "did_you_mean": "Did you mean", "search_instead": "Or search the graph:",
            "home_intro": "A knowledge graph of the French open-source and sovereign AI ecosystem, built from five "
                          "press texts: every statement shows the document and the words behind it, every "
                          "inferred one its proof."},
@@ -64,6 +84,26 @@ WORDS = {
            "full_text": "Texte intégral, passages cités surlignés",
            "not_found_quotes": "citations absentes du texte", "asserted_in": "déclaré dans", "round": "tour",
            "none": "(aucun)", "parameters": "Paramètres",
+           "note": "note", "document": "document", "not_stated": "non précisé dans les textes",
+           "stated_in_data": "déclaré dans les données",
+           "graph_file": "déclaré par les fichiers du graphe, non par un texte", "because": "Car",
+           "by_definition": "Par les seules définitions de l’ontologie.", "and": "et", "why": "pourquoi",
+           "key_facts": "L’essentiel", "notes": "Documents cités", "generated": "description tirée du graphe",
+           "folded": "déclarations déduites ne font que redire un type, une propriété plus large, le nom d’un autre "
+                     "vocabulaire ou une déclaration déjà montrée, et ne sont pas listées.",
+           "show_all": "Les montrer toutes", "show_fewer": "N’afficher que les utiles",
+           "no_entity": "aucune entité ne s’appelle", "resolved": "lu comme", "yes": "oui", "no": "non",
+           "row": "ligne", "no_rows": "Aucune ligne ne répond à cette requête.",
+           "searched": "Recherché", "empty_means": "Aucun texte du graphe ne l’énonce (ou le graphe ne l’enregistre "
+                                                    "pas encore) : une réponse vide n’est pas un non.",
+           "examples": "Les requêtes nommées en exemples", "choose": "Laquelle vouliez-vous dire ?",
+           "editor_intro": "Les préfixes du projet sont déclarés. La réponse s’affiche ici en tableau ; le point "
+                           "d’accès lui-même est /sparql.",
+           "neighbours_shown": "voisins montrés", "see_all": "tout voir", "neighbours_all": "voisins",
+           "neighbours_fewer": "les plus parlants seulement",
+           "no_title": "sans titre ; premiers mots", "skip": "Aller au contenu", "not_found": "Introuvable",
+           "bad_request": "Requête invalide", "did_you_mean": "Vouliez-vous dire",
+           "search_instead": "Ou cherchez dans le graphe :",
            "home_intro": "Un graphe de connaissances de l’écosystème français de l’IA ouverte et souveraine, tiré "
                          "de cinq textes de presse : chaque déclaration montre le document et les mots qui la "
                          "fondent, chaque déduction sa preuve."},
@@ -86,7 +126,8 @@ class Site:
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(local=local_path, doc_href=html.doc_href, inferred_table=html.inferred_table,
-                                statements_table=html.statements_table)
+                                statements_table=html.statements_table, source_html=html.source,
+                                note_refs=html.note_refs)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def render(self, request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
@@ -117,7 +158,18 @@ class Site:
         return HTMLResponse(page, headers={"Content-Security-Policy": csp})
 
     def not_found(self, request: Request, message: str) -> HTMLResponse:
-        return self.render(request, "error.html", 404, title="Not found", message=message)
+        return self.error_page(request, 404, message)
+
+    def error_page(self, request: Request, status: int, message: str) -> HTMLResponse:
+        """A 404 or 400 in the site's layout: the reason, "did you mean" (entities from the search index, named
+        queries by spelling) and a search box holding the words of the address."""
+        from kg.serve.suggest import suggestions
+
+        lang = pick_lang(request)
+        words, entities, queries = suggestions(self.index, self.catalog, request.url.path, lang)
+        title = WORDS[lang]["not_found" if status == 404 else "bad_request"]
+        return self.render(request, "error.html", status, title=title, message=message, code=status,
+                           text=words, suggested=[(h, h.iri[len(EKD):]) for h in entities], suggested_queries=queries)
 
     # -- pages -----------------------------------------------------------------------------------------
     def home(self, request: Request) -> Response:
@@ -138,31 +190,48 @@ class Site:
         page = self.builder.page(node, lang)
         lq = lang_query(request, lang)
         spots = [Spot(n.node.text, f"/id/{n.node.link}{lq}", n.via, n.outgoing) for n in page.neighbours]
-        picture = neighbourhood_svg(page.label, spots)
+        picture = neighbourhood_svg(page.label, spots, total=page.neighbour_total, lang=lang)
+        extra = entity_context(self.builder, page, lang, self.config.sources_path(),
+                               request.query_params.get("inferred") == "all")
         return self.render(request, "entity.html", title=page.label, page=page, picture=picture,
-                           name=iri[len(EKD):])
+                           name=iri[len(EKD):], **extra)
 
     def graph(self, request: Request) -> Response:
         lang = pick_lang(request)
         name = request.path_params["name"]
-        node = ox.NamedNode(EKD + name)
+        try:
+            node = ox.NamedNode(EKD + name)
+        except ValueError:  # a space, `<`, `"`, `{`…: no IRI, so nothing in the graph
+            return self.not_found(request, f"Nothing in the graph is about ekd:{name}.")
         if not self.builder.types_of(node):
             return self.not_found(request, f"Nothing in the graph is about ekd:{name}.")
         page = self.builder.page(node, lang)
         lq = lang_query(request, lang)
-        spots = [Spot(n.node.text, f"/graph/{n.node.link}{lq}", n.via, n.outgoing) for n in page.neighbours]
-        picture = neighbourhood_svg(page.label, spots, width=1100, height=720, label_width=34)
-        return self.render(request, "graph.html", title=page.label, page=page, picture=picture, name=name)
+        everyone = request.query_params.get("all") == "1"
+        neighbours = self.builder.neighbours(page) if everyone else page.neighbours
+        spots = [Spot(n.node.text, f"/graph/{n.node.link}{lq}", n.via, n.outgoing) for n in neighbours]
+        picture = neighbourhood_svg(page.label, spots, width=1100, height=500, label_width=40,
+                                    total=page.neighbour_total, lang=lang)
+        return self.render(request, "graph.html", title=page.label, page=page, picture=picture, name=name,
+                           everyone=everyone)
 
     def search(self, request: Request) -> Response:
+        if request.query_params.get("in") == "text":  # full-text search of the documents (kg.serve.textsearch)
+            from kg.serve.textsearch import text_search
+
+            lang = pick_lang(request)
+            return text_search(self, request, lang, WORDS[lang], wants_json(request))
         lang = pick_lang(request)
         text = request.query_params.get("q", "")[:200]
         hits = self.index.search(text, limit=SEARCH_LIMIT, lang=lang) if text.strip() else []
         if wants_json(request):
             return JSONResponse({"query": text, "hits": [dict(h.as_dict(), page=f"/id/{h.iri[len(EKD):]}")
                                                          for h in hits]})
+        from kg.inspection.glance import hit_line
+
         return self.render(request, "search.html", title=f"{WORDS[lang]['search']}: {text}", text=text,
-                           hits=[(h, h.iri[len(EKD):]) for h in hits])
+                           hits=[(h, h.iri[len(EKD):], hit_line(self.builder, ox.NamedNode(h.iri), lang))
+                                 for h in hits])
 
     def queries(self, request: Request) -> Response:
         return self.render(request, "queries.html", title=WORDS[pick_lang(request)]["queries"],
@@ -175,18 +244,34 @@ class Site:
         return self.query_page(request, named)
 
     def query_page(self, request: Request, named: NamedQuery) -> Response:
+        import time
+
+        from kg.serve import forms
+
         lang = pick_lang(request)
         raw = {p.name: request.query_params[p.name] for p in named.params
                if request.query_params.get(p.name, "").strip()}
-        error, table, status = None, None, 200
-        try:
-            sparql = prepare(named, raw)
-            part = "asserted" if named.reasoning == "none" else "all"
-            result = query_part(self.kgraph, sparql, part)
-            table = result_table(self.builder, result, lang, self.config.max_rows, named.view)
-        except KgError as exc:
-            error, status = exc.message, 400
-        encoded = urlencode(raw)
+        resolution = forms.resolve(named, raw, self.index, lang)
+        error, table, status, elapsed = None, None, 200, None
+        sort, desc = request.query_params.get("_sort"), request.query_params.get("_desc") == "1"
+        if resolution.unknown:
+            error, status = "; ".join(f"{k}: {WORDS[lang]['no_entity']} “{v}”"
+                                      for k, v in resolution.unknown.items()), 400
+        elif not resolution.choices:
+            try:
+                sparql = prepare(named, resolution.values)
+                refused = refusal(sparql, self.config.allow_service or ())  # as /sparql and /queries/NAME: no SSRF
+                if refused:
+                    raise KgError(refused)
+                part = "asserted" if named.reasoning == "none" else "all"
+                start = time.perf_counter()
+                result = query_part(self.kgraph, sparql, part)
+                elapsed = (time.perf_counter() - start) * 1000
+                table = result_table(self.builder, result, lang, self.config.max_rows, named.view)
+                forms.sort_rows(table, sort, desc)
+            except KgError as exc:
+                error, status = exc.message, 400
+        encoded = urlencode(resolution.values)
         # the endpoint's API: /queries/NAME.FORMAT with the query's own parameters only
         downloads = [(fmt, f"/queries/{named.name}.{fmt}" + (f"?{encoded}" if encoded else "")) for fmt in FORMATS]
         permalink = f"/query/{named.name}?{urlencode({**raw, 'lang': lang})}"
@@ -194,14 +279,22 @@ class Site:
         if named.reasoning not in ("none", self.kgraph.reasoning):
             note = (f"This query asks for {named.reasoning} reasoning; the server holds the "
                     f"{self.kgraph.reasoning} closure.")
+        choices = {name: [(h, f"/query/{named.name}?{urlencode({**raw, name: 'ekd:' + local, 'lang': lang})}")
+                          for h, local in hits] for name, hits in resolution.choices.items()}
+        links = (forms.sort_links(request.url.path, dict(request.query_params), table.columns, sort, desc)
+                 if table is not None and table.rows else None)
         return self.render(request, "query.html", status, title=named.name, q=named, raw=raw, error=error,
-                           table=table, downloads=downloads, permalink=permalink, encoded=encoded, note=note)
+                           table=table, downloads=downloads, permalink=permalink, encoded=encoded, note=note,
+                           resolution=resolution, choices=choices,
+                           picks=forms.pick_lists(self.builder, named, self.index, lang),
+                           elapsed=elapsed, sort_links=links, sorted_by=sort, desc=desc,
+                           searched=forms.searched(named, raw, resolution))
 
-    def editor(self, request: Request) -> Response:
-        default = (sparql_prefix_block() + "\nSELECT ?s ?label WHERE {\n  ?s a ekg:Organisation ; rdfs:label ?label .\n"
-                   "  FILTER(LANG(?label) = \"en\")\n} ORDER BY ?label LIMIT 50\n")
-        return self.render(request, "editor.html", title=WORDS[pick_lang(request)]["editor"],
-                           text=request.query_params.get("query", default), formats=FORMATS)
+    async def editor(self, request: Request) -> Response:
+        from kg.serve.editor import editor_page
+
+        lang = pick_lang(request)
+        return await editor_page(self, request, lang, WORDS[lang]["editor"])
 
 
 def pick_lang(request: Request) -> str:
@@ -251,7 +344,7 @@ def routes(state: object) -> list[BaseRoute]:
     state.render_entity_html = _in_threads(site.entity)  # type: ignore[attr-defined]
     state.render_query_html = _in_threads(site.query_page)  # type: ignore[attr-defined]
     state.render_queries_html = _in_threads(site.queries)  # type: ignore[attr-defined]
-    state.render_sparql_html = _in_threads(site.editor)  # type: ignore[attr-defined]
+    state.render_sparql_html = site.editor  # type: ignore[attr-defined]
     state.render_ontology_html = _in_threads(site.ontology)  # type: ignore[attr-defined]
     state.site = site  # type: ignore[attr-defined]
     return [

@@ -57,6 +57,13 @@ def run_job(store: ox.Store, job: Mapping[str, object]) -> tuple[dict[str, objec
     from kg.output.rdf import serialize_triples
     query = str(job["query"])
     max_rows = int(job.get("max_rows") or 10_000)  # type: ignore[call-overload]
+    from kg.shared.errors import InputError
+    from kg.shared.sparqltext import check_nesting
+
+    try:  # a query nested deeper than pyoxigraph's parser can take would crash the whole process
+        check_nesting(query)
+    except InputError as exc:
+        return {"status": 400, "message": exc.message}, b""
     try:
         result = store.query(query, prefixes=PREFIXES, default_graph=_graphs(job.get("default_graph")),  # type: ignore[arg-type]
                              named_graphs=_graphs(job.get("named_graphs")))  # type: ignore[arg-type]

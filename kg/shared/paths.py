@@ -1,4 +1,6 @@
-"""Where the project graph lives: inside the installed package, in the source tree, or in --data DIR."""
+"""Where the graph lives, found the way git finds a repository: --data DIR, else $KG_DATA_DIR, else the nearest
+folder at or above the working directory holding the marker file `kg-graph.toml` (made by `kg init`; a checkout
+of this repository has one), else the graph shipped with kg (read-only)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,13 @@ from kg.shared.errors import InputError
 ENV_DATA = "KG_DATA_DIR"
 ENV_QUERIES = "KG_QUERIES_DIR"
 ENV_CACHE_DIR = "KG_CACHE_DIR"
+MARKER = "kg-graph.toml"  # the file that makes a folder a kg graph (kg.shared.graphdir reads and writes it)
+JOURNAL = ".kg-journal"  # a write of several files under way (kg.shared.writes rolls it forward)
 
 # Small files kg remembers in the cache directory, beside the closure entries.
 DIGESTS_FILE = "digests.json"  # content digests of input files, by file signature (kg.engine.cache)
 CATALOGUE_FILE = "catalogue.json"  # the parsed query catalogue, by folder (kg.query.catalog)
+FULLTEXT_DIR = "fulltext"  # the full-text indexes, one SQLite file per graph state (kg.answers.fulltext)
 
 
 class GraphLayout(namedtuple("GraphLayout", "ontology_dir data_dir queries_dir")):
@@ -98,17 +103,66 @@ def default_root() -> Path:
     return root
 
 
+class Location(namedtuple("Location", "path kind")):
+    """Which graph a command uses and why: `kind` is option (--data), env ($KG_DATA_DIR), marker (the nearest
+    marked folder at or above the working directory) or packaged (the graph shipped with kg, read-only)."""
+
+    __slots__ = ()
+
+    def why(self) -> str:
+        return {"option": "named by --data", "env": f"named by ${ENV_DATA}",
+                "marker": f"the nearest folder at or above the working directory with a {MARKER} file",
+                "packaged": "the graph shipped with kg (read-only): no --data, no $KG_DATA_DIR and no kg graph "
+                            "folder at or above the working directory"}[self.kind]
+
+
+def find_marked(start: str | None = None) -> Path | None:
+    """The nearest folder at or above `start` (the working directory) holding the marker file: one `stat` per
+    folder up to the root, nothing read."""
+    try:
+        folder = start or os.getcwd()
+    except OSError:  # the working directory was deleted
+        return None
+    while True:
+        if os.path.isfile(os.path.join(folder, MARKER)):
+            return Path(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def locate(data_dir: str | os.PathLike[str] | None = None) -> Location:
+    """Which graph to use, and why (see the module's docstring)."""
+    if data_dir is not None:
+        env = os.environ.get(ENV_DATA)
+        return Location(Path(data_dir), "env" if env and str(data_dir) == env else "option")
+    env = os.environ.get(ENV_DATA)
+    if env:
+        return Location(Path(env), "env")
+    marked = find_marked()
+    if marked is not None:
+        return Location(marked, "marker")
+    return Location(default_root(), "packaged")
+
+
 def layout(data_dir: str | os.PathLike[str] | None = None) -> GraphLayout:
-    """The layout to use. DIR (or $KG_DATA_DIR) may be a graph root holding ontology/ and data/,
-    or a folder of data files only, which is then read with the project's ontology."""
-    root = default_root()
-    chosen = data_dir if data_dir is not None else os.environ.get(ENV_DATA) or None
-    queries = Path(os.environ.get(ENV_QUERIES) or root / "queries")
-    if chosen is None:
-        return GraphLayout(root / "ontology", root / "data", queries)
-    path = Path(chosen)
+    """The layout to use. DIR (or $KG_DATA_DIR, or the marked folder found) may be a graph root holding
+    ontology/ and data/, or a folder of data files only, which is then read with the project's ontology."""
+    where = locate(data_dir)
+    path = where.path
+    if where.kind == "packaged":
+        queries = Path(os.environ.get(ENV_QUERIES) or path / "queries")
+        return GraphLayout(path / "ontology", path / "data", queries)
     if not path.is_dir():
-        raise InputError(f"--data: {path}: no such directory")
+        what = {"option": "--data", "env": f"${ENV_DATA}"}.get(where.kind, "graph folder")
+        raise InputError(f"{what}: {path}: no such directory")
+    if os.path.exists(os.path.join(path, JOURNAL)):  # a write of several files was cut short: finish it first
+        from kg.shared.writes import recover
+
+        recover(path)
+    root = default_root()
+    queries = Path(os.environ.get(ENV_QUERIES) or root / "queries")
     if (path / "data").is_dir():
         onto = path / "ontology" if (path / "ontology").is_dir() else root / "ontology"
         if (path / "queries").is_dir() and not os.environ.get(ENV_QUERIES):

@@ -156,3 +156,96 @@ def services(text: str) -> list[str]:
 def reads_named_graphs(text: str) -> bool:
     """Whether a query looks at named graphs (GRAPH, FROM, FROM NAMED) rather than the default graph alone."""
     return any(tok.upper() in ("GRAPH", "FROM") for _, tok in significant_tokens(text))
+
+
+# -- how deep a query nests (pyoxigraph's parser recurses: too deep a query overflows the stack) -------------
+
+# pyoxigraph 0.5 recurses once per level of nesting, and once per link of a chain (`a || b || …`, `{…} UNION {…}
+# UNION …`, a run of OPTIONALs or BINDs: each a left-deep tree), parsing, planning and dropping a query; a stack
+# overflow there kills the whole process (SIGSEGV), whatever thread it runs in. Measured on an 8 MiB stack
+# (benchmarks/query_nesting.py): 820 levels of `FILTER EXISTS {`, 940 of `STR(`, 2,190 of `{`, 4,670 of `(`,
+# 9,340 of `!`; chains of 6,520 UNIONs, 6,880 `+`, 9,340 `||`. Real queries nest a dozen levels and hold a few
+# dozen operators; these bounds keep the costliest construct measured about 3× under its limit, both at once.
+MAX_NESTING = 256
+MAX_OPERATORS = 2000
+_NESTERS = "({[!"
+_KEYWORDS = ("UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "EXISTS", "IN")
+_OPERATOR_CHARS = "(){}[]!+-*/|&=<>^,;"
+_DROP_OPERATORS = str.maketrans("", "", _OPERATOR_CHARS)
+# What `nesting` looks at: strings, IRIs and comments (skipped whole), brackets, operators and the keywords that
+# build a node of the algebra. Everything else is passed over by the regex engine alone: a 1 MB query takes
+# 0.05-1 s, where the full tokenizer takes 2-6 s.
+_STRUCTURE = re.compile("|".join([*_QUOTED, r"(?:[^\W\d]|:)[\w\-.]*:[\w\-.:%]*",  # prefixed names: `-` is no minus
+                                  r"[(){}\[\]]|!(?!=)|[+\-*/|&=<>^,;]",
+                                  r"\b(?i:" + "|".join(_KEYWORDS) + r")\b"]),
+                        re.DOTALL)
+
+
+def _surely_within(text: str) -> bool:
+    """Whether counting characters alone shows that the query passes neither bound: every request of the server
+    asks, and C loops take microseconds for a few KB where the regex scan takes about 1 µs a character. Each
+    keyword that builds a node comes with a bracket (UNION {, FILTER (, FILTER EXISTS {, IN (…), at most two to
+    a bracket: three times the brackets and operators is a bound on what `nesting` counts."""
+    if sum(text.count(c) for c in _NESTERS) > MAX_NESTING:
+        return False
+    if len(text) <= MAX_OPERATORS:
+        return True
+    return 3 * (len(text) - len(text.translate(_DROP_OPERATORS))) <= MAX_OPERATORS
+
+
+def nesting(text: str, quick: bool = True) -> tuple[int, int, int]:
+    """(the deepest nesting of (), {}, [] and prefix `!` outside strings, IRIs and comments; the offset where it
+    first passes MAX_NESTING, or -1; how many brackets, operators and operator keywords the query holds, each a
+    node of pyoxigraph's trees). A run of `!` counts one level for each: the parser recurses for each. Counting
+    stops as soon as a bound is passed (the query is refused either way). `quick`: (-1, -1, -1) when counting
+    characters shows the query is within both bounds (the usual case) without scanning it."""
+    if quick and _surely_within(text):
+        return -1, -1, -1  # the usual query cannot pass either bound: no need to look closer
+    depth = deepest = operators = 0
+    where = -1
+    stack: list[int] = []  # the `!`s just before each open bracket
+    bangs = 0
+    for match in _STRUCTURE.finditer(text):
+        tok = match.group(0)
+        if len(tok) > 1 and (tok[0] in "\"'<#" or ":" in tok):  # a string, an IRI, a comment, a prefixed name
+            continue
+        operators += 1
+        if tok == "!":
+            bangs += 1
+            depth += 1
+        elif tok in ("(", "{", "["):
+            stack.append(bangs)
+            bangs = 0
+            depth += 1
+        elif tok in (")", "}", "]"):
+            depth -= 1 + bangs + (stack.pop() if stack else 0)  # the `!`s before the bracket end with it
+            bangs = 0
+        elif bangs:  # an operator after the operand of a run of `!`: they nest no further
+            depth -= bangs
+            bangs = 0
+        if depth > deepest:
+            deepest = depth
+            if where < 0 and depth > MAX_NESTING:
+                where = match.start()
+        if where >= 0 or operators > MAX_OPERATORS:  # refused either way
+            break
+    return deepest, where, operators
+
+
+def check_nesting(text: str, origin: str = "") -> None:
+    """InputError when the query nests deeper than MAX_NESTING or chains more than MAX_OPERATORS operators:
+    refused before pyoxigraph parses it (it would crash the process)."""
+    from kg.shared.errors import InputError
+
+    deepest, where, operators = nesting(text)
+    if deepest > MAX_NESTING:
+        line = text.count("\n", 0, where) + 1
+        column = where - (text.rfind("\n", 0, where) + 1) + 1
+        place = f"{origin}:{line}:{column}: " if origin else f"line {line}, column {column}: "
+        raise InputError(f"{place}the query nests brackets (or `!`) more than {MAX_NESTING} levels deep; at most "
+                         f"{MAX_NESTING} are accepted (deeper would overflow the SPARQL parser's stack)")
+    if operators > MAX_OPERATORS:
+        place = f"{origin}: " if origin else ""
+        raise InputError(f"{place}the query holds more than {MAX_OPERATORS} brackets, operators and UNION, "
+                         f"OPTIONAL, FILTER or BIND keywords; at most {MAX_OPERATORS} are accepted (more would "
+                         "overflow the SPARQL parser's stack): split it, or use VALUES for long lists")

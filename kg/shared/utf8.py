@@ -28,12 +28,14 @@ def check_utf8(text: str, what: str) -> None:
 
 
 def check_path(text: str, what: str) -> None:
-    """InputError when the text cannot name a file at all: not UTF-8, a NUL character, or longer than the file
-    system takes. Path methods raise (ValueError, ENAMETOOLONG) or quietly say False for those, so commands taking
+    """InputError when the text cannot name a file at all: empty, not UTF-8, a NUL character, or longer than the
+    file system takes. Path methods raise (ValueError, ENAMETOOLONG) or quietly say False for those, so commands taking
     a file or folder name call this first and need no special case of their own."""
     import errno
     import os
 
+    if not text:
+        raise InputError(f"{what}: empty file or folder name")
     check_utf8(text, what)
     if "\x00" in text:
         raise InputError(f"{what} {shown(text)}: a file name cannot hold a NUL character")
