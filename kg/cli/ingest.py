@@ -36,7 +36,7 @@ def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: s
     from kg.publish.export import check_target, write_atomic
     from kg.shared import progress
 
-    if Path(file).is_dir():
+    if _is_folder(file):
         _ingest_folder(file, output, data_dir, doc_id, title)
         return
     if output is not None:
@@ -56,6 +56,14 @@ def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: s
         click.echo(f"{output}: {len(result.candidates)} candidates for {what}", err=True)
     else:
         sys.stdout.write(result.review)
+
+
+def _is_folder(name: str) -> bool:
+    """A folder argument; a name the system refuses (too long, …) is left to the file checks to name."""
+    try:
+        return Path(name).is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def _ingest_folder(folder: str, output: str | None, data_dir: str | None, doc_id: str | None,
