@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -29,11 +30,15 @@ def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: s
     Examples:
       kg ingest article.txt -o article.review.tsv
       kg ingest article.txt --title "Un titre" --data ./mygraph -o review.tsv
+      kg ingest articles/ -o reviews/        # every .txt of the folder, one NAME.review.tsv each
     """
     from kg.ingest.ingest import ingest
     from kg.publish.export import check_target, write_atomic
     from kg.shared import progress
 
+    if _is_folder(file):
+        _ingest_folder(file, output, data_dir, doc_id, title)
+        return
     if output is not None:
         check_target(output)  # a bad -o is said before the reading, not after
     with progress.step("kg ingest: reading", unit="sentences") as shown:
@@ -51,6 +56,37 @@ def ingest_command(file: str, doc_id: str | None, title: str | None, data_dir: s
         click.echo(f"{output}: {len(result.candidates)} candidates for {what}", err=True)
     else:
         sys.stdout.write(result.review)
+
+
+def _is_folder(name: str) -> bool:
+    """A folder argument; a name the system refuses (too long, …) is left to the file checks to name."""
+    try:
+        return Path(name).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _ingest_folder(folder: str, output: str | None, data_dir: str | None, doc_id: str | None,
+                   title: str | None) -> None:
+    """A folder of texts: one graph read, one model load, one review file per text in the -o folder."""
+    from kg.ingest.batch import ingest_folder, texts_in
+    from kg.publish.export import write_atomic
+    from kg.shared import progress
+    from kg.shared.errors import InputError
+
+    if output is None:
+        raise InputError(f"{folder} is a folder: give -o REVIEWS/, the folder its review files go to")
+    if doc_id is not None or title is not None:
+        raise InputError("--id and --title name one document; they do not apply to a folder")
+    files = texts_in(folder)
+    with progress.step("kg ingest: documents", total=len(files), unit="documents") as shown:
+        done = ingest_folder(folder, output, data_dir=data_dir, each=lambda n, total, path: shown.advance(1),
+                             write=lambda text, target: write_atomic([text], str(target)))
+    for item in done:
+        for note in item.result.notes:
+            click.echo(f"Note: {note}", err=True)
+    total = sum(len(item.result.candidates) for item in done)
+    click.echo(f"{output}: {len(done)} review files, {total} candidates", err=True)
 
 
 SHOWN = 12  # statements listed before "… and N more" (--verbose lists them all)

@@ -375,6 +375,19 @@ def build(header: dict[str, str], batches: list[Batch], text: str, known: Known,
             n = fact(r, f"fund-{_local(o)}-{_local(s)}", "ekg:Funding", f"financement de {_local(s)} par {_local(o)}",
                      f"funding of {_local(s)} by {_local(o)}")
             n.add("ekg:funder", o).add("ekg:fundingRecipient", s)
+            if r.value and r.unit:  # "financé à hauteur de N par F": the amount, a figure of the funding
+                if not re.fullmatch(r"-?\d+(\.\d+)?", r.value):
+                    fail(r, f"amount {r.value!r} is not a number")
+                amount = fact(r, f"fig-fund-{_local(o)}-{_local(s)}", "ekg:Figure",
+                              f"montant du financement de {_local(s)} : {r.as_written}",
+                              f"funding amount of {_local(s)}: {r.as_written}")
+                value = lit(r.value, None, "xsd:decimal") if r.datatype == "xsd:decimal" else r.value
+                amount.add("ekg:figureOf", n.subject).add("ekg:value", value)
+                amount.add("ekg:unit", r.unit).add("ekg:qualifier", r.qualifier or "ekd:qualifier-exact")
+                amount.add("ekg:measure", "ekd:measure-contribution").add("ekg:notStated", "ekg:date")
+                if r.as_written:
+                    amount.add("ekg:valueAsWritten", lit(r.as_written))
+                n.add("ekg:fundingAmount", amount.subject)
             return True
         if r.kind == "figure":
             s = entity(r, r.subject, "subject (figureOf)")
@@ -413,6 +426,9 @@ def build(header: dict[str, str], batches: list[Batch], text: str, known: Known,
                 else:
                     target.add("ekg:date", lit(r.value, None, r.datatype))
                     target.add("ekg:dateAsWritten", lit(r.as_written))
+                return True
+            if r.subject in (doc_curie, "ekd:doc-pending") and r.datatype != "ekg:notStated":
+                doc.add("dcterms:date", lit(r.value, None, r.datatype))  # a dateline: the document's own date
                 return True
             s = entity(r, r.subject, "subject")
             if r.datatype == "ekg:notStated":

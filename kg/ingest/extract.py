@@ -20,13 +20,16 @@ from kg.ingest import french as fr
 from kg.ingest import names
 from kg.ingest import relations as rel
 from kg.ingest.known import Known, label_key
+from kg.ingest.pipeline import attach, relate
+from kg.ingest.pipeline import parse as parse_stage
+from kg.ingest.pipeline.dateline import find_dateline
 from kg.ingest.relations import ROLE_WORDS, list_ids
 from kg.ingest.review import Candidate
 from kg.ingest.sentences import sentences
 from kg.query.search import normalise
 from kg.shared.namespaces import EKD, EKG
 
-VERSION = "kg-ingest-rules/1"
+VERSION = "kg-ingest-rules/2"
 NAME_STOP = (
     "s['’]\\w+|a|ont|est|sont|se|sera|qui|que|le|la|les|l|à|au|aux|en|pour|avec|par|sur|dans|lors|"
     "depuis|et\\s+(?:le|la|les|l|un|une)|a\\w+é|\\d+"
@@ -93,13 +96,17 @@ class Extractor:
         doc_iri: str,
         ner: NerFunction | None = None,
         progress: Callable[[int, int], None] | None = None,
+        parse: Callable[[list[str]], list] | None = None,
     ) -> None:
         self.known, self.doc, self.ner, self.progress = known, doc_iri, ner, progress
+        self.parse = parse  # kg.ingest.pipeline.parse.parse: names and the dependency parse, one model run
+        self.parsed = None  # the current sentence for kg.ingest.pipeline.attach (None without a parse)
         self.sents = sentences(text)
         # words the document writes in lower case: a lone capitalised one of them is a common noun, not a name
         self.lower_words = {normalise(w) for w in set(re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w-]*", text))}
         self.candidates: list[Candidate] = []
         self.new_entities: dict[str, Candidate] = {}  # normalised label → entity candidate
+        self.typed_by_word: set[str] = set()  # new entities whose family a type word gave (not the recogniser)
         self.new_iris: set[str] = set()
         self.proposed_keys: set[tuple] = set()
         self.counter = 0
@@ -332,6 +339,18 @@ class Extractor:
                 occupied.append((start, end))
                 if not iri:
                     continue  # a concept the document introduced ("le concept de « X »"): no entity
+                ent = self.new_entities.get(norm)
+                if ent is not None and norm not in self.typed_by_word:
+                    # first seen without a type word (a headline: « Falésia tient ses promesses », typed by the
+                    # recogniser), now after one (« Le supercalculateur Falésia »): the type word wins
+                    word_family, word_class = _keyword_type(sent[:start], name)
+                    if word_family and word_family != "concept" and (word_family, word_class) != (fam_, cls_):
+                        fam_, cls_ = word_family, word_class
+                        ent.value, ent.type = fam_, "ekg:" + cls_
+                        ent.note = _join(ent.note, f"typed by « {sent[max(0, start - 30):start].strip()} » in "
+                                                   f"sentence {number}")
+                        self.local[norm] = (iri, fam_, cls_)
+                        self.typed_by_word.add(norm)
                 found.append(Mention(number, start, end, text, iri, iri in self.known.entities, fam_, cls_))
                 continue
             if norm in self.known.by_label:
@@ -341,6 +360,7 @@ class Extractor:
                 continue
             if not forced and (_junk(sent, start, end, family) or self._plural_of_known(norm)
                                or names.noise(sent, start, end) or norm in fr.TYPE_KEYWORDS
+                               or (norm[-1:] in "sx" and norm[:-1] in fr.TYPE_KEYWORDS)
                                or (family in ("place", "organisation", "misc", "person") and (
                                    "," in text or self._common_word(norm, start)))):
                 give_back()
@@ -386,6 +406,8 @@ class Extractor:
                     note="" if kw_family or family != "misc" else "type guessed",
                 )
                 self.new_entities[norm] = ent
+                if kw_family:
+                    self.typed_by_word.add(norm)
             iri = EKD + ent.subject[4:]
             if norm not in self.local:
                 self.local[norm] = (iri, ent.value, cls)
@@ -459,8 +481,13 @@ class Extractor:
 
     # -- the document ---------------------------------------------------------------------------------
     def run(self) -> list[Candidate]:
-        ner_all = self.ner(self.sents) if self.ner else [[] for _ in self.sents]
+        docs = self.parse(self.sents) if self.parse else None
+        if docs is not None:
+            ner_all = [parse_stage.entities(d) for d in docs]
+        else:
+            ner_all = self.ner(self.sents) if self.ner else [[] for _ in self.sents]
         total = len(self.sents)
+        previous_parsed = None
         for index, sent in enumerate(self.sents):
             number = index + 1
             if self.progress and (number % 200 == 0 or number == total):
@@ -470,10 +497,18 @@ class Extractor:
                 mentions += self.dated_events(number, sent, mentions)
             mentions += self.new_mentions(number, sent, mentions, ner_all[index])
             mentions.sort(key=lambda m: m.start)
+            line = find_dateline(sent) if number <= 3 else None
+            for m in mentions if line is not None else ():
+                if not m.known and m.end <= line["start"] and normalise(m.text) == normalise(line["place"]):
+                    self._retype(m, "place", "City", "the place of the dateline")
             self._acronyms(sent, mentions)
             for m in mentions:
                 if m.known:
                     self._mention(m, sent)
+            if docs is not None:
+                self.parsed = attach.Sentence(docs[index], mentions, previous_parsed, self._classes,
+                                              self.context.we)
+                previous_parsed = self.parsed
             self._figures(number, sent, mentions)
             self._dates(number, sent, mentions)
             self._relations(number, sent, mentions)
@@ -482,6 +517,29 @@ class Extractor:
             self.previous = subjects[0] if subjects else self.previous
         self._quotations()
         return self.candidates
+
+    def _not_a_place(self, m: Mention | None, why: str) -> None:
+        """A new name the recogniser read as a place, of which the text says it employs, raises or is funded:
+        an organisation (places do none of these); its entity row is retyped and says why."""
+        if m is None or m.known or m.family != "place":
+            return
+        self._retype(m, "organisation", "Organisation", why)
+
+    def _retype(self, m: Mention, family: str, cls: str, why: str) -> None:
+        norm = normalise(m.text)
+        ent = self.new_entities.get(norm)
+        if ent is not None and ent.value != family:
+            ent.value, ent.type = family, "ekg:" + cls
+            ent.note = _join(ent.note, f"typed {family}: {why}")
+        m.family, m.cls = family, cls
+        if norm in self.local:
+            self.local[norm] = (self.local[norm][0], family, cls)
+
+    def _classes(self, m: Mention) -> set[str]:
+        """Class local names of a mention's entity: the graph's types for a known one, the proposed class else."""
+        if m.known:
+            return {t.rsplit("#", 1)[-1] for t in self.known.types.get(m.iri, ())}
+        return {m.cls.removeprefix("ekg:")} if m.cls else set()
 
     def _mention(self, m: Mention, sent: str) -> None:
         if (self.doc, m.iri) in self.known.mentions:
@@ -534,8 +592,6 @@ class Extractor:
             qualifier = self.known.vocab["Qualifier"].get(normalise(fig["qualifier"]))
             if unit is None or qualifier is None:
                 continue
-            subject = _nearest(mentions, fig["start"], prefer=("organisation", "programme", "product", "event"))
-            subject = subject or self.previous
             window = (
                 fig["as_written"]
                 + " "
@@ -543,7 +599,24 @@ class Extractor:
                 + " "
                 + sent[max(0, fig["start"] - 30) : fig["start"]]
             ).lower()
-            measure_label = next(
+            measure_label = None
+            how = None
+            if self.parsed is not None:  # the parse says what the value is about and which words govern it
+                how = attach.attach(self.parsed, fig["start"], fig["end"])
+                subject = how.target
+                measure_label = attach.measure(how.governors, fig["unit"])
+                fund = attach.funding(self.parsed, how) if fig["unit"] == "euro" else None
+                for end in (subject, *(fund[:2] if fund else ())):
+                    self._not_a_place(end, "it is said to hold a figure or a funding")
+                if fund is not None:  # a funding amount: the funding's, in its row (never the funder's budget)
+                    self._funding(number, sent, fund, fig, unit, qualifier, how)
+                    continue
+                if subject is not None and subject.family == "person":  # "X a annoncé 109 milliards": not X's
+                    how.how, subject = f"« {subject.text} » is a person: the amount is not theirs", None
+            else:
+                subject = _nearest(mentions, fig["start"], prefer=("organisation", "programme", "product", "event"))
+                subject = subject or self.previous
+            measure_label = measure_label or next(
                 (
                     m
                     for cue, m in fr.MEASURE_CUES
@@ -580,20 +653,91 @@ class Extractor:
                 datatype="xsd:decimal" if fig["unit"] in ("euro", "euro par an", "pétaflops") else "xsd:integer",
                 as_written=fig["as_written"],
                 quote=_clause(sent, fig["start"], fig["end"]),
-                note=note,
+                note=_join(note, _attach_note(how, subject)),
             )
             if cand is not None:
                 self.figure_rows.setdefault(number, []).append((fig["start"], cand))
 
+    def _funding(self, number: int, sent: str, fund: tuple, fig: dict, unit: str, qualifier: str,
+                 how: attach.Attached) -> None:
+        """ "financé à hauteur de N par F": an ekg:Funding of the recipient by the funder, its amount in the row
+        (`kg accept` writes it as the funding's ekg:fundingAmount figure)."""
+        recipient, funder, _why = fund
+        status = self._fact_status(self.known.fundings, recipient, funder)
+        if status is None:
+            return
+        key = ("funding", recipient.iri, funder.iri)
+        if key in self.proposed_keys:  # a second amount from the same funder: a row of its own
+            key = (*key, fig["as_written"])
+        self.add(
+            key,
+            kind="funding",
+            status=status,
+            sentence=str(number),
+            subject=curie(recipient.iri),
+            predicate="ekg:fundedBy",
+            object=curie(funder.iri),
+            value=fig["value"],
+            unit=curie(unit),
+            qualifier=curie(qualifier),
+            datatype="xsd:decimal",
+            as_written=fig["as_written"],
+            quote=_clause(sent, fig["start"], fig["end"]),
+            note=_join("amount: ekg:fundingAmount",
+                       f"reading: {how.how} — the text does not name it here" if how.reading else ""),
+        )
+
     # -- dates --------------------------------------------------------------------------------------
     def _dates(self, number: int, sent: str, mentions: list[Mention]) -> None:
+        line = find_dateline(sent) if number <= 3 else None
+        if line is not None:  # "Paris, le 3 mars 2025 —": the document's date, no entity's
+            self.add(
+                ("date", "dateline"),
+                kind="date",
+                status="new",
+                sentence=str(number),
+                subject=curie(self.doc),
+                predicate="dcterms:date",
+                value=line["value"],
+                datatype=line["datatype"],
+                as_written=line["as_written"],
+                quote=_clause(sent, line["start"], line["end"]),
+                type="document",
+                note=f"dateline ({line['place']}): the document's date, not a fact of an entity",
+            )
         for d in find_dates(sent):
-            subject = _nearest(mentions, d["start"], prefer=("event", "programme", "organisation", "product"))
-            subject = subject or self.previous
-            predicate = EKG + ("startDate" if d["since"] else "date")
-            status, note = "new", ""
+            if line is not None and d["start"] < line["end"] and d["end"] > line["start"]:
+                continue
+            how = None
+            what = ""
+            if self.parsed is not None:
+                adverbial = bool(re.match(r"(?i)(?:depuis|dès|en|à partir)\b", d["as_written"])
+                                 or re.search(r"(?i)\b(?:depuis|dès)\s*$", sent[: d["start"]]))
+                how = attach.attach(self.parsed, d["start"], d["end"], adverbial)
+                subject = how.target
+                what = attach.date_kind(how, subject.family if subject is not None else "")
+                holder = attach.role_holder(self.parsed, how) if d["since"] or what == "start" else None
+                if holder is not None:
+                    subject, what = holder, "start"
+                    how = attach.Attached(holder, "the start of the role of « " + holder.text + " »")
+            else:
+                subject = _nearest(mentions, d["start"], prefer=("event", "programme", "organisation", "product"))
+                subject = subject or self.previous
+            during = next((m for m in mentions if m.family == "event"
+                           and re.search(r"\blors\s+(?:du|de la|de l['’]|des|d['’])\s*$", sent[: m.start])), None)
+            if during is not None and what not in ("founding", "start"):
+                # « le 28 novembre 2025 lors des Rencontres Amandier »: the day of the event
+                subject, what = during, "event"
+                how = attach.Attached(during, "the day of the event named with « lors de »")
+            founding = what == "founding"
+            if d["since"]:
+                what = "start"
+            elif not what and subject is not None and subject.family == "event":
+                what = "event"
+            predicate = EKG + ("startDate" if what in ("start", "founding") else "date")
+            status, note = "new", f"{what} date" if what else ""
             figures = [c for start, c in self.figure_rows.get(number, []) if start < d["start"]]
-            if figures and d["as_written"].lower().startswith("en ") and d["datatype"] == "xsd:gYear":
+            if figures and d["as_written"].lower().startswith("en ") and d["datatype"] == "xsd:gYear" and not founding:
                 for fig in figures:
                     self.add(
                         ("date", number, d["as_written"], fig.id),
@@ -607,8 +751,11 @@ class Extractor:
                         as_written=d["as_written"],
                         quote=_clause(sent, d["start"], d["end"]),
                         note=f"date of the figure in row {fig.id}",
+                        type="figure",
                     )
                 continue
+            if subject is None and d["datatype"] == "ekg:notStated":
+                continue  # "depuis l'an dernier" about nothing named: no value and no subject, nothing to check
             if subject and d["datatype"] != "ekg:notStated":
                 held = self.known.literal_facts.get((subject.iri, predicate), set())
                 if d["value"] in held:
@@ -626,7 +773,8 @@ class Extractor:
                 datatype=d["datatype"],
                 as_written=d["as_written"],
                 quote=_clause(sent, d["start"], d["end"]),
-                note=note
+                type=what,
+                note=_join(note, _attach_note(how, subject))
                 or (
                     "no year written: none is guessed"
                     if d["datatype"] == "xsd:gMonthDay"
@@ -643,8 +791,17 @@ class Extractor:
         mentions = [m for m in mentions if m.known or m.start > 3 or not _PARTICIPLE.fullmatch(m.text)
                     or not sent[m.end :].lstrip().startswith("par ")]
         mentions = self._offices_of_known(sent, self._aliased(sent, mentions))
+        doc = self.parsed.doc if self.parsed is not None else None
+        if doc is not None and len(doc) and doc[0].lower_ in ("il", "elle"):
+            # "Il …" opening the sentence: the parse's reading of the previous subjects, for the rules too
+            entry = self.parsed.anaphors().get(0)
+            found = attach._antecedent(self.parsed, doc[0], entry) if entry else None
+            if found is not None and found.target is not None:
+                ctx.topic = found.target
         readings = self._readings(number, sent, mentions)
         everything = sorted(mentions + readings, key=lambda m: m.start)
+        if self.parsed is not None:
+            self._parsed_relations(number, sent)
         if len(everything) >= 2:
             self._apply_rules(number, sent, everything)
         if not (readings and isinstance(readings[0], Reading) and readings[0].why.startswith("pronoun")):
@@ -653,6 +810,33 @@ class Extractor:
             ctx.topic = subject or ctx.topic
         for m in mentions:
             ctx.last[m.family] = m
+
+    def _parsed_relations(self, number: int, sent: str) -> None:
+        """The relations of patterns/relations.json over the parse (kg.ingest.pipeline.relate)."""
+        for found in relate.relations(self.parsed):
+            s, o = found.subject, found.obj
+            start = min(s.start, o.start, found.cue.idx) if s.sentence == o.sentence == number else found.cue.idx
+            end = max(x.end for x in (s, o) if x.sentence == number) if number in (s.sentence, o.sentence) else \
+                found.cue.idx + len(found.cue.text)
+            end = max(end, found.cue.idx + len(found.cue.text))
+            start = min([start] + [x.start for x in (s, o) if x.sentence == number])
+            quote = sent[start:end]
+            before = len(self.candidates)
+            if found.kind == "role":  # « L, dirigé par P »: P holds a role in L, its title not written
+                person, org = (o, s) if o.family == "person" else (s, o)
+                status = self._fact_status(self.known.roles, person, org)
+                if status is None:
+                    continue
+                self.context.roles.setdefault(person.iri, set()).add(org.iri)
+                self.add(("role", person.iri, org.iri), kind="role", status=status, sentence=str(number),
+                         subject=curie(person.iri), predicate="ekg:holdsRole", object=curie(org.iri),
+                         value=f"{found.cue.text} par", quote=quote,
+                         note="no title written: the role is read from « " + found.cue.text + " par »")
+            else:
+                self._relation(number, sent, s, found.predicate, o, found.kind, quote, None, sent, [])
+            if found.reading:
+                for cand in self.candidates[before:]:
+                    cand.note = _join(cand.note, f"reading: {found.reading} — the text does not name it here")
 
     def _aliased(self, sent: str, mentions: list[Mention]) -> list[Mention]:
         """ "Long name (ACR, …)" where only the acronym is known: relations go to the known entity."""
@@ -1118,13 +1302,14 @@ _DATE = re.compile(
     rf"(?P<range>(?:[Ll]es\s+)?(?P<d1>\d{{1,2}})\s+(?:et|au)\s+(?P<d2>\d{{1,2}})\s+(?P<m4>{_MONTH})\s+(?P<y4>\d{{4}}))"
     rf"|(?P<full>(?:(?P<since1>[Dd]epuis|[Dd]ès)\s+)?(?:[Ll]e\s+)?(?P<day>1er|\d{{1,2}})\s+(?P<m1>{_MONTH})"
     rf"(?:\s+(?P<y1>\d{{4}}))?)"
-    rf"|(?P<rel>(?P<m3>{_MONTH})\s+dernier)"
+    rf"|(?P<rel>(?P<m3>{_MONTH})\s+dernier|(?<![\w])[Ll]['’](?:an|année)\s+(?:dernière|dernier|passée|passé)\b"
+    rf"|(?<![\w])[Ll]['’](?:an|année)\s+précédente?\b)"
     rf"|(?P<month>(?:(?P<since2>[Dd]epuis|[Dd]ès)\s+|[Ee]n\s+|[Dd]ébut\s+|[Ff]in\s+)?(?P<m2>{_MONTH})\s+(?P<y2>\d{{4}}))"
     rf"|(?P<year>(?P<pre>[Dd]epuis|[Dd]ès|[Ee]n|[Àà] partir de)\s+(?P<y3>(?:19|20)\d{{2}}))\b"
 )
 
 
-_DATE_HINT = re.compile(rf"\d|{_MONTH}", re.IGNORECASE)
+_DATE_HINT = re.compile(rf"\d|{_MONTH}|\bl['’]an(?:née)?\s", re.IGNORECASE)
 
 
 def find_dates(sent: str) -> list[dict]:
@@ -1278,7 +1463,7 @@ def _trim(sent: str, start: int, end: int) -> tuple[int, int]:
 
 _KW_ALTERNATION = names.trie_pattern(fr.TYPE_KEYWORDS)  # longest first, read as a trie (fast)
 _KW_BEFORE = re.compile(rf"\b({_KW_ALTERNATION})(?:s|x)?\s+(?:(?!(?:de|du|des|d)\b)\w+\s+)?$")
-_KW_HEAD = re.compile(rf"({_KW_ALTERNATION})(?:\s|$)")
+_KW_HEAD = re.compile(rf"({_KW_ALTERNATION})(?:s|x)?(?:\s|$)")
 _KEYWORD_NAME = re.compile(
     rf"(?i:\b(?:{_KW_ALTERNATION})(?:s|x)?)\s+((?:[A-ZÉÈÀÂÎ0-9][\w’'&.-]*)(?:\s+(?:[A-ZÉÈÀÂÎ0-9]"
     rf"[\w’'&.-]*|et|de|du|des|d[’'][A-ZÉ][\w-]*)){{0,4}})"
@@ -1312,6 +1497,21 @@ def _keyword_type(before: str, name: str) -> tuple[str, str]:
     if head:
         return fr.TYPE_KEYWORDS[head.group(1)]
     return "", ""
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def _attach_note(how: attach.Attached | None, subject: Mention | None) -> str:
+    """What the row's subject rests on, when the parse chose it: said in the row, so a reviewer can check it."""
+    if how is None:
+        return "attached to the nearest name (no parse: the light pipeline); check the subject" if subject else ""
+    if subject is None:
+        return f"not attached: {how.how or 'the parse names no subject'}; fill the subject or reject"
+    if how.reading and how.target is subject:
+        return f"reading: {how.how} — the text does not name it here"
+    return ""
 
 
 def _context(sent: str, start: int, end: int) -> str:

@@ -32,8 +32,11 @@ class Ingested:
 
 def ingest(path: str | Path, *, data_dir: str | None = None, doc_id: str | None = None, title: str | None = None,
            use_model: bool = True, progress: Callable[[int, int], None] | None = None,
-           use_cache: bool = True) -> Ingested:
-    """Propose the candidates of one document against the graph in `data_dir` (or the project graph)."""
+           use_cache: bool = True, known: Known | None = None) -> Ingested:
+    """Propose the candidates of one document against the graph in `data_dir` (or the project graph).
+
+    `known` (the graph, read once) serves a folder: kg.ingest.batch reads the graph and loads the model once for
+    all its documents."""
     from kg.engine.graph import open_graph
     from kg.shared.paths import layout
     from kg.shared.utf8 import check_path
@@ -51,13 +54,13 @@ def ingest(path: str | Path, *, data_dir: str | None = None, doc_id: str | None 
         notes.append(f"{path}: {len(document.text) // 1000} k characters: the light pipeline (no named-entity "
                      "recogniser: names the graph knows, names after type words, the French rules)")
     if use_model:
-        from kg.ingest import ner
+        from kg.ingest.pipeline import parse as parse_stage
 
-        ner.recognise(["Test."])  # a missing model fails here, before any work
-        recognise = ner.recognise
+        parse_stage.parse(["Test."])  # a missing model fails here, before any work
+        recognise = parse_stage.parse
     lay = layout(data_dir)
-    kgraph = open_graph(lay, reasoning="none", use_cache=use_cache)
-    known = Known(kgraph)
+    if known is None:
+        known = Known(open_graph(lay, reasoning="none", use_cache=use_cache))
     sha = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
     existing = known_document(known, sha)
     if existing:
@@ -72,14 +75,14 @@ def ingest(path: str | Path, *, data_dir: str | None = None, doc_id: str | None 
             raise InputError(f"--id: {doc_id} is already another document of the graph; choose another id")
     # PROGRESS: the shared progress facility (kg/shared/progress.py) is not on this branch yet; when it lands,
     # pass its reporter here as `progress` (kg/cli/ingest.py builds a plain stderr one meanwhile).
-    extractor = Extractor(document.text, known, EKD + (doc_id or PENDING_ID), ner=recognise, progress=progress)
+    extractor = Extractor(document.text, known, EKD + (doc_id or PENDING_ID), parse=recognise, progress=progress)
     candidates = extractor.run()
     candidates, notes = remembered(candidates, lay, sha, notes)
     version = VERSION
     if recognise is not None:
-        from kg.ingest import ner
+        from kg.ingest.pipeline import parse as parse_stage
 
-        version += " + " + ner.model_version()
+        version += " + " + parse_stage.model_version()
     header = {"document": path.name, "id": doc_id or "", "title": title or "", "path": str(path.resolve()),
               "sha256": sha, "graph": graph_state(lay.data_dir), "extractor": version,
               "encoding": document.encoding}

