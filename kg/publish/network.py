@@ -58,32 +58,16 @@ def build_network(kgraph: KnowledgeGraph, *, inferred: bool = False, lang: str =
     def rows(sparql: str, part: str = "all") -> list[tuple]:
         return [r for r in getattr(query_part(kgraph, sparql, part), "rows", [])]
 
+    from kg.publish.classes import EntityClasses
+
     asserted_part = "all" if kgraph.reasoning == "none" else "asserted"
-    parents: dict[str, set[str]] = {}
-    for c, p in rows(f"SELECT ?c ?p WHERE {{ ?c <{RDFS}subClassOf> ?p FILTER(STRSTARTS(STR(?c), \"{EKG}\") "
-                     f"&& STRSTARTS(STR(?p), \"{EKG}\")) }}"):
-        parents.setdefault(c.value, set()).add(p.value)
-
-    def ancestors(c: str) -> set[str]:
-        seen, todo = set(), [c]
-        while todo:
-            x = todo.pop()
-            if x not in seen:
-                seen.add(x)
-                todo.extend(parents.get(x, ()))
-        return seen
-
-    types: dict[str, set[str]] = {}
-    for s, t in rows(f"SELECT ?s ?t WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), \"{EKD}\") && "
-                     f"STRSTARTS(STR(?t), \"{EKG}\")) }}", asserted_part):
-        types.setdefault(s.value, set()).add(t.value)
+    classes = EntityClasses.read(rows, asserted_part)
     wanted, excluded = {EKG + c for c in NODE_CLASSES}, {EKG + c for c in EXCLUDED}
     entities = {}
-    for s, given in sorted(types.items()):
-        every = set().union(*(ancestors(t) for t in given))
+    for s in sorted(classes.types):
+        every = classes.classes_of(s)
         if every & wanted and not every & excluded:
-            broader = {p for c in given for p in ancestors(c) if p != c}
-            entities[s] = sorted(given - broader)[0][len(EKG):]
+            entities[s] = classes.most_specific(s)
     labels: dict[str, dict[str, str]] = {}
     for s, label in rows(f"SELECT ?s ?l WHERE {{ ?s <{RDFS}label> ?l FILTER(isIRI(?s)) }}"):
         labels.setdefault(s.value, {}).setdefault(getattr(label, "language", None) or "", label.value)

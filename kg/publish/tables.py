@@ -170,25 +170,10 @@ def tables(kgraph: KnowledgeGraph) -> dict[str, tuple[Table, list[dict[str, obje
             part = "all"
         return list(getattr(query_part(kgraph, sparql, part), "rows", []))
 
-    parents: dict[str, set[str]] = {}
-    for c, p in rows(f"SELECT ?c ?p WHERE {{ ?c <{RDFS}subClassOf> ?p FILTER(STRSTARTS(STR(?c), \"{EKG}\") "
-                     f"&& STRSTARTS(STR(?p), \"{EKG}\")) }}", "all"):
-        parents.setdefault(c.value, set()).add(p.value)
+    from kg.publish.classes import EntityClasses
 
-    def ancestors(c: str) -> set[str]:
-        seen, todo = set(), [c]
-        while todo:
-            x = todo.pop()
-            if x not in seen:
-                seen.add(x)
-                todo.extend(parents.get(x, ()))
-        return seen
-
-    asserted_types: dict[str, set[str]] = {}
-    for s, t in rows(f"SELECT ?s ?t WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), \"{EKD}\") && "
-                     f"STRSTARTS(STR(?t), \"{EKG}\")) }}"):
-        asserted_types.setdefault(s.value, set()).add(t.value)
-    classes = {s: set().union(*(ancestors(t) for t in ts)) for s, ts in asserted_types.items()}
+    entity_classes = EntityClasses.read(rows, "asserted")
+    classes = {s: entity_classes.classes_of(s) for s in entity_classes.types}
     labels: dict[str, dict[str, str]] = {}
     for s, label in rows(f"SELECT ?s ?l WHERE {{ ?s <{RDFS}label> ?l FILTER(isIRI(?s)) }}", "all"):
         labels.setdefault(s.value, {}).setdefault(getattr(label, "language", None) or "", label.value)
@@ -199,11 +184,7 @@ def tables(kgraph: KnowledgeGraph) -> dict[str, tuple[Table, list[dict[str, obje
             if s not in placed and classes[s] & wanted and EKG + "Attestation" not in classes[s]:
                 placed[s] = table.name
 
-    def most_specific(s: str) -> str:
-        given = asserted_types.get(s, set())
-        broader = {p for c in given for p in ancestors(c) if p != c}
-        best = sorted(given - broader)
-        return best[0][len(EKG):] if best else ""
+    most_specific = entity_classes.most_specific
 
     values: dict[str, dict[str, list]] = {}
 
