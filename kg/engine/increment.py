@@ -85,10 +85,17 @@ def nearest_entry(layout: GraphLayout, reasoning: str, engine: str) -> tuple[Pat
     files; None when there is none."""
     now = cache.inputs_of(layout, reasoning, engine)
     paths = _files_now(layout)
+    roots = {"ontology": layout.ontology_dir, "data": layout.data_dir}
     best = None
     for entry, manifest in _manifests():
         before = manifest["inputs"]
         if before.get("engine") != now["engine"]:
+            continue
+        # Files are found again by their named graphs, named after the folders they sit in: an entry of another
+        # graph folder (its graphs named after that folder) would keep the files this one removed.
+        expected = {file_graph(kind, roots[kind] / rel, roots[kind].parent).value
+                    for kind in ("ontology", "data") for rel in before.get(kind, {})}
+        if expected != set(manifest["graphs"]["ontology"]) | set(manifest["graphs"]["data"]):
             continue
         changed = _changed(before, now)
         if not changed:
