@@ -1,5 +1,6 @@
-"""The ontology's class hierarchy and each entity's asserted `ekg:` types, read once: the tables for spreadsheets
-and the network for Gephi both place an entity by its classes and name it by its most specific one."""
+"""What the tables for spreadsheets and the network for Gephi both read and write alike: the ontology's class
+hierarchy and each entity's asserted `ekg:` types (both place an entity by its classes and name it by its most
+specific one), and how an id or a vocabulary term is written."""
 
 from __future__ import annotations
 
@@ -8,6 +9,21 @@ from collections.abc import Callable
 from kg.shared.namespaces import EKD, EKG, RDFS
 
 Rows = Callable[[str, str], list[tuple]]
+
+
+def short_id(iri: str) -> str:
+    """An entity's id as the tables and the network write it: the IRI without our base."""
+    return iri[len(EKD):] if iri.startswith(EKD) else iri
+
+
+def prefixed_name(iri: str) -> str:
+    """A vocabulary term as the tables and the network write it: prefix:local (first prefix that fits)."""
+    from kg.shared.namespaces import PREFIXES
+
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and prefix != "ekd":
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
 
 
 class EntityClasses:

@@ -21,7 +21,8 @@ import io
 import re
 from typing import TYPE_CHECKING
 
-from kg.shared.namespaces import EKD, EKG, RDFS
+from kg.publish.classes import prefixed_name, short_id
+from kg.shared.namespaces import EKG, RDFS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -34,19 +35,6 @@ NODE_CLASSES = ("Organisation", "Person", "Software", "AIModel", "Dataset", "Inf
                 "Initiative", "Programme", "Project", "Event", "Place", "Agent")
 EXCLUDED = ("SourcedFact", "Attestation", "SourceDocument", "Concept")
 FORMATS = ("gexf", "graphml")
-
-
-def _short(iri: str) -> str:
-    return iri[len(EKD):] if iri.startswith(EKD) else iri
-
-
-def _prefixed(iri: str) -> str:
-    from kg.shared.namespaces import PREFIXES
-
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and prefix != "ekd":
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
 
 
 def build_network(kgraph: KnowledgeGraph, *, inferred: bool = False, lang: str = "en") -> nx.MultiDiGraph:
@@ -74,7 +62,7 @@ def build_network(kgraph: KnowledgeGraph, *, inferred: bool = False, lang: str =
 
     def label(iri: str) -> str:
         found = labels.get(iri, {})
-        return found.get(lang) or found.get("en") or found.get("fr") or _short(iri)
+        return found.get(lang) or found.get("en") or found.get("fr") or short_id(iri)
 
     documents: dict[str, set[str]] = {}
     for s, d in rows(f"SELECT DISTINCT ?s ?d WHERE {{ {{ ?d <{EKG}mentions> ?s }} UNION "
@@ -84,13 +72,13 @@ def build_network(kgraph: KnowledgeGraph, *, inferred: bool = False, lang: str =
 
     graph = nx.MultiDiGraph(name="ecosystem-kg")
     for iri in sorted(entities):
-        graph.add_node(_short(iri), label=label(iri), label_fr=labels.get(iri, {}).get("fr", ""),
+        graph.add_node(short_id(iri), label=label(iri), label_fr=labels.get(iri, {}).get("fr", ""),
                        label_en=labels.get(iri, {}).get("en", ""), **{"class": entities[iri]}, iri=iri,
                        documents=len(documents.get(iri, ())))
 
     def add_edge(s: str, o: str, relation: str, name: str, docs: int, is_inferred: bool, **extra: object) -> None:
-        key = f"{_short(s)}|{relation}|{_short(o)}" + (f"|{extra.get('via', '')}" if extra.get("via") else "")
-        graph.add_edge(_short(s), _short(o), key=key, relation=relation, label=name, documents=docs,
+        key = f"{short_id(s)}|{relation}|{short_id(o)}" + (f"|{extra.get('via', '')}" if extra.get("via") else "")
+        graph.add_edge(short_id(s), short_id(o), key=key, relation=relation, label=name, documents=docs,
                        inferred=is_inferred, **{k: v for k, v in extra.items() if v not in (None, "")})
 
     prop_labels: dict[str, dict[str, str]] = {}
@@ -99,7 +87,7 @@ def build_network(kgraph: KnowledgeGraph, *, inferred: bool = False, lang: str =
 
     def prop_label(p: str) -> str:
         found = prop_labels.get(p, {})
-        return found.get(lang) or found.get("en") or _prefixed(p)
+        return found.get(lang) or found.get("en") or prefixed_name(p)
 
     stated_docs: dict[tuple[str, str, str], set[str]] = {}
     for s, p, o, d in rows(f"SELECT ?s ?p ?o ?d WHERE {{ ?a <{RDF_NS}subject> ?s ; <{RDF_NS}predicate> ?p ; "
@@ -110,7 +98,7 @@ def build_network(kgraph: KnowledgeGraph, *, inferred: bool = False, lang: str =
         if s.value in entities and o.value in entities and s.value != o.value and p.value != RDF_NS + "type":
             asserted.add((s.value, p.value, o.value))
     for s, p, o in sorted(asserted):
-        add_edge(s, o, _prefixed(p), prop_label(p), len(stated_docs.get((s, p, o), ())), False)
+        add_edge(s, o, prefixed_name(p), prop_label(p), len(stated_docs.get((s, p, o), ())), False)
     if inferred and kgraph.reasoning != "none":
         inverse: dict[str, set[str]] = {}
         for p, q in rows("SELECT ?p ?q WHERE { ?p <http://www.w3.org/2002/07/owl#inverseOf> ?q }"):
@@ -125,7 +113,7 @@ def build_network(kgraph: KnowledgeGraph, *, inferred: bool = False, lang: str =
         for s, p, o in sorted(found):
             if any((o, q, s) in asserted or ((o, q, s) in found and q < p) for q in inverse.get(p, ())):
                 continue
-            add_edge(s, o, _prefixed(p), prop_label(p), 0, True)
+            add_edge(s, o, prefixed_name(p), prop_label(p), 0, True)
 
     # fact nodes folded into edges
     def fact_rows(sparql: str) -> list[tuple]:
@@ -143,18 +131,18 @@ def build_network(kgraph: KnowledgeGraph, *, inferred: bool = False, lang: str =
             f"OPTIONAL {{ ?f <{e}roleTitle> ?t FILTER(LANG(?t) = \"{lang}\") }} }} GROUP BY ?f ?h ?o"):
         if person in entities and org in entities:
             add_edge(person, org, "ekg:Role", "role" if lang == "en" else "fonction", fact_docs(fact), False,
-                     via=_short(fact), title=title)
+                     via=short_id(fact), title=title)
     for fact, funder, recipient in fact_rows(
             f"SELECT ?f ?a ?b WHERE {{ ?f <{e}funder> ?a ; <{e}fundingRecipient> ?b }}"):
         if funder in entities and recipient in entities:
             add_edge(funder, recipient, "ekg:Funding", "funding" if lang == "en" else "financement",
-                     fact_docs(fact), False, via=_short(fact))
+                     fact_docs(fact), False, via=short_id(fact))
     for fact, who, event, part in fact_rows(
             f"SELECT ?f ?a ?b (SAMPLE(?r) AS ?role) WHERE {{ ?f <{e}participant> ?a ; <{e}participationIn> ?b . "
             f"OPTIONAL {{ ?f <{e}participationRole> ?ro . ?ro <{RDFS}label> ?r FILTER(LANG(?r) = \"{lang}\") }} }} "
             f"GROUP BY ?f ?a ?b"):
         if who in entities and event in entities:
-            add_edge(who, event, "ekg:Participation", "participation", fact_docs(fact), False, via=_short(fact),
+            add_edge(who, event, "ekg:Participation", "participation", fact_docs(fact), False, via=short_id(fact),
                      part=part)
     partners: dict[str, list[str]] = {}
     for fact, partner in fact_rows(f"SELECT ?f ?p WHERE {{ ?f a <{e}Collaboration> ; <{e}partner> ?p }}"):
@@ -163,17 +151,17 @@ def build_network(kgraph: KnowledgeGraph, *, inferred: bool = False, lang: str =
     for fact, members in sorted(partners.items()):
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                add_edge(a, b, "ekg:Collaboration", "collaboration", fact_docs(fact), False, via=_short(fact))
+                add_edge(a, b, "ekg:Collaboration", "collaboration", fact_docs(fact), False, via=short_id(fact))
     for fact, software, org in fact_rows(
             f"SELECT ?f ?s ?o WHERE {{ ?f <{e}deployedSoftware> ?s ; <{e}deployedFor> ?o }}"):
         if software in entities and org in entities:
             add_edge(software, org, "ekg:Deployment", "deployment" if lang == "en" else "déploiement",
-                     fact_docs(fact), False, via=_short(fact))
+                     fact_docs(fact), False, via=short_id(fact))
     for fact, speaker, about in fact_rows(
             f"SELECT ?f ?s ?a WHERE {{ ?f a <{e}Quotation> ; <{e}speaker> ?s ; <{e}about> ?a }}"):
         if speaker in entities and about in entities and speaker != about:
             add_edge(speaker, about, "ekg:Quotation", "quoted about" if lang == "en" else "cité à propos de",
-                     fact_docs(fact), False, via=_short(fact))
+                     fact_docs(fact), False, via=short_id(fact))
     return graph
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg import __version__
+from kg.publish.classes import prefixed_name, short_id
 from kg.shared.errors import InputError
 from kg.shared.namespaces import EKD, EKG, RDF, RDFS
 from kg.shared.records import Record
@@ -135,19 +136,6 @@ ENTITIES = Table("entities", "Every node the tables mention: id, labels, class a
 MAIN = tuple(t.name for t in TABLES)
 
 
-def _short(iri: str) -> str:
-    return iri[len(EKD):] if iri.startswith(EKD) else iri
-
-
-def _prefixed(iri: str) -> str:
-    from kg.shared.namespaces import PREFIXES
-
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and prefix != "ekd":
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
 def literal_value(term: object, type_: str) -> object:
     """A literal as the cell's type wants it: numbers as int or float, ISO strings as they are."""
     value = term.value  # type: ignore[attr-defined]
@@ -218,7 +206,7 @@ def tables(kgraph: KnowledgeGraph) -> dict[str, tuple[Table, list[dict[str, obje
 
     def cell(column: Column, s: str) -> object:
         if column.path == "id":
-            return _short(s)
+            return short_id(s)
         if column.path == "iri":
             return s
         if column.path in ("label_fr", "label_en"):
@@ -230,7 +218,7 @@ def tables(kgraph: KnowledgeGraph) -> dict[str, tuple[Table, list[dict[str, obje
             if column.path == "document":
                 if doc:
                     mentioned.add(doc)
-                return _short(doc) if doc else None
+                return short_id(doc) if doc else None
             return {"file": files.get(doc) or None, "quote": quote or None, "sentence": number}[column.path]
         found = column_values(column.path).get(s, [])
         if not found:
@@ -240,7 +228,7 @@ def tables(kgraph: KnowledgeGraph) -> dict[str, tuple[Table, list[dict[str, obje
             if type(first).__name__ != "NamedNode" or not first.value.startswith(EKD):
                 return None
             mentioned.add(first.value)
-            return _short(first.value)
+            return short_id(first.value)
         if column.name == "also_known_as":
             return " | ".join(sorted({o.value for o in found}))
         return literal_value(first, column.type)
@@ -263,10 +251,10 @@ def tables(kgraph: KnowledgeGraph) -> dict[str, tuple[Table, list[dict[str, obje
                                                                                                     None)
         mentioned.update({s.value, o.value, *([doc] if doc else [])})
         relation_rows.append({
-            "subject": _short(s.value), "property": _prefixed(p.value),
+            "subject": short_id(s.value), "property": prefixed_name(p.value),
             "property_label_en": prop_labels.get(p.value, {}).get("en"),
-            "property_label_fr": prop_labels.get(p.value, {}).get("fr"), "object": _short(o.value),
-            "attestation": _short(a.value) if a is not None else None, "document": _short(doc) if doc else None,
+            "property_label_fr": prop_labels.get(p.value, {}).get("fr"), "object": short_id(o.value),
+            "attestation": short_id(a.value) if a is not None else None, "document": short_id(doc) if doc else None,
             "file": files.get(doc) or None, "quote": quote or None, "sentence": number})
     out["relations"] = (RELATIONS, relation_rows)
     everyone = sorted(set(placed) | mentioned)
